@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration module: every process reads its settings here, from environment variables
+ * parsed by zod. Defaults point at the local stack (`npm run stack:up`), so nothing needs setting
+ * for local use; docker-compose.yml sets the same names for production.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const durationMs = z.coerce.number().int().min(1);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** Host the local engines bind to and the clients connect to. */
+  STACK_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Folder for the local engines' installs, data, logs and pid files (git-ignored). */
+  STACK_DIR: z.string().min(1).default('.stack'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('dashboard'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('dashboard'),
+
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  KAFKA_CONTROLLER_PORT: port.default(9093),
+  KAFKA_CLIENT_ID: z.string().min(1).default('dashboard-platform'),
+  /** Heap of the local Kafka broker; the brief caps each JVM at 1 GB. */
+  KAFKA_HEAP: z.string().regex(/^\d+[mMgG]$/).default('512m'),
+
+  CASSANDRA_CONTACT_POINTS: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  CASSANDRA_PORT: port.default(9042),
+  CASSANDRA_LOCAL_DC: z.string().min(1).default('datacenter1'),
+  CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/).default('dashboard'),
+  CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).default(1),
+  CASSANDRA_HEAP: z.string().regex(/^\d+[mMgG]$/).default('1g'),
+  /** Internode port of the local single node, so two stacks never collide. */
+  CASSANDRA_STORAGE_PORT: port.default(7000),
+
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+
+  /** Address the platform's HTTP processes listen on: loopback locally, 0.0.0.0 in containers. */
+  BIND_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  /** HS256 secret for local JWTs. Production sets a real one. */
+  JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-in-production'),
+
+  ACCOUNTS_URL: z.string().url().default('http://127.0.0.1:8101'),
+  PARTNERS_URL: z.string().url().default('http://127.0.0.1:8102'),
+  TRANSACTIONS_URL: z.string().url().default('http://127.0.0.1:8103'),
+  OFFERS_URL: z.string().url().default('http://127.0.0.1:8104'),
+  DOMAIN_CALL_TIMEOUT_MS: durationMs.default(2000),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
+
+/** The names this module reads; docker-compose.yml must set only these. */
+export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);
+
+/** Parses the environment; a bad value fails with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as they do in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Host and port of a `host:port` address. */
+export function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
+}

@@ -1,0 +1,66 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+// Code that must be deterministic: workflow code (replayed by Temporal) and the pure dashboard core
+// (it runs inside workflows). Time, randomness, timers and I/O come only from Temporal APIs or arguments.
+const deterministic = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: builtinModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+        name,
+        message: 'Node built-ins are not allowed in deterministic code.',
+      })),
+      patterns: [
+        { group: ['**/adapters/**', '**/api/**', '**/workers/**'], message: 'Deterministic code never imports adapters, api or workers.' },
+      ],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    ...['setInterval', 'setImmediate', 'clearInterval', 'clearImmediate', 'process', 'fetch', 'crypto', 'performance', 'Buffer', 'require', 'queueMicrotask'].map(
+      (name) => ({ name, message: `${name} is non-deterministic or does I/O; use Temporal APIs or pass it in.` }),
+    ),
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Math', property: 'random', message: 'Randomness comes from Temporal (uuid4) or an argument.' },
+    { object: 'Date', property: 'now', message: 'Time comes from Temporal or an argument.' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes from Temporal or an argument.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.stack/', 'coverage/', 'dist/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'stack/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'dashboard/**/*.ts'],
+    ignores: ['dashboard/schemas/generate.ts'],
+    languageOptions: { globals: {} },
+    rules: deterministic,
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

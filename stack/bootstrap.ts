@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
+import cassandra from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import { z } from 'zod';
+import type { Config } from '../config/index.js';
+import { topicSpecs } from '../config/topics.js';
+import { migrate } from '../adapters/cassandra/migrate.js';
+
+/** Idempotent schema bootstrap of the running engines: run on every `up`, a no-op when nothing changed. */
+
+const namespaceSpec = z.object({
+  retentionDays: z.number().int().min(1),
+  searchAttributes: z.record(z.string(), z.enum(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'])),
+});
+
+export async function bootstrapCassandra(config: Config): Promise<string> {
+  const client = new cassandra.Client({
+    contactPoints: config.CASSANDRA_CONTACT_POINTS,
+    localDataCenter: config.CASSANDRA_LOCAL_DC,
+    protocolOptions: { port: config.CASSANDRA_PORT },
+    socketOptions: { connectTimeout: 5_000, readTimeout: 30_000 },
+  });
+  try {
+    await client.connect();
+    const result = await migrate(client, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION_FACTOR);
+    return result.applied.length ? `applied ${result.applied.join(', ')}` : `schema current (${result.alreadyApplied.length} migrations)`;
+  } finally {
+    await client.shutdown();
+  }
+}
+
+export async function bootstrapKafka(config: Config): Promise<string> {
+  const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, connectionTimeout: 5_000, requestTimeout: 30_000, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = topicSpecs.filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] })),
+      });
+    }
+    return missing.length ? `created ${missing.map((t) => t.name).join(', ')}` : `${topicSpecs.length} topics present`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function bootstrapTemporal(config: Config): Promise<string> {
+  const spec = namespaceSpec.parse(JSON.parse(readFileSync(new URL('../temporal-config/namespace.json', import.meta.url), 'utf8')));
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const namespace = config.TEMPORAL_NAMESPACE;
+  const done: string[] = [];
+  try {
+    const deadline = () => Date.now() + 15_000;
+    try {
+      await connection.withDeadline(deadline(), () =>
+        connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${spec.retentionDays} days`) }),
+      );
+      done.push(`registered namespace ${namespace}`);
+    } catch (error) {
+      if (!isGrpc(error, GRPC_ALREADY_EXISTS)) throw error;
+    }
+    const listed = await connection.withDeadline(deadline(), () => connection.operatorService.listSearchAttributes({ namespace }));
+    const present = new Set(Object.keys(listed.customAttributes ?? {}));
+    const missing = Object.entries(spec.searchAttributes).filter(([name]) => !present.has(name));
+    if (missing.length > 0) {
+      const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
+      await connection.withDeadline(deadline(), () =>
+        connection.operatorService.addSearchAttributes({
+          namespace,
+          searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, IndexedValueType[`INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType]])),
+        }),
+      );
+      done.push(`search attributes ${missing.map(([n]) => n).join(', ')}`);
+    }
+    return done.length ? done.join('; ') : `namespace ${namespace} and ${present.size} search attributes present`;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** gRPC status code of "namespace already registered": re-running the bootstrap is fine. */
+const GRPC_ALREADY_EXISTS = 6;
+
+function isGrpc(error: unknown, code: number): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === code;
+}

@@ -1,0 +1,198 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { splitAddress, type Config } from '../config/index.js';
+import type { ManagedProcess } from './processes.js';
+import { probeCassandra, probeKafka, probeRedis, probeTemporal } from './probes.js';
+
+/** How the local stack installs nothing, but configures, starts and probes one engine. */
+export interface Engine extends ManagedProcess {
+  readonly port: number;
+  /** Seconds `up` waits for readiness before naming this engine as failed. */
+  readonly readyDeadlineSeconds: number;
+  prepare(): void;
+  command(): { command: string; args: string[]; env?: NodeJS.ProcessEnv };
+  /** Resolves when a real client gets a real answer; rejects with the reason otherwise. */
+  probe(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export function stackPaths(config: Config) {
+  const dir = resolve(root, config.STACK_DIR);
+  return {
+    dir,
+    bin: join(dir, 'bin'),
+    logs: join(dir, 'logs'),
+    run: join(dir, 'run'),
+    data: (engine: string) => join(dir, engine, 'data'),
+    conf: (engine: string) => join(dir, engine, 'conf'),
+    lib: (engine: string) => join(dir, engine, 'lib'),
+  };
+}
+
+function java(config: Config): string {
+  const file = join(stackPaths(config).dir, 'java.json');
+  if (!existsSync(file)) throw new Error('no Java recorded: run `npm run setup` first');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { java: string }).java;
+}
+
+function managed(config: Config, name: string, marker: string): ManagedProcess {
+  const paths = stackPaths(config);
+  return { name, marker, pidFile: join(paths.run, `${name}.pid`), logFile: join(paths.logs, `${name}.log`) };
+}
+
+function requireInstalled(path: string, what: string): void {
+  if (!existsSync(path)) throw new Error(`${what} is not installed (${path} missing): run \`npm run setup\``);
+}
+
+export function engines(config: Config): Engine[] {
+  const paths = stackPaths(config);
+  const host = config.STACK_HOST;
+  const temporalPort = splitAddress(config.TEMPORAL_ADDRESS).port;
+  const kafkaPort = splitAddress(config.KAFKA_BROKERS[0] ?? '127.0.0.1:9092').port;
+  const redisPort = Number(new URL(config.REDIS_URL).port || 6379);
+
+  const temporal: Engine = {
+    ...managed(config, 'temporal', paths.data('temporal')),
+    port: temporalPort,
+    readyDeadlineSeconds: 90,
+    prepare() {
+      requireInstalled(join(paths.bin, 'temporal'), 'the Temporal CLI');
+      mkdirSync(paths.data('temporal'), { recursive: true });
+    },
+    command() {
+      const dynamic = parseYaml(readFileSync(join(root, 'temporal-config/development.yaml'), 'utf8')) as Record<string, { value: unknown }[]>;
+      return {
+        command: join(paths.bin, 'temporal'),
+        args: [
+          'server', 'start-dev',
+          '--ip', host,
+          '--port', String(temporalPort),
+          '--ui-port', String(config.TEMPORAL_UI_PORT),
+          '--db-filename', join(paths.data('temporal'), 'temporal.db'),
+          '--log-level', 'warn',
+          ...Object.entries(dynamic).flatMap(([key, values]) => ['--dynamic-config-value', `${key}=${JSON.stringify(values[0]?.value)}`]),
+        ],
+      };
+    },
+    probe: () => probeTemporal(config.TEMPORAL_ADDRESS, 'default'),
+  };
+
+  const kafka: Engine = {
+    ...managed(config, 'kafka', paths.conf('kafka')),
+    port: kafkaPort,
+    readyDeadlineSeconds: 120,
+    prepare() {
+      requireInstalled(join(paths.lib('kafka'), '.pom-sha'), 'Kafka');
+      const conf = paths.conf('kafka');
+      mkdirSync(conf, { recursive: true });
+      const properties = readFileSync(join(root, 'stack/kafka/server.properties'), 'utf8')
+        .replaceAll('${HOST}', host)
+        .replaceAll('${PORT}', String(kafkaPort))
+        .replaceAll('${CONTROLLER_PORT}', String(config.KAFKA_CONTROLLER_PORT))
+        .replaceAll('${DATA_DIR}', paths.data('kafka'));
+      writeFileSync(join(conf, 'server.properties'), properties);
+      formatKafkaStorage(config);
+    },
+    command() {
+      return {
+        command: java(config),
+        args: [...kafkaJvm(config), 'kafka.Kafka', join(paths.conf('kafka'), 'server.properties')],
+      };
+    },
+    probe: () => probeKafka(config.KAFKA_BROKERS),
+  };
+
+  const cassandra: Engine = {
+    ...managed(config, 'cassandra', paths.conf('cassandra')),
+    port: config.CASSANDRA_PORT,
+    readyDeadlineSeconds: 240,
+    prepare() {
+      requireInstalled(join(paths.lib('cassandra'), '.pom-sha'), 'Cassandra');
+      const conf = paths.conf('cassandra');
+      mkdirSync(conf, { recursive: true });
+      const yaml = readFileSync(join(root, 'stack/cassandra/cassandra.yaml'), 'utf8')
+        .replaceAll('${HOST}', host)
+        .replaceAll('${NATIVE_PORT}', String(config.CASSANDRA_PORT))
+        .replaceAll('${STORAGE_PORT}', String(config.CASSANDRA_STORAGE_PORT))
+        .replaceAll('${DATA_DIR}', paths.data('cassandra'));
+      writeFileSync(join(conf, 'cassandra.yaml'), yaml);
+    },
+    command() {
+      const conf = paths.conf('cassandra');
+      const jvmOptions = readFileSync(join(root, 'stack/cassandra/jvm17.options'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+        .flatMap((l) => (l.startsWith('--add-') ? l.split(/\s+/) : [l]));
+      return {
+        command: java(config),
+        args: [
+          `-Xms${config.CASSANDRA_HEAP}`,
+          `-Xmx${config.CASSANDRA_HEAP}`,
+          ...jvmOptions,
+          `-Dcassandra.config=file://${join(conf, 'cassandra.yaml')}`,
+          `-Dlogback.configurationFile=${join(root, 'stack/cassandra/logback.xml')}`,
+          `-Dcassandra.logdir=${paths.logs}`,
+          `-Dcassandra.storagedir=${paths.data('cassandra')}`,
+          '-cp',
+          `${paths.lib('cassandra')}/*`,
+          'org.apache.cassandra.service.CassandraDaemon',
+        ],
+      };
+    },
+    probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC),
+  };
+
+  const redis: Engine = {
+    // redis-server rewrites its process title to "redis-server host:port", so that is its marker.
+    ...managed(config, 'redis', `redis-server ${host}:${redisPort}`),
+    port: redisPort,
+    readyDeadlineSeconds: 20,
+    prepare() {
+      mkdirSync(paths.data('redis'), { recursive: true });
+    },
+    command() {
+      // Redis is a cache here: the views of record live in Cassandra, so no persistence is needed.
+      return {
+        command: 'redis-server',
+        args: ['--bind', host, '--port', String(redisPort), '--dir', paths.data('redis'), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      };
+    },
+    probe: () => probeRedis(config.REDIS_URL),
+  };
+
+  return [temporal, kafka, cassandra, redis];
+}
+
+/** JVM flags and classpath of a Kafka tool or broker. */
+export function kafkaJvm(config: Config): string[] {
+  const paths = stackPaths(config);
+  return [
+    `-Xms${config.KAFKA_HEAP}`,
+    `-Xmx${config.KAFKA_HEAP}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${join(root, 'stack/kafka/log4j2.xml')}`,
+    `-Dkafka.logs.dir=${paths.logs}`,
+    '-cp',
+    `${paths.lib('kafka')}/*`,
+  ];
+}
+
+/** KRaft needs its log folder formatted once with a cluster id before the first start. */
+function formatKafkaStorage(config: Config): void {
+  const paths = stackPaths(config);
+  if (existsSync(join(paths.data('kafka'), 'meta.properties'))) return;
+  const clusterId = randomBytes(16).toString('base64url');
+  const result = spawnSync(
+    java(config),
+    [...kafkaJvm(config), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(paths.conf('kafka'), 'server.properties'), '--ignore-formatted'],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0) throw new Error(`kafka: formatting its storage failed:\n${result.stdout}${result.stderr}`);
+}

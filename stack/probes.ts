@@ -1,0 +1,59 @@
+import { Connection } from '@temporalio/client';
+import cassandra from 'cassandra-driver';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * Readiness as a user of each engine sees it: a real client asks a real question and gets an answer,
+ * within a deadline. An open port alone is not "ready" (Cassandra opens 9042 well before CQL answers).
+ */
+
+const timeoutMs = 5_000;
+
+export async function probeRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => {}); // the failure surfaces from connect()/ping(); don't print it twice
+  try {
+    await redis.connect();
+    const pong = await redis.ping();
+    if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function probeCassandra(contactPoints: string[], port: number, localDataCenter: string): Promise<void> {
+  const client = new cassandra.Client({
+    contactPoints,
+    localDataCenter,
+    protocolOptions: { port },
+    socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+  });
+  try {
+    await client.connect();
+    await client.execute('SELECT release_version FROM system.local');
+  } finally {
+    await client.shutdown();
+  }
+}
+
+export async function probeKafka(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ brokers, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) throw new Error('metadata lists no broker');
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function probeTemporal(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// `npm run setup`: installs whatever the project needs and is missing, idempotently.
+// It runs before node_modules exists, so it uses Node built-ins only (hence plain .mjs, not TypeScript).
+// Everything it installs goes under .stack/ except system packages (Redis, Maven) from Debian's packages
+// and the ordinary caches of npm, Go and Maven, which make a second run take seconds.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const stackDir = resolve(root, process.env.STACK_DIR || '.stack');
+const versions = JSON.parse(readFileSync(join(root, 'stack/versions.json'), 'utf8'));
+const started = Date.now();
+
+class StepFailure extends Error {}
+
+function log(message) {
+  process.stdout.write(`[setup] ${message}\n`);
+}
+
+const sha = (text) => createHash('sha256').update(text).digest('hex');
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/** Runs a command, streaming its output with a prefix; throws naming the step and the tail of its output. */
+function run(step, command, args, options = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail = [];
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk.toString();
+      for (const line of chunk.toString().split('\n')) {
+        // eslint-disable-next-line no-control-regex -- strips the colour codes Maven prints
+        if (!line.replace(/\x1b\[[0-9;]*m/g, '').trim()) continue;
+        tail.push(line);
+        if (tail.length > 25) tail.shift();
+        if (!options.quiet) process.stdout.write(`[setup]   ${step} | ${line}\n`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (error) => reject(new StepFailure(`${step}: could not run ${command}: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise();
+      else {
+        const failure = new StepFailure(`${step}: ${options.failure ?? `${command} exited with ${code}`}\n${tail.map((l) => `    ${l}`).join('\n')}`);
+        failure.output = output;
+        reject(failure);
+      }
+    });
+  });
+}
+
+let aptUpdated = false;
+async function aptInstall(step, packages) {
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot && !has('sudo')) throw new StepFailure(`${step}: ${packages.join(', ')} missing and neither root nor sudo is available to install it`);
+  const prefix = asRoot ? [] : ['sudo'];
+  const apt = (args) => (asRoot ? run(step, 'apt-get', args, aptOptions) : run(step, 'sudo', [...prefix, 'apt-get', ...args], aptOptions));
+  const aptOptions = { env: { DEBIAN_FRONTEND: 'noninteractive' }, quiet: true, failure: `apt-get could not install ${packages.join(', ')}` };
+  if (!aptUpdated) {
+    await apt(['update', '-qq']);
+    aptUpdated = true;
+  }
+  await apt(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+}
+
+function javaMajor(javaBin) {
+  const out = spawnSync(javaBin, ['-version'], { encoding: 'utf8' });
+  const match = /version "(\d+)/.exec(`${out.stderr}${out.stdout}`);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Cassandra 5.0 runs on Java 11 or 17 and Kafka 4 needs 17+, so both get a Java 17. */
+function findJava17() {
+  const candidates = [];
+  if (process.env.JAVA_HOME) candidates.push(join(process.env.JAVA_HOME, 'bin/java'));
+  if (existsSync('/usr/lib/jvm')) {
+    for (const dir of readdirSync('/usr/lib/jvm').sort()) if (/17/.test(dir)) candidates.push(join('/usr/lib/jvm', dir, 'bin/java'));
+  }
+  if (has('java')) candidates.push('java');
+  return candidates.find((bin) => (bin === 'java' || existsSync(bin)) && javaMajor(bin) === 17);
+}
+
+const steps = [
+  {
+    name: 'toolchains',
+    async run() {
+      const [major, minor] = process.versions.node.split('.').map(Number);
+      if (major < 20 || (major === 20 && minor < 19)) throw new StepFailure(`toolchains: Node ${process.versions.node} is too old; the project needs Node 20.19 or newer`);
+      if (!has('go')) throw new StepFailure('toolchains: go is not on PATH; the Temporal CLI is built with `go install` (Go 1.23 or newer)');
+      let java = findJava17();
+      if (!java) {
+        log('  installing Java 17 from Debian packages');
+        await aptInstall('toolchains', ['openjdk-17-jre-headless']);
+        java = findJava17();
+        if (!java) throw new StepFailure('toolchains: no Java 17 found after installing openjdk-17-jre-headless');
+      }
+      if (!has('mvn')) {
+        log('  installing Maven from Debian packages');
+        await aptInstall('toolchains', ['maven']);
+      }
+      mkdirSync(stackDir, { recursive: true });
+      writeFileSync(join(stackDir, 'java.json'), JSON.stringify({ java }, null, 2));
+      return `node ${process.versions.node}, java 17 at ${java === 'java' ? 'PATH' : java}, go and maven present`;
+    },
+  },
+  {
+    name: 'npm dependencies',
+    async run() {
+      const lock = readFileSync(join(root, 'package-lock.json'), 'utf8');
+      const marker = join(root, 'node_modules/.setup-lock-sha');
+      if (existsSync(marker) && readFileSync(marker, 'utf8') === sha(lock)) return 'up to date';
+      let how = 'npm ci';
+      try {
+        await run('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund'], { failure: 'npm ci failed', quiet: true });
+      } catch (error) {
+        // A registry mirror that serves only this platform's optional binaries makes npm write a lock
+        // without the other platforms' entries, which `npm ci` then rejects as out of sync. `npm install`
+        // installs the same locked versions; any other failure is real.
+        if (!String(error.output).includes('from lock file')) throw error;
+        how = 'npm install (npm ci rejected the lock for other platforms\' optional packages)';
+        await run('npm dependencies', 'npm', ['install', '--no-audit', '--no-fund'], { failure: 'npm install failed' });
+      }
+      writeFileSync(marker, sha(readFileSync(join(root, 'package-lock.json'), 'utf8')));
+      return `installed with ${how}`;
+    },
+  },
+  {
+    name: 'redis',
+    async run() {
+      if (has('redis-server')) return 'redis-server present';
+      // Debian's package is installed but not started as a service here: the stack runs its own instance.
+      await aptInstall('redis', ['redis-server']);
+      if (!has('redis-server')) throw new StepFailure('redis: redis-server still missing after apt-get install redis-server');
+      return 'installed redis-server from Debian packages';
+    },
+  },
+  {
+    name: 'temporal cli',
+    async run() {
+      const bin = join(stackDir, 'bin/temporal');
+      const wanted = versions.temporalCli;
+      if (existsSync(bin)) {
+        const out = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+        if (out.stdout.includes(`temporal version ${wanted} `)) return `temporal ${wanted} present`;
+      }
+      log(`  building the Temporal CLI ${wanted} with go install (a few minutes on a cold cache)`);
+      mkdirSync(dirname(bin), { recursive: true });
+      await run('temporal cli', 'go', ['install', '-ldflags', `-X ${versions.temporalCliVersionVar}=${wanted}`, `${versions.temporalCliModule}@v${wanted}`], {
+        env: { GOBIN: dirname(bin), CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+        failure: `go install ${versions.temporalCliModule}@v${wanted} failed`,
+      });
+      return `built temporal ${wanted}`;
+    },
+  },
+  ...['kafka', 'cassandra'].map((engine) => ({
+    name: `${engine} jars`,
+    async run() {
+      const pom = join(root, `stack/maven/${engine}/pom.xml`);
+      const lib = join(stackDir, engine, 'lib');
+      const marker = join(lib, '.pom-sha');
+      const want = sha(readFileSync(pom, 'utf8'));
+      if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return 'up to date';
+      rmSync(lib, { recursive: true, force: true });
+      mkdirSync(lib, { recursive: true });
+      await run(`${engine} jars`, 'mvn', ['-B', '-q', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`], {
+        failure: `maven could not resolve the dependencies of stack/maven/${engine}/pom.xml`,
+      });
+      writeFileSync(marker, want);
+      return `${readdirSync(lib).filter((f) => f.endsWith('.jar')).length} jars resolved by maven`;
+    },
+  })),
+];
+
+try {
+  for (const [index, step] of steps.entries()) {
+    const t0 = Date.now();
+    log(`(${index + 1}/${steps.length}) ${step.name} ...`);
+    const result = await step.run();
+    log(`(${index + 1}/${steps.length}) ${step.name}: ${result} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  process.stderr.write(`[setup] FAILED at ${error instanceof StepFailure ? error.message : error.stack}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../config/index.js';
+import { bootstrapCassandra, bootstrapKafka, bootstrapTemporal } from './bootstrap.js';
+import { engines, type Engine } from './engines.js';
+import { logTail, runningPid, startDetached, stopProcess } from './processes.js';
+
+export type Log = (line: string) => void;
+
+export interface EngineStatus {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  /** 'up' = a real client got an answer; 'external' = answering, but not started by this stack. */
+  readonly state: 'up' | 'external' | 'starting' | 'down';
+  readonly detail: string;
+  readonly logFile: string;
+}
+
+export class EngineFailedError extends Error {
+  override readonly name = 'EngineFailedError';
+}
+
+async function probe(engine: Engine): Promise<string | undefined> {
+  try {
+    await engine.probe();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export async function status(config: Config): Promise<EngineStatus[]> {
+  return Promise.all(
+    engines(config).map(async (engine): Promise<EngineStatus> => {
+      const pid = runningPid(engine);
+      const failure = await probe(engine);
+      const state = failure === undefined ? (pid ? 'up' : 'external') : pid ? 'starting' : 'down';
+      return { name: engine.name, port: engine.port, pid, state, detail: failure ?? 'answering', logFile: engine.logFile };
+    }),
+  );
+}
+
+async function waitReady(engine: Engine): Promise<void> {
+  const deadline = Date.now() + engine.readyDeadlineSeconds * 1000;
+  let lastFailure = '';
+  while (Date.now() < deadline) {
+    const failure = await probe(engine);
+    if (failure === undefined) return;
+    lastFailure = failure;
+    if (runningPid(engine) === undefined) {
+      throw new EngineFailedError(`${engine.name} exited during start-up. Last lines of ${engine.logFile}:\n${logTail(engine.logFile)}`);
+    }
+    await sleep(1000);
+  }
+  throw new EngineFailedError(
+    `${engine.name} did not become ready within ${engine.readyDeadlineSeconds} s (last probe: ${lastFailure}). Last lines of ${engine.logFile}:\n${logTail(engine.logFile)}`,
+  );
+}
+
+/**
+ * Starts whatever is not running, waits for each engine's real readiness, then bootstraps the schema.
+ * Already up: a no-op apart from the (idempotent) bootstrap check.
+ */
+export async function up(config: Config, log: Log = () => {}): Promise<void> {
+  const results = await Promise.allSettled(
+    engines(config).map(async (engine) => {
+      const t0 = Date.now();
+      if ((await probe(engine)) === undefined) {
+        log(`${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`);
+        return;
+      }
+      if (runningPid(engine) === undefined) {
+        engine.prepare();
+        const { command, args, env } = engine.command();
+        const pid = startDetached(engine, command, args, env);
+        log(`${engine.name}: started (pid ${pid}), waiting for it to answer on port ${engine.port}`);
+      } else {
+        log(`${engine.name}: running, waiting for it to answer on port ${engine.port}`);
+      }
+      await waitReady(engine);
+      log(`${engine.name}: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }),
+  );
+  // Every engine gets its chance to start, so the report names every failure, not just the first.
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  if (failures.length > 0) throw new EngineFailedError(failures.join('\n\n'));
+  log(`cassandra schema: ${await bootstrapCassandra(config)}`);
+  log(`kafka topics: ${await bootstrapKafka(config)}`);
+  log(`temporal: ${await bootstrapTemporal(config)}`);
+}
+
+export async function down(config: Config, log: Log = () => {}): Promise<void> {
+  await Promise.all(
+    engines(config).map(async (engine) => {
+      const result = await stopProcess(engine);
+      log(`${engine.name}: ${result}`);
+    }),
+  );
+}
