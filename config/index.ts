@@ -59,6 +59,10 @@ export const envSchema = z.object({
   TRANSACTIONS_URL: z.string().url().default('http://127.0.0.1:8103'),
   OFFERS_URL: z.string().url().default('http://127.0.0.1:8104'),
   DOMAIN_CALL_TIMEOUT_MS: durationMs.default(2000),
+
+  /** Reference domain services: how many users they seed (deterministically) and where they journal writes. */
+  DOMAIN_SEED_USERS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  DOMAIN_DATA_DIR: z.string().min(1).default('.stack/domain-services'),
 });
 
 export type Config = z.infer<typeof envSchema>;
