@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Id, IsoDateTime, Money } from './common.js';
+import { Account, Partner } from './items.js';
+import { Widget } from './widget.js';
+
+/**
+ * The envelope every Kafka message carries (key = subject = userId). `type` is an open string so a
+ * consumer can tell "a type I do not know yet" (skip, count) from "a broken message" (dead-letter).
+ * `schemaVersion` is the payload's major version: additive changes keep it, breaking ones bump it.
+ */
+export const EventEnvelope = z.object({
+  id: z.string().min(1).max(128),
+  type: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/),
+  source: z.string().min(1).max(100),
+  subject: Id,
+  time: IsoDateTime,
+  schemaVersion: z.number().int().positive(),
+  data: z.unknown(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/** Payload major version this code understands, per event type. */
+export const SUPPORTED_SCHEMA_VERSION = 1;
+
+export const DASHBOARD_TRIGGERS = ['event', 'miss', 'preferences', 'replay', 'admin'] as const;
+
+// Everything a producer sends is forward compatible: an additive field from a newer producer is
+// dropped, not an error (schemas are non-strict on purpose; only user input is strict).
+export const EVENT_PAYLOADS = {
+  AccountCreated: Account,
+  AccountUpdated: Account,
+  AccountClosed: z.object({ accountId: Id, closedAt: IsoDateTime }),
+  PartnerAdded: Partner,
+  PartnerUpdated: Partner,
+  PartnerRemoved: z.object({ partnerId: Id }),
+  TransactionPosted: z.object({
+    accountId: Id,
+    transactionId: Id,
+    amount: Money,
+    bookedAt: IsoDateTime,
+    balanceAfter: Money.optional(),
+  }),
+  OfferPublished: z.object({ offerId: Id, widget: Widget }),
+  OfferWithdrawn: z.object({ offerId: Id }),
+  ContractPurchased: z.object({ contractId: Id, offerId: Id, purchasedAt: IsoDateTime }),
+  PreferencesChanged: z.object({ userId: Id, version: z.number().int().positive(), updatedAt: IsoDateTime }),
+  DashboardUpdated: z.object({
+    userId: Id,
+    version: z.number().int().nonnegative(),
+    builtAt: IsoDateTime,
+    trigger: z.enum(DASHBOARD_TRIGGERS),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_PAYLOADS;
+export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
+
+/** A fully validated event of a known type: `data` is typed by `type`. */
+export type DomainEvent = {
+  [T in EventType]: Omit<EventEnvelope, 'type' | 'data'> & { type: T; data: EventPayload<T> };
+}[EventType];
+
+/** The envelope with a fixed type and typed payload, for the JSON Schema files other teams consume. */
+export function eventSchema<T extends EventType>(type: T) {
+  return EventEnvelope.extend({ type: z.literal(type), schemaVersion: z.literal(SUPPORTED_SCHEMA_VERSION), data: EVENT_PAYLOADS[type] });
+}
