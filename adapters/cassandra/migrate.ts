@@ -27,7 +27,12 @@ export async function migrate(client: Client, keyspace: string, replicationFacto
       continue;
     }
     for (const statement of splitStatements(readFileSync(migrationsDir + file, 'utf8'))) {
-      await client.execute(statement.replace(/\b(CREATE|ALTER|DROP) (TABLE|TYPE|INDEX)( IF (NOT )?EXISTS)? (\w+)/i, `$1 $2$3 ${keyspace}.$5`));
+      try {
+        await client.execute(statement.replace(/\b(CREATE|ALTER|DROP) (TABLE|TYPE|INDEX)( IF (NOT )?EXISTS)? (\w+)/i, `$1 $2$3 ${keyspace}.$5`));
+      } catch (error) {
+        // ALTER ... ADD has no IF NOT EXISTS: a column added by an interrupted earlier run is fine.
+        if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+      }
     }
     await client.execute(`INSERT INTO ${keyspace}.schema_migrations (id, applied_at) VALUES (?, toTimestamp(now()))`, [file], { prepare: true });
     result.applied.push(file);

@@ -1,0 +1,17 @@
+import { ErrorType } from '../workflows/definitions.js';
+
+/**
+ * Named errors activities throw. Temporal records a failure's type as the error's `name`, which is set
+ * explicitly (never taken from a possibly minified class name) and listed in workflows/definitions.ts.
+ */
+export class DomainRequestRejectedError extends Error {
+  override readonly name = ErrorType.DomainRequestRejected;
+}
+
+export class CircuitOpenError extends Error {
+  override readonly name = ErrorType.CircuitOpen;
+}
+
+export class DomainResponseInvalidError extends Error {
+  override readonly name = ErrorType.DomainResponseInvalid;
+}

@@ -1,0 +1,168 @@
+import { Context } from '@temporalio/activity';
+import type { z } from 'zod';
+import {
+  Account,
+  Partner,
+  SUPPORTED_SCHEMA_VERSION,
+  Widget,
+  allClientProfiles,
+  type CanonicalDashboard,
+  type EventEnvelope,
+  type EventPayload,
+  type EventType,
+  type Preferences,
+  type SourceResult,
+} from '../dashboard/index.js';
+import type { PreferenceHistoryEntry, PreferenceStore } from '../adapters/cassandra/preference-store.js';
+import type { SnapshotStore } from '../adapters/cassandra/snapshot-store.js';
+import type { ViewStore, WriteViewResult } from '../adapters/cassandra/view-store.js';
+import { DomainServiceError, type DomainClient } from '../adapters/domain/domain-client.js';
+import type { EventProducer } from '../adapters/kafka/event-producer.js';
+import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
+import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
+import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import { topics } from '../config/topics.js';
+import type { Trigger } from '../workflows/definitions.js';
+import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
+
+/** The four sources of a dashboard: which service answers them, at which path, with which items. */
+export const SOURCES = {
+  accounts: { service: 'accounts', path: 'accounts', item: Account },
+  partners: { service: 'partners', path: 'partners', item: Partner },
+  offers: { service: 'offers', path: 'offers', item: Widget },
+  insights: { service: 'transactions', path: 'insights', item: Widget },
+} as const satisfies Record<string, { service: keyof ActivityDeps['domain']; path: string; item: z.ZodType }>;
+export type SourceName = keyof typeof SOURCES;
+export type SourceItem<S extends SourceName> = z.infer<(typeof SOURCES)[S]['item']>;
+
+// TypeScript cannot narrow a union of schemas by a generic key; the table above guarantees the pairing.
+const itemSchema = <S extends SourceName>(source: S) => SOURCES[source].item as unknown as z.ZodType<SourceItem<S>>;
+
+export interface ActivityDeps {
+  readonly domain: Record<'accounts' | 'partners' | 'transactions' | 'offers', DomainClient>;
+  readonly preferences: PreferenceStore;
+  readonly views: ViewStore;
+  readonly snapshots: SnapshotStore;
+  readonly cache: DashboardCache;
+  readonly events: EventProducer;
+  readonly live: LiveUpdatePublisher;
+  readonly workflows: DashboardWorkflows;
+  /** Deadline of one synchronous rebuild requested by an operator's bulk run. */
+  readonly rebuildTimeoutMs?: number;
+}
+
+function envelope<T extends EventType>(type: T, source: string, subject: string, data: EventPayload<T>): EventEnvelope {
+  const info = Context.current().info;
+  const execution = info.workflowExecution;
+  return {
+    // Stable across retries of this activity: a consumer that deduplicates by id sees one event.
+    id: `${execution?.workflowId ?? 'activity'}/${execution?.runId ?? ''}/${info.activityId}`,
+    type,
+    source,
+    subject,
+    time: new Date().toISOString(),
+    schemaVersion: SUPPORTED_SCHEMA_VERSION,
+    data,
+  };
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    /** One source's current items for the user; saved as the last-known snapshot on success. */
+    async fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
+      const spec = SOURCES[source];
+      try {
+        const result = await deps.domain[spec.service].getItems(userId, spec.path, itemSchema(source));
+        await deps.snapshots.save(userId, source, result);
+        return { status: 'fresh', asOf: result.asOf, items: result.items };
+      } catch (error) {
+        if (!(error instanceof DomainServiceError)) throw error;
+        if (error.kind === 'rejected') throw new DomainRequestRejectedError(error.message);
+        if (error.kind === 'circuit-open') throw new CircuitOpenError(error.message);
+        if (error.kind === 'invalid-response') throw new DomainResponseInvalidError(error.message);
+        throw error;
+      }
+    },
+
+    /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
+    async loadSnapshot<S extends SourceName>(userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
+      const snapshot = await deps.snapshots.load(userId, source);
+      if (!snapshot) return { status: 'missing', reason };
+      const items = itemSchema(source).array().safeParse(snapshot.items);
+      // A snapshot written by an older release that no longer parses is as good as none.
+      if (!items.success) return { status: 'missing', reason: `${reason}; snapshot unreadable` };
+      return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
+    },
+
+    async loadPreferences(userId: string): Promise<Preferences> {
+      return deps.preferences.load(userId);
+    },
+
+    async loadView(userId: string): Promise<CanonicalDashboard | null> {
+      return (await deps.views.load(userId)) ?? null;
+    },
+
+    async writeView(view: CanonicalDashboard): Promise<WriteViewResult> {
+      return deps.views.write(view);
+    },
+
+    /** Re-renders every client profile's cached entry of the user from the new view. */
+    async refreshCache(view: CanonicalDashboard): Promise<boolean> {
+      return deps.cache.refresh(view, allClientProfiles());
+    },
+
+    /** DashboardUpdated to Kafka (other consumers) and to the fast channel (the API's live streams). */
+    async publishDashboardUpdated(view: CanonicalDashboard, trigger: Trigger): Promise<void> {
+      const event = envelope('DashboardUpdated', 'dashboard-platform', view.userId, { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger });
+      await deps.events.publish(topics.dashboardUpdated, event);
+      await deps.live.publish(view.userId, JSON.stringify(event));
+    },
+
+    async storePreferences(next: Preferences, expectedVersion: number, requestKey: string) {
+      return deps.preferences.compareAndSet(next, expectedVersion, requestKey);
+    },
+
+    async appendPreferenceHistory(entry: PreferenceHistoryEntry): Promise<void> {
+      await deps.preferences.appendHistory(entry);
+    },
+
+    async loadPreferenceVersion(userId: string, version: number): Promise<Preferences | null> {
+      return (await deps.preferences.historyVersion(userId, version))?.preferences ?? null;
+    },
+
+    async publishPreferencesChanged(preferences: Preferences): Promise<void> {
+      const event = envelope('PreferencesChanged', 'dashboard-platform', preferences.userId, {
+        userId: preferences.userId,
+        version: preferences.version,
+        updatedAt: preferences.updatedAt ?? new Date().toISOString(),
+      });
+      await deps.events.publish(topics.preferences, event);
+    },
+
+    async requestRebuild(userId: string, trigger: Trigger): Promise<void> {
+      await deps.workflows.requestRebuild(userId, trigger);
+    },
+
+    /** Rebuilds each user synchronously, all at once, and reports who failed and why. */
+    async rebuildUsers(userIds: string[], trigger: Trigger): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
+      const timeoutMs = deps.rebuildTimeoutMs ?? 30_000;
+      const results = await Promise.allSettled(userIds.map((userId) => deps.workflows.rebuildNow(userId, trigger, timeoutMs)));
+      const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ userId: userIds[i] ?? '', reason: describe(r.reason) }] : []));
+      return { succeeded: results.length - failures.length, failures };
+    },
+
+    async listUsersPage(limit: number, cursor?: string): Promise<{ userIds: string[]; nextCursor?: string }> {
+      return deps.views.listUsers(limit, cursor);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,40 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { EventEnvelope } from '../../dashboard/index.js';
+
+/** Publishes event envelopes keyed by their subject (the user id), so one user's events stay in order. */
+export interface EventProducer {
+  publish(topic: string, event: EventEnvelope): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number } = {}): EventProducer {
+  const timeout = options.timeoutMs ?? 5_000;
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+
+  // Connected on first use, so a process that never publishes never opens a connection.
+  const connected = () => {
+    connecting ??= (async () => {
+      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      await p.connect();
+      producer = p;
+      return p;
+    })().catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    });
+    return connecting;
+  };
+
+  return {
+    async publish(topic, event) {
+      const p = await connected();
+      await p.send({ topic, acks: -1, timeout, messages: [{ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } }] });
+    },
+    async disconnect() {
+      await producer?.disconnect();
+      producer = undefined;
+      connecting = undefined;
+    },
+  };
+}

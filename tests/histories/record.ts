@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stackPaths } from '../../stack/engines.js';
+import { preferencesWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { account, card, partner } from '../support/fixtures.js';
+import { startTestPlatform } from '../support/platform.js';
+import { unique } from '../support/unique.js';
+
+/**
+ * Records histories of real runs of every workflow into tests/histories/, for the replay test.
+ * Run it (`npx tsx tests/histories/record.ts`, stack up) after a deliberate workflow change, and
+ * commit the new files beside the old ones: old histories must keep replaying (use patched() for that).
+ */
+const platform = await startTestPlatform();
+const out = (name: string) => new URL(`./${name}.json`, import.meta.url);
+// The Temporal CLI writes the standard JSON history format (the one the Web UI downloads too).
+const save = async (name: string, workflowId: string) => {
+  const temporal = join(stackPaths(platform.config).bin, 'temporal');
+  const json = execFileSync(temporal, ['workflow', 'show', '--address', platform.config.TEMPORAL_ADDRESS, '--namespace', platform.config.TEMPORAL_NAMESPACE, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+  writeFileSync(out(name), json);
+  console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+};
+
+try {
+  const userId = unique('u-hist');
+  platform.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto'), account('acc-2', 'Tagesgeld')]);
+  platform.domain.setItems('partners', userId, [partner('p-1', 'Allianz')]);
+  platform.domain.setItems('offers', userId, [card('w-1', 'Kfz-Versicherung')]);
+  platform.domain.setMode('transactions', 'error');
+
+  // A miss, a burst of triggers folded into follow-up builds, a failing source, then idle completion.
+  await platform.workflows.rebuildNow(userId, 'miss', 30_000);
+  await Promise.all(Array.from({ length: 10 }, () => platform.workflows.requestRebuild(userId, 'event')));
+  const change = await platform.workflows.changePreferences(
+    { userId, requestKey: 'record-1', expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid', sections: { accounts: { sort: 'custom', order: ['acc-2'] } } } } },
+    30_000,
+  );
+  await platform.workflows.changePreferences({ userId, requestKey: 'record-2', expectedVersion: change.version, change: { kind: 'restore', version: 1 } }, 30_000);
+  await platform.workflows.changePreferences({ userId, requestKey: 'record-3', expectedVersion: 0, change: { kind: 'patch', patch: {} } }, 30_000).catch(() => undefined);
+  await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result();
+  await save('rebuildDashboard', rebuildWorkflowId(userId));
+  await save('changePreferences-patch', preferencesWorkflowId(userId, 'record-1'));
+  await save('changePreferences-restore', preferencesWorkflowId(userId, 'record-2'));
+  await save('changePreferences-conflict', preferencesWorkflowId(userId, 'record-3'));
+
+  const many = unique('rebuild-many');
+  await platform.workflows.startRebuildMany(many, { userIds: [userId, unique('u-hist')], ratePerSecond: 1, trigger: 'admin' });
+  await platform.client.workflow.getHandle(many).result();
+  await save('rebuildMany', many);
+} finally {
+  await platform.stop();
+}

@@ -1,0 +1,71 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/index.js';
+import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createActivityDeps, type ActivityDepsOptions } from '../../workers/activity-deps.js';
+import { bundleWorkflows, createDashboardWorker } from '../../workers/create-worker.js';
+import { startTestDomainServer, type TestDomainServer } from './domain-server.js';
+import { unique } from './unique.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/**
+ * A real worker on the real Temporal dev server, with real Cassandra, Redis and Kafka behind its
+ * activities, on a task queue of its own; only the domain services are a small test server.
+ */
+export interface TestPlatform {
+  readonly config: Config;
+  readonly deps: ActivityDeps;
+  readonly client: Client;
+  readonly workflows: DashboardWorkflows;
+  readonly domain: TestDomainServer;
+  readonly worker: Worker;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlatform(options: ActivityDepsOptions = {}): Promise<TestPlatform> {
+  bundle ??= bundleWorkflows();
+  const domain = await startTestDomainServer();
+  const config = loadConfig({
+    ...process.env,
+    TEMPORAL_TASK_QUEUE: unique('test-queue'),
+    ACCOUNTS_URL: domain.baseUrls.accounts,
+    PARTNERS_URL: domain.baseUrls.partners,
+    OFFERS_URL: domain.baseUrls.offers,
+    TRANSACTIONS_URL: domain.baseUrls.transactions,
+    DOMAIN_CALL_TIMEOUT_MS: '1000',
+  });
+  const { deps, close } = await createActivityDeps(config, options);
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createDashboardWorker({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps,
+    workflowBundle: await bundle,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    config,
+    deps,
+    client,
+    workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE),
+    domain,
+    worker,
+    async stop() {
+      // Workflows still idling on this test's queue would wait forever for a worker that is gone.
+      for await (const open of client.workflow.list({ query: `TaskQueue = '${config.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow.getHandle(open.workflowId, open.runId).terminate('test finished').catch(() => undefined);
+      }
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await close();
+      await domain.close();
+    },
+  };
+}

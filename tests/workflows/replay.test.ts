@@ -1,0 +1,23 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { bundleWorkflows } from '../../workers/create-worker.js';
+
+// Histories of real runs (tests/histories/*.json, recorded by tests/histories/record.ts) replayed
+// against today's workflow code: a change that would break running workflows fails here.
+const dir = new URL('../histories/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('recorded workflow histories', () => {
+  it('exist for every workflow', () => {
+    const types = files.map((f) => f.replace(/-.*|\.json$/g, ''));
+    expect(new Set(types)).toEqual(new Set(['rebuildDashboard', 'changePreferences', 'rebuildMany']));
+  });
+
+  it('replay without non-determinism', async () => {
+    const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown }));
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories)) results.push(result);
+    expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(files.map((file) => ({ file, error: undefined })));
+  });
+});

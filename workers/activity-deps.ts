@@ -1,0 +1,61 @@
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ActivityDeps } from '../activities/index.js';
+import { createCassandraClient } from '../adapters/cassandra/client.js';
+import { createPreferenceStore } from '../adapters/cassandra/preference-store.js';
+import { createSnapshotStore } from '../adapters/cassandra/snapshot-store.js';
+import { createViewStore } from '../adapters/cassandra/view-store.js';
+import { createDomainClient } from '../adapters/domain/domain-client.js';
+import { createEventProducer } from '../adapters/kafka/event-producer.js';
+import { createRedisClient } from '../adapters/redis/client.js';
+import { createDashboardCache } from '../adapters/redis/dashboard-cache.js';
+import { createLiveUpdatePublisher } from '../adapters/redis/live-updates.js';
+import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import type { Config } from '../config/index.js';
+
+/** Redis entries live a day; a rebuild refreshes them, the API re-warms them from Cassandra. */
+export const CACHE_TTL_SECONDS = 24 * 3600;
+
+export interface ActivityDepsOptions {
+  /** Circuit breaker tuning (tests open it after fewer failures). */
+  readonly breakAfterFailures?: number;
+  readonly halfOpenAfterMs?: number;
+}
+
+/** The real clients behind the activities, and one function that closes them all. */
+export async function createActivityDeps(config: Config, options: ActivityDepsOptions = {}): Promise<{ deps: ActivityDeps; close: () => Promise<void> }> {
+  const cassandra = createCassandraClient(config);
+  await cassandra.connect();
+  const redis = createRedisClient(config.REDIS_URL);
+  const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, connectionTimeout: 3_000, requestTimeout: 10_000, logLevel: logLevel.WARN });
+  const events = createEventProducer(kafka);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const domain = (service: string, baseUrl: string) =>
+    createDomainClient({ service, baseUrl, timeoutMs: config.DOMAIN_CALL_TIMEOUT_MS, ...options });
+
+  const deps: ActivityDeps = {
+    domain: {
+      accounts: domain('accounts', config.ACCOUNTS_URL),
+      partners: domain('partners', config.PARTNERS_URL),
+      transactions: domain('transactions', config.TRANSACTIONS_URL),
+      offers: domain('offers', config.OFFERS_URL),
+    },
+    preferences: createPreferenceStore(cassandra),
+    views: createViewStore(cassandra),
+    snapshots: createSnapshotStore(cassandra),
+    cache: createDashboardCache(redis, { ttlSeconds: CACHE_TTL_SECONDS }),
+    events,
+    live: createLiveUpdatePublisher(redis),
+    workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE),
+  };
+  return {
+    deps,
+    async close() {
+      await events.disconnect();
+      await connection.close();
+      redis.disconnect();
+      await cassandra.shutdown();
+    },
+  };
+}

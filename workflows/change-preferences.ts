@@ -1,0 +1,61 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import { mergePreferences, replacePreferences, type Preferences, type PreferencesResult } from '../dashboard/index.js';
+import { storageActivities } from './activity-options.js';
+import { workflowNowIso } from './clock.js';
+import { ErrorType, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';
+
+/**
+ * One preference change, applied once per request key (the workflow id is preferences:{userId}:{key}
+ * and the client refuses to start a second run with that id). The stored document changes only by
+ * compare-and-set on the version the caller saw; the audit row is keyed by the new version, so a
+ * retried activity writes the same row again instead of a second one.
+ */
+export async function changePreferences(input: ChangePreferencesInput): Promise<ChangePreferencesResult> {
+  const { userId, requestKey, expectedVersion } = input;
+  const current = await storageActivities.loadPreferences(userId);
+  if (current.version !== expectedVersion) throw conflict(current.version);
+
+  const now = workflowNowIso();
+  const next = unwrap(await applyChange(current, input, now));
+  if (next.version === current.version) return { version: current.version, changed: false, preferences: current };
+
+  const stored = await storageActivities.storePreferences(next, expectedVersion, requestKey);
+  if (!stored.ok) throw conflict(stored.currentVersion);
+  await storageActivities.appendPreferenceHistory({ version: next.version, preferences: next, requestKey, changedAt: now });
+  await storageActivities.publishPreferencesChanged(next);
+  await storageActivities.requestRebuild(userId, 'preferences');
+  return { version: next.version, changed: true, preferences: next };
+}
+
+async function applyChange(current: Preferences, input: ChangePreferencesInput, now: string): Promise<PreferencesResult<Preferences>> {
+  const { change } = input;
+  switch (change.kind) {
+    case 'patch':
+      return mergePreferences(current, change.patch, now);
+    case 'replace':
+      return replacePreferences(current, change.document, now);
+    case 'restore': {
+      const earlier = await storageActivities.loadPreferenceVersion(input.userId, change.version);
+      if (!earlier) {
+        throw ApplicationFailure.create({ type: ErrorType.PreferencesVersionNotFound, message: `no preferences version ${change.version}`, nonRetryable: true });
+      }
+      // Undo is a new change on top of the current version, recorded in the history like any other.
+      const { layout, sections, widgetSettings } = earlier;
+      return replacePreferences(current, { layout, sections, widgetSettings }, now);
+    }
+  }
+}
+
+function unwrap(result: PreferencesResult<Preferences>): Preferences {
+  if (result.ok) return result.value;
+  throw ApplicationFailure.create({ type: ErrorType.PreferencesValidation, message: 'invalid preferences', nonRetryable: true, details: [result.errors] });
+}
+
+function conflict(currentVersion: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ErrorType.PreferencesVersionConflict,
+    message: `preferences are at version ${currentVersion}`,
+    nonRetryable: true,
+    details: [{ currentVersion }],
+  });
+}

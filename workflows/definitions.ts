@@ -1,0 +1,108 @@
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CanonicalDashboard, DASHBOARD_TRIGGERS, Preferences, PreferencesInput } from '../dashboard/index.js';
+
+/**
+ * Names, ids, messages and types shared by the workflows, the activities and every Temporal client
+ * (API, bridge, ops). Defined once so a signal or an error type can never be spelled two ways.
+ */
+
+export type Trigger = (typeof DASHBOARD_TRIGGERS)[number];
+
+export const rebuildWorkflowId = (userId: string) => `dashboard-rebuild:${userId}`;
+export const preferencesWorkflowId = (userId: string, requestKey: string) => `preferences:${userId}:${requestKey}`;
+
+/** Search attributes every workflow carries, so the Temporal UI can answer "what happened to user X". */
+export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
+export const TriggerAttribute = defineSearchAttributeKey('Trigger', SearchAttributeType.KEYWORD);
+
+// ---- rebuildDashboard
+
+export interface RebuildRequest {
+  readonly trigger: Trigger;
+}
+
+export interface RebuildDashboardInput {
+  readonly userId: string;
+  /** Requests carried over by continue-as-new. */
+  readonly pending?: RebuildRequest[];
+  /** Version of the last build, so versions keep increasing across runs. */
+  readonly lastVersion?: number;
+}
+
+export interface RebuildStatus {
+  readonly buildsStarted: number;
+  readonly buildsCompleted: number;
+  readonly pending: number;
+  readonly lastVersion: number;
+}
+
+/** Fire-and-forget trigger (bridge, preference changes, operators): folds into the next build. */
+export const requestRebuildSignal = defineSignal<[RebuildRequest]>('requestRebuild');
+/** Synchronous entry (API cache miss): returns the dashboard of a build that started after the call. */
+export const rebuildNowUpdate = defineUpdate<CanonicalDashboard, [RebuildRequest]>('rebuildNow');
+export const rebuildStatusQuery = defineQuery<RebuildStatus>('status');
+
+// ---- changePreferences
+
+export type PreferenceChange =
+  | { readonly kind: 'replace'; readonly document: PreferencesInput }
+  | { readonly kind: 'patch'; readonly patch: unknown }
+  | { readonly kind: 'restore'; readonly version: number };
+
+export interface ChangePreferencesInput {
+  readonly userId: string;
+  readonly requestKey: string;
+  /** The version the caller saw (If-Match): the change applies only on top of exactly that version. */
+  readonly expectedVersion: number;
+  readonly change: PreferenceChange;
+}
+
+export interface ChangePreferencesResult {
+  readonly version: number;
+  readonly changed: boolean;
+  readonly preferences: Preferences;
+}
+
+// ---- rebuildMany
+
+export interface RebuildManyInput {
+  /** Users to rebuild; absent = every user with a dashboard view, paged from Cassandra. */
+  readonly userIds?: string[];
+  readonly ratePerSecond: number;
+  readonly trigger: Extract<Trigger, 'admin' | 'replay'>;
+  /** Carried by continue-as-new. */
+  readonly state?: RebuildManyState;
+}
+
+export interface RebuildManyState {
+  readonly nextIndex: number;
+  readonly cursor?: string;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly failures: { userId: string; reason: string }[];
+}
+
+export interface RebuildManyProgress extends RebuildManyState {
+  /** Known up front for a list; for "every user" only when done. */
+  readonly total?: number;
+  readonly done: boolean;
+}
+
+export const rebuildManyProgressQuery = defineQuery<RebuildManyProgress>('progress');
+
+// ---- error types: the class names activities throw, listed as non-retryable where a retry cannot help
+
+export const ErrorType = {
+  /** A domain service answered 4xx: our request is wrong; retrying gives the same answer. */
+  DomainRequestRejected: 'DomainRequestRejectedError',
+  /** The breaker is open: fall back to the snapshot now instead of waiting on a dead service. */
+  CircuitOpen: 'CircuitOpenError',
+  /** A domain service's answer does not match the contract. */
+  DomainResponseInvalid: 'DomainResponseInvalidError',
+  PreferencesVersionConflict: 'PreferencesVersionConflictError',
+  PreferencesValidation: 'PreferencesValidationError',
+  PreferencesVersionNotFound: 'PreferencesVersionNotFoundError',
+  /** No source answered and no view exists: there is nothing to show. */
+  DashboardUnavailable: 'DashboardUnavailableError',
+} as const;

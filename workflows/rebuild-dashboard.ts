@@ -1,0 +1,159 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { composeDashboard, type CanonicalDashboard, type SourceResult, type Widget } from '../dashboard/index.js';
+import type { SourceItem, SourceName } from '../activities/index.js';
+import { domainActivities, storageActivities } from './activity-options.js';
+import { workflowNow, workflowNowIso } from './clock.js';
+import {
+  ErrorType,
+  TriggerAttribute,
+  rebuildNowUpdate,
+  rebuildStatusQuery,
+  requestRebuildSignal,
+  type RebuildDashboardInput,
+  type RebuildRequest,
+  type RebuildStatus,
+  type Trigger,
+} from './definitions.js';
+
+/** How long a run waits for more triggers after a build before completing; the next trigger starts a new run. */
+const IDLE_BEFORE_COMPLETING = '10 seconds';
+/** How old a finished build may be for a cache-miss caller to take it instead of a new build. */
+const MISS_REUSE_MS = 2_000;
+/** Builds per run before continue-as-new, so the history of a busy user stays small. */
+const MAX_BUILDS_PER_RUN = 50;
+
+/**
+ * The dashboard of one user, rebuilt from the current truth of the domain services. One workflow id
+ * per user (dashboard-rebuild:{userId}) means two builds of one user never run at once. Requests that
+ * arrive during a build wait in `pending` and are all served by the single next build: a burst of
+ * triggers costs at most one follow-up build. A build reads the current truth, so repeating it is
+ * harmless.
+ */
+export async function rebuildDashboard(input: RebuildDashboardInput): Promise<RebuildStatus> {
+  const { userId } = input;
+  const pending: RebuildRequest[] = [...(input.pending ?? [])];
+  let lastVersion = input.lastVersion ?? 0;
+  let started = 0;
+  let completed = 0;
+  let latest: CanonicalDashboard | undefined;
+  let failure: string | undefined;
+
+  const status = (): RebuildStatus => ({ buildsStarted: started, buildsCompleted: completed, pending: pending.length, lastVersion });
+
+  setHandler(requestRebuildSignal, (request) => {
+    pending.push(request);
+  });
+  setHandler(rebuildNowUpdate, async (request) => {
+    // A caller with nothing to show (cache miss) takes a build finished a moment ago or joins one under
+    // way: either read the truth of a moment ago, and 50 concurrent misses cost one build. Operators'
+    // rebuilds (admin, replay) always get a build that starts after their request.
+    const isMiss = request.trigger === 'miss';
+    if (isMiss && started === completed && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS) return latest;
+    const join = isMiss && started > completed;
+    if (!join) pending.push(request);
+    const ticket = join ? started : started + 1;
+    await condition(() => completed >= ticket || failure !== undefined);
+    if (completed >= ticket && latest) return latest;
+    throw ApplicationFailure.create({ type: ErrorType.DashboardUnavailable, message: failure ?? 'rebuild failed', nonRetryable: true });
+  });
+  setHandler(rebuildStatusQuery, status);
+
+  // Leaves only when nothing is pending and every update handler has answered; a request that arrives
+  // meanwhile makes it build again instead (a run never ends with a caller still waiting).
+  const readyToLeave = async () => {
+    await condition(() => pending.length > 0 || allHandlersFinished());
+    return pending.length === 0;
+  };
+
+  for (let builds = 0; ; ) {
+    const woken = await condition(() => pending.length > 0, IDLE_BEFORE_COMPLETING);
+    if (!woken && pending.length === 0) {
+      if (await readyToLeave()) return status();
+      continue;
+    }
+    const batch = pending.splice(0);
+    const trigger = triggerOf(batch);
+    started++;
+    upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
+    try {
+      latest = await buildOnce(userId, trigger, Math.max(workflowNow(), lastVersion + 1));
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      await condition(allHandlersFinished);
+      throw error;
+    }
+    lastVersion = Math.max(lastVersion, latest.version);
+    completed++;
+    builds++;
+    if ((builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
+      return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion });
+    }
+  }
+}
+
+/** A waiting caller (cache miss) is what an operator most wants to see; otherwise the latest trigger. */
+function triggerOf(batch: RebuildRequest[]): Trigger {
+  return batch.some((r) => r.trigger === 'miss') ? 'miss' : (batch.at(-1)?.trigger ?? 'event');
+}
+
+async function buildOnce(userId: string, trigger: Trigger, version: number): Promise<CanonicalDashboard> {
+  const [accounts, partners, offers, insights, preferences] = await Promise.all([
+    fetchSource(userId, 'accounts'),
+    fetchSource(userId, 'partners'),
+    fetchSource(userId, 'offers'),
+    fetchSource(userId, 'insights'),
+    storageActivities.loadPreferences(userId),
+  ]);
+  const all = [accounts, partners, offers, insights];
+  if (all.every((s) => s.status !== 'fresh')) {
+    // Nothing new is known: the last view stays as it is.
+    const last = await storageActivities.loadView(userId);
+    if (last) return last;
+    if (all.every((s) => s.status === 'missing')) {
+      throw ApplicationFailure.create({
+        type: ErrorType.DashboardUnavailable,
+        message: `no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`,
+        nonRetryable: true,
+      });
+    }
+  }
+  const dashboard = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, workflowNowIso(), { version });
+  const written = await storageActivities.writeView(dashboard);
+  if (!written.written) {
+    // A newer build is stored already (e.g. a delayed retry of an older one): it wins.
+    return (await storageActivities.loadView(userId)) ?? dashboard;
+  }
+  await storageActivities.refreshCache(dashboard);
+  await storageActivities.publishDashboardUpdated(dashboard, trigger);
+  return dashboard;
+}
+
+/** A source that fails after its retries keeps its last-known snapshot, marked stale with the reason. */
+async function fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
+  try {
+    return await domainActivities.fetchSource(userId, source);
+  } catch (error) {
+    const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
+    return storageActivities.loadSnapshot(userId, source, `${source}: ${reason}`.slice(0, 200));
+  }
+}
+
+/** Offers and transaction insights are both widgets: one section, stale if either part is. */
+export function mergeWidgetSources(offers: SourceResult<Widget>, insights: SourceResult<Widget>): SourceResult<Widget> {
+  const parts = [offers, insights];
+  const reasons = parts.flatMap((p) => (p.status === 'fresh' ? [] : [p.reason]));
+  const present = parts.flatMap((p) => (p.status === 'missing' ? [] : [p]));
+  if (present.length === 0) return { status: 'missing', reason: reasons.join('; ').slice(0, 200) };
+  const items = present.flatMap((p) => p.items);
+  const asOf = present.map((p) => p.asOf).sort()[0] ?? '';
+  return reasons.length === 0 ? { status: 'fresh', asOf, items } : { status: 'stale', asOf, items, reason: reasons.join('; ').slice(0, 200) };
+}
