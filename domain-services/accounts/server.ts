@@ -1,0 +1,4 @@
+import { runEntryPoint, startService } from '../shared/start.js';
+import { createApp } from './app.js';
+
+runEntryPoint(() => startService('accounts', (deps) => createApp(deps)));
