@@ -53,6 +53,20 @@ export const envSchema = z.object({
   API_PORT: port.default(8080),
   /** HS256 secret for local JWTs. Production sets a real one. */
   JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-in-production'),
+  /** Past this age a cached dashboard is served at once and refreshed in the background. */
+  DASHBOARD_SOFT_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Deadline of the synchronous rebuild on a cache miss; past it the API answers 503. */
+  REBUILD_DEADLINE_MS: durationMs.default(5_000),
+  /** Requests per user per minute before 429. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Largest request body the API reads. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** Seconds between SSE heartbeats. */
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(15),
+
+  /** The bridge's Kafka consumer group and the port of its /metrics and /healthz. */
+  BRIDGE_GROUP_ID: z.string().min(1).default('dashboard-bridge'),
+  BRIDGE_PORT: port.default(8090),
 
   ACCOUNTS_URL: z.string().url().default('http://127.0.0.1:8101'),
   PARTNERS_URL: z.string().url().default('http://127.0.0.1:8102'),
