@@ -154,6 +154,23 @@ export function createActivities(deps: ActivityDeps) {
     async listUsersPage(limit: number, cursor?: string): Promise<{ userIds: string[]; nextCursor?: string }> {
       return deps.views.listUsers(limit, cursor);
     },
+
+    // Erasure, one store per activity so a retry repeats only what failed; each is idempotent.
+    async stopRebuild(userId: string): Promise<boolean> {
+      return deps.workflows.stopRebuild(userId, 'user data erasure');
+    },
+    async erasePreferences(userId: string): Promise<{ preferences: number; history: number }> {
+      return deps.preferences.erase(userId);
+    },
+    async eraseView(userId: string): Promise<number> {
+      return deps.views.erase(userId);
+    },
+    async eraseSnapshots(userId: string): Promise<number> {
+      return deps.snapshots.erase(userId);
+    },
+    async eraseCache(userId: string): Promise<number> {
+      return deps.cache.erase(userId);
+    },
   };
 }
 

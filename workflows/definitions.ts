@@ -11,6 +11,7 @@ export type Trigger = (typeof DASHBOARD_TRIGGERS)[number];
 
 export const rebuildWorkflowId = (userId: string) => `dashboard-rebuild:${userId}`;
 export const preferencesWorkflowId = (userId: string, requestKey: string) => `preferences:${userId}:${requestKey}`;
+export const eraseWorkflowId = (userId: string) => `erase:${userId}`;
 
 /** Search attributes every workflow carries, so the Temporal UI can answer "what happened to user X". */
 export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
@@ -90,6 +91,23 @@ export interface RebuildManyProgress extends RebuildManyState {
 }
 
 export const rebuildManyProgressQuery = defineQuery<RebuildManyProgress>('progress');
+
+// ---- eraseUser
+
+/** What an erasure deleted, per store: the receipt an operator hands on. */
+export interface ErasureReceipt {
+  readonly userId: string;
+  readonly erasedAt: string;
+  /** A rebuild running at the time was stopped first, so it could not write the data back. */
+  readonly rebuildStopped: boolean;
+  readonly deleted: {
+    readonly preferences: number;
+    readonly preferenceHistory: number;
+    readonly dashboardViews: number;
+    readonly domainSnapshots: number;
+    readonly cacheEntries: number;
+  };
+}
 
 // ---- error types: the class names activities throw, listed as non-retryable where a retry cannot help
 

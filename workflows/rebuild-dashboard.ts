@@ -143,7 +143,8 @@ async function fetchSource<S extends SourceName>(userId: string, source: S): Pro
     return await domainActivities.fetchSource(userId, source);
   } catch (error) {
     const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
-    return storageActivities.loadSnapshot(userId, source, `${source}: ${reason}`.slice(0, 200));
+    // The adapter's message names the service already.
+    return storageActivities.loadSnapshot(userId, source, reason.slice(0, 200));
   }
 }
 

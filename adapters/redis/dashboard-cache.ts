@@ -23,6 +23,7 @@ export interface DashboardCache {
   refresh(view: CanonicalDashboard, profiles: readonly ClientProfile[]): Promise<boolean>;
   /** Adds one profile's entry (re-warm after a miss), unless a newer version is cached. */
   put(view: CanonicalDashboard, profile: ClientProfile): Promise<CacheEntry>;
+  /** Deletes every cached render of the user; returns how many there were. */
   erase(userId: string): Promise<number>;
 }
 
@@ -79,7 +80,10 @@ export function createDashboardCache(redis: Redis, options: { ttlSeconds: number
     },
 
     async erase(userId) {
-      return redis.del(cacheKey(userId));
+      // Counted in rendered entries (one per client profile), which is what a receipt should say.
+      const fields = await redis.hkeys(cacheKey(userId));
+      await redis.del(cacheKey(userId));
+      return fields.filter((f) => f.endsWith(':body')).length;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
 import {
   TriggerAttribute,
@@ -7,7 +7,9 @@ import {
   rebuildNowUpdate,
   rebuildWorkflowId,
   requestRebuildSignal,
+  eraseWorkflowId,
   type ChangePreferencesInput,
+  type ErasureReceipt,
   type ChangePreferencesResult,
   type RebuildManyInput,
   type Trigger,
@@ -30,6 +32,10 @@ export interface DashboardWorkflows {
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
+  /** Terminates the user's running rebuild, if any; true when one was running. */
+  stopRebuild(userId: string, reason: string): Promise<boolean>;
+  /** Runs the erasure of one user's data and returns its receipt. */
+  eraseUser(userId: string, timeoutMs: number): Promise<ErasureReceipt>;
 }
 
 const memo = (userId: string, what: string) => ({ summary: `${what} of user ${userId}` });
@@ -95,6 +101,32 @@ export function createDashboardWorkflows(client: Client, taskQueue: string): Das
         typedSearchAttributes: [{ key: TriggerAttribute, value: input.trigger }],
         memo: { summary: input.userIds ? `Rebuild of ${input.userIds.length} users` : 'Rebuild of every user' },
       });
+    },
+
+    async stopRebuild(userId, reason) {
+      try {
+        await client.workflow.getHandle(rebuildWorkflowId(userId)).terminate(reason);
+        return true;
+      } catch (error) {
+        // Not running (never started, or already closed): nothing to stop.
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      }
+    },
+
+    async eraseUser(userId, timeoutMs) {
+      return client.withDeadline(Date.now() + timeoutMs, () =>
+        client.workflow.execute('eraseUser', {
+          taskQueue,
+          workflowId: eraseWorkflowId(userId),
+          args: [userId],
+          // An erasure may be requested again later (new data arrived); one at a time per user.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowExecutionTimeout: '5 minutes',
+          typedSearchAttributes: attributes(userId, 'admin'),
+          memo: memo(userId, 'Erasure of the personal data'),
+        }),
+      );
     },
   };
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackPaths } from '../../stack/engines.js';
-import { preferencesWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { eraseWorkflowId, preferencesWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -36,7 +36,8 @@ try {
     { userId, requestKey: 'record-1', expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid', sections: { accounts: { sort: 'custom', order: ['acc-2'] } } } } },
     30_000,
   );
-  await platform.workflows.changePreferences({ userId, requestKey: 'record-2', expectedVersion: change.version, change: { kind: 'restore', version: 1 } }, 30_000);
+  const second = await platform.workflows.changePreferences({ userId, requestKey: 'record-1b', expectedVersion: change.version, change: { kind: 'patch', patch: { layout: 'compact' } } }, 30_000);
+  await platform.workflows.changePreferences({ userId, requestKey: 'record-2', expectedVersion: second.version, change: { kind: 'restore', version: 1 } }, 30_000);
   await platform.workflows.changePreferences({ userId, requestKey: 'record-3', expectedVersion: 0, change: { kind: 'patch', patch: {} } }, 30_000).catch(() => undefined);
   await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result();
   await save('rebuildDashboard', rebuildWorkflowId(userId));
@@ -48,6 +49,9 @@ try {
   await platform.workflows.startRebuildMany(many, { userIds: [userId, unique('u-hist')], ratePerSecond: 1, trigger: 'admin' });
   await platform.client.workflow.getHandle(many).result();
   await save('rebuildMany', many);
+
+  await platform.workflows.eraseUser(userId, 60_000);
+  await save('eraseUser', eraseWorkflowId(userId));
 } finally {
   await platform.stop();
 }

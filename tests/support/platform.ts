@@ -1,12 +1,28 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import cassandra from 'cassandra-driver';
 import type { ActivityDeps } from '../../activities/index.js';
+import { migrate } from '../../adapters/cassandra/migrate.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createActivityDeps, type ActivityDepsOptions } from '../../workers/activity-deps.js';
 import { bundleWorkflows, createDashboardWorker } from '../../workers/create-worker.js';
 import { startTestDomainServer, type TestDomainServer } from './domain-server.js';
 import { unique } from './unique.js';
+
+async function withCassandra<T>(config: Config, use: (client: cassandra.Client) => Promise<T>): Promise<T> {
+  const client = new cassandra.Client({
+    contactPoints: config.CASSANDRA_CONTACT_POINTS,
+    localDataCenter: config.CASSANDRA_LOCAL_DC,
+    protocolOptions: { port: config.CASSANDRA_PORT },
+    socketOptions: { readTimeout: 60_000 },
+  });
+  try {
+    return await use(client);
+  } finally {
+    await client.shutdown();
+  }
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -24,11 +40,19 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(options: ActivityDepsOptions = {}): Promise<TestPlatform> {
+export interface TestPlatformOptions extends ActivityDepsOptions {
+  /** A keyspace of its own (migrated here, dropped at stop), for tests that scan every view. */
+  readonly ownKeyspace?: boolean;
+}
+
+export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatformOptions = {}): Promise<TestPlatform> {
   bundle ??= bundleWorkflows();
   const domain = await startTestDomainServer();
+  const keyspace = ownKeyspace ? unique('test').replace('-', '_') : undefined;
+  if (keyspace) await withCassandra(loadConfig(), (client) => migrate(client, keyspace, 1));
   const config = loadConfig({
     ...process.env,
+    ...(keyspace ? { CASSANDRA_KEYSPACE: keyspace } : {}),
     TEMPORAL_TASK_QUEUE: unique('test-queue'),
     ACCOUNTS_URL: domain.baseUrls.accounts,
     PARTNERS_URL: domain.baseUrls.partners,
@@ -66,6 +90,7 @@ export async function startTestPlatform(options: ActivityDepsOptions = {}): Prom
       await connection.close();
       await close();
       await domain.close();
+      if (keyspace) await withCassandra(config, (client) => client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`));
     },
   };
 }

@@ -1,0 +1,95 @@
+import { status as engineStatus } from '../../../stack/stack.js';
+import type { OpsCommand } from '../command.js';
+import type { OpsContext } from '../context.js';
+
+async function httpHealth(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return response.ok ? 'up' : `answering ${response.status}`;
+  } catch {
+    return 'down';
+  }
+}
+
+/** Sum over partitions of (high watermark - committed offset) of the bridge's group. */
+async function bridgeLag(ctx: OpsContext): Promise<{ topic: string; lag: number }[]> {
+  const admin = ctx.kafka().admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId: ctx.config.BRIDGE_GROUP_ID });
+    const lags = [];
+    for (const { topic, partitions } of committed) {
+      const high = await admin.fetchTopicOffsets(topic);
+      const lag = partitions.reduce((sum, p) => {
+        const end = Number(high.find((h) => h.partition === p.partition)?.high ?? 0);
+        const at = Number(p.offset);
+        return sum + (at < 0 ? end - Number(high.find((h) => h.partition === p.partition)?.low ?? 0) : end - at);
+      }, 0);
+      lags.push({ topic, lag });
+    }
+    return lags;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const status: OpsCommand = {
+  name: 'status',
+  summary: 'engines, platform processes, Kafka lag and workflow counts',
+  help: `usage: ops status
+
+Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis), whether each platform process
+answers its health check (api, bridge, domain services) and how many workers poll the task queue, the
+bridge's Kafka consumer lag per topic, and open and recently failed workflow counts.
+Exits 1 when an engine or a process is down.
+
+example: npm run ops -- status`,
+  async run(_args, ctx, out) {
+    const { config } = ctx;
+    let healthy = true;
+    out.line('engines');
+    for (const engine of await engineStatus(config)) {
+      const up = engine.state === 'up' || engine.state === 'external';
+      healthy &&= up;
+      out.line(`  ${engine.name.padEnd(12)} ${up ? 'up' : engine.state}  port ${engine.port}${up ? '' : `  (${engine.detail})`}`);
+    }
+    const { client } = await ctx.temporal();
+    out.line('processes');
+    const processes: [string, string][] = [
+      ['api', `http://${config.STACK_HOST}:${config.API_PORT}/healthz`],
+      ['bridge', `http://${config.STACK_HOST}:${config.BRIDGE_PORT}/healthz`],
+      ['accounts', `${config.ACCOUNTS_URL}/healthz`],
+      ['partners', `${config.PARTNERS_URL}/healthz`],
+      ['transactions', `${config.TRANSACTIONS_URL}/healthz`],
+      ['offers', `${config.OFFERS_URL}/healthz`],
+    ];
+    for (const [name, url] of processes) {
+      const state = await httpHealth(url);
+      healthy &&= state === 'up';
+      out.line(`  ${name.padEnd(12)} ${state}`);
+    }
+    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1 });
+    const pollers = queue.pollers?.length ?? 0;
+    healthy &&= pollers > 0;
+    out.line(`  ${'worker'.padEnd(12)} ${pollers > 0 ? `up (${pollers} poller${pollers === 1 ? '' : 's'} on ${config.TEMPORAL_TASK_QUEUE})` : 'down (no worker polls the task queue)'}`);
+
+    out.line(`kafka lag of consumer group ${config.BRIDGE_GROUP_ID}`);
+    const lags = await bridgeLag(ctx).catch((error: unknown) => {
+      out.line(`  unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    for (const { topic, lag } of lags) out.line(`  ${topic.padEnd(24)} ${lag}`);
+    if (lags.length === 0) out.line('  (the group has committed nothing yet)');
+
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    const count = async (query: string) => (await client.workflow.count(query)).count;
+    out.line('workflows');
+    out.line(`  open                                   ${await count(`ExecutionStatus = 'Running'`)}`);
+    for (const type of ['rebuildDashboard', 'changePreferences', 'rebuildMany', 'eraseUser']) {
+      const n = await count(`WorkflowType = '${type}' AND ExecutionStatus IN ('Failed', 'TimedOut') AND CloseTime > '${dayAgo}'`);
+      out.line(`  ${`${type} failed in the last 24 h`.padEnd(38)} ${n}`);
+    }
+    out.line('  (ops failed --since 24h lists the failed rebuilds; preference conflicts fail by design)');
+    return healthy ? 0 : 1;
+  },
+};
