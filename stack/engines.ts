@@ -40,7 +40,7 @@ function java(config: Config): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { java: string }).java;
 }
 
-function managed(config: Config, name: string, marker: string): ManagedProcess {
+function managed(config: Config, name: string, marker: string | string[]): ManagedProcess {
   const paths = stackPaths(config);
   return { name, marker, pidFile: join(paths.run, `${name}.pid`), logFile: join(paths.logs, `${name}.log`) };
 }
@@ -149,8 +149,9 @@ export function engines(config: Config): Engine[] {
   };
 
   const redis: Engine = {
-    // redis-server rewrites its process title to "redis-server host:port", so that is its marker.
-    ...managed(config, 'redis', `redis-server ${host}:${redisPort}`),
+    // redis-server starts with its arguments (--dir <data>) as command line, then rewrites its process
+    // title to "redis-server host:port" once initialised: either one is ours.
+    ...managed(config, 'redis', [paths.data('redis'), `redis-server ${host}:${redisPort}`]),
     port: redisPort,
     readyDeadlineSeconds: 20,
     prepare() {

@@ -12,8 +12,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly pidFile: string;
   readonly logFile: string;
-  /** A string that appears in the process's command line, e.g. its data folder. */
-  readonly marker: string;
+  /** Strings of which one appears in the process's command line, e.g. its data folder. */
+  readonly marker: string | readonly string[];
 }
 
 export function runningPid(proc: ManagedProcess): number | undefined {
@@ -23,7 +23,8 @@ export function runningPid(proc: ManagedProcess): number | undefined {
   try {
     process.kill(pid, 0);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    return cmdline.includes(proc.marker) ? pid : undefined;
+    const markers = typeof proc.marker === 'string' ? [proc.marker] : proc.marker;
+    return markers.some((m) => cmdline.includes(m)) ? pid : undefined;
   } catch {
     return undefined;
   }
