@@ -13,8 +13,6 @@ import { createLiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import type { Config } from '../config/index.js';
 
-/** Redis entries live a day; a rebuild refreshes them, the API re-warms them from Cassandra. */
-export const CACHE_TTL_SECONDS = 24 * 3600;
 
 export interface ActivityDepsOptions {
   /** Circuit breaker tuning (tests open it after fewer failures). */
@@ -44,7 +42,7 @@ export async function createActivityDeps(config: Config, options: ActivityDepsOp
     preferences: createPreferenceStore(cassandra),
     views: createViewStore(cassandra),
     snapshots: createSnapshotStore(cassandra),
-    cache: createDashboardCache(redis, { ttlSeconds: CACHE_TTL_SECONDS }),
+    cache: createDashboardCache(redis),
     events,
     live: createLiveUpdatePublisher(redis),
     workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE),

@@ -48,7 +48,11 @@ redis.call('HSET', KEYS[1], 'version', ARGV[1], unpack(ARGV, 4))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1`;
 
-export function createDashboardCache(redis: Redis, options: { ttlSeconds: number }): DashboardCache {
+/** Entries live a day: a rebuild refreshes them and the API re-warms them from Cassandra on a miss. */
+export const CACHE_TTL_SECONDS = 24 * 3600;
+
+export function createDashboardCache(redis: Redis, options: { ttlSeconds?: number } = {}): DashboardCache {
+  const ttlSeconds = options.ttlSeconds ?? CACHE_TTL_SECONDS;
   const write = async (view: CanonicalDashboard, replaceAll: boolean, entries: [ClientProfile, CacheEntry][]) => {
     const fields = entries.flatMap(([profile, entry]) => [
       `${profile.key}:body`,
@@ -56,7 +60,7 @@ export function createDashboardCache(redis: Redis, options: { ttlSeconds: number
       `${profile.key}:meta`,
       JSON.stringify({ etag: entry.etag, version: entry.version, cachedAt: entry.cachedAt }),
     ]);
-    const result = await redis.eval(writeScript, 1, cacheKey(view.userId), view.version, options.ttlSeconds, replaceAll ? '1' : '0', ...fields);
+    const result = await redis.eval(writeScript, 1, cacheKey(view.userId), view.version, ttlSeconds, replaceAll ? '1' : '0', ...fields);
     return result === 1;
   };
 

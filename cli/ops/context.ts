@@ -7,7 +7,6 @@ import { createRedisClient } from '../../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import type { Config } from '../../config/index.js';
-import { CACHE_TTL_SECONDS } from '../../workers/activity-deps.js';
 
 /** What ops commands work with; connections are opened on first use so `--help` needs no engine. */
 export interface OpsContext {
@@ -44,7 +43,7 @@ export function createOpsContext(config: Config): OpsContext {
         return {
           views: createViewStore(cassandra),
           preferences: createPreferenceStore(cassandra),
-          cache: createDashboardCache(redis, { ttlSeconds: CACHE_TTL_SECONDS }),
+          cache: createDashboardCache(redis),
         };
       })();
       return stores;

@@ -1,0 +1,97 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { toJsonPointer } from '../dashboard/index.js';
+import type { ApiDeps } from './deps.js';
+import type { AppEnv } from './env.js';
+import { bearerAuth } from './middleware/auth.js';
+import { limitBody, validationFailed } from './middleware/body.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestLog } from './middleware/request-log.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
+import { ApiError, problemResponse } from './problem.js';
+import { createReadPath } from './read-path.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { opsRoutes } from './routes/ops.js';
+import { preferencesRoutes } from './routes/preferences.js';
+import { streamRoutes } from './routes/stream.js';
+
+export interface AppOptions {
+  /** Process-level metrics (CPU, memory, event loop) on /metrics; off in tests that build many apps. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** Schema violations in params, query, headers or body, as field errors with JSON Pointers into what was sent. */
+function fieldErrors(target: string, error: ZodError) {
+  return error.issues.map((issue) => ({
+    code: issue.code.toUpperCase(),
+    path: toJsonPointer([target, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+/** HTTPExceptions come from Hono's own middleware; they get the same problem+json shape as ours. */
+function fromHttpException(error: HTTPException): ApiError {
+  const codes: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+  const code = /json/i.test(error.message) && error.status === 400 ? 'INVALID_JSON' : (codes[error.status] ?? `HTTP_${error.status}`);
+  return new ApiError(error.status, code, { detail: error.message });
+}
+
+/**
+ * The API as a Hono app. Everything it talks to comes in through `deps`; the app holds only its own
+ * metrics registry and the in-process single-flight of the read path.
+ */
+export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<AppEnv> & { readonly metrics: ApiMetrics } {
+  const { config } = deps;
+  const metrics = createApiMetrics({ streams: () => deps.live.listenerCount(), defaultMetrics: options.defaultMetrics ?? false });
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problemResponse(c, validationFailed(fieldErrors(result.target, result.error)));
+    },
+  });
+
+  app.use('*', requestLog({ logger: deps.logger }), httpMetrics({ metrics }));
+
+  app.onError((error, c: Context<AppEnv>) => {
+    if (error instanceof ApiError) return problemResponse(c, error);
+    if (error instanceof HTTPException) return problemResponse(c, fromHttpException(error));
+    (c.get('logger') ?? deps.logger).error({ err: error }, 'unhandled error');
+    return problemResponse(c, new ApiError(500, 'INTERNAL', { detail: 'Something went wrong on our side' }));
+  });
+  app.notFound((c) => problemResponse(c, new ApiError(404, 'NOT_FOUND', { detail: `No route for ${c.req.method} ${c.req.path}` })));
+
+  // Open: load balancers, scrapers and people reading the docs carry no token.
+  app.route('/', opsRoutes(deps, metrics));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Dashboard API',
+      version: '1.0.0',
+      description: 'Personalised dashboards for the mobile and web apps. Errors are problem+json (RFC 9457) with a stable `code`.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
+  app.use('/v1/*', bearerAuth({ secret: config.JWT_SECRET }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));
+
+  const readPath = createReadPath({
+    cache: deps.cache,
+    views: deps.views,
+    workflows: deps.workflows,
+    lock: deps.lock,
+    metrics,
+    logger: deps.logger,
+    softTtlMs: config.DASHBOARD_SOFT_TTL_SECONDS * 1_000,
+    deadlineMs: config.REBUILD_DEADLINE_MS,
+  });
+  app.route('/', streamRoutes(deps));
+  app.route('/', dashboardRoutes(readPath));
+  app.route('/', preferencesRoutes(deps));
+
+  return Object.assign(app, { metrics });
+}

@@ -1,0 +1,106 @@
+import { Client, Connection } from '@temporalio/client';
+import { pino, type Logger } from 'pino';
+import { createCassandraClient } from '../adapters/cassandra/client.js';
+import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
+import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
+import { createRedisClient } from '../adapters/redis/client.js';
+import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
+import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import type { Config } from '../config/index.js';
+import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
+import { createRedisRateLimiter, type RateLimiter } from './redis/rate-limiter.js';
+import { createRedisLock, type SingleFlightLock } from './redis/swr-lock.js';
+
+/** The settings the API reads. */
+export type ApiConfig = Pick<
+  Config,
+  'JWT_SECRET' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS'
+>;
+
+/** A readiness check of one dependency: resolves when it answered. */
+export type Probe = () => Promise<void>;
+export const DEPENDENCIES = ['redis', 'cassandra', 'temporal'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
+
+/**
+ * Everything the API touches, as small ports: routes see only the methods they call, and tests can
+ * hand in real clients with different settings (or a broken one) without any global state.
+ */
+export interface ApiDeps {
+  readonly config: ApiConfig;
+  readonly logger: Logger;
+  readonly cache: Pick<DashboardCache, 'get' | 'put'>;
+  readonly views: Pick<ViewStore, 'load'>;
+  readonly preferences: Pick<PreferenceStore, 'load' | 'history'>;
+  readonly workflows: Pick<DashboardWorkflows, 'requestRebuild' | 'rebuildNow' | 'changePreferences'>;
+  /** Single flight of background rebuilds across API processes. */
+  readonly lock: SingleFlightLock;
+  readonly rateLimiter: RateLimiter;
+  readonly live: LiveUpdates;
+  readonly probes: Readonly<Record<Dependency, Probe>>;
+}
+
+export interface ApiResources {
+  readonly deps: ApiDeps;
+  /** Ends live streams, then closes every client. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+  return pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-api' } });
+}
+
+/**
+ * The real clients. Nothing here waits for an engine to be up: Cassandra and Temporal connect on
+ * first use and Redis reconnects by itself, so the API starts (and answers /readyz with what is
+ * down) while a dependency is still coming up.
+ */
+export function createApiDeps(config: Config, options: { logger?: Logger } = {}): ApiResources {
+  const logger = options.logger ?? createLogger(config);
+  // Short command timeouts: on the read path a slow Redis is skipped, not waited on.
+  const redis = createRedisClient(config.REDIS_URL, { commandTimeoutMs: 1_000 });
+  // Pub/sub needs a connection of its own: a subscribed connection cannot run other commands.
+  const subscriber = createRedisClient(config.REDIS_URL);
+  for (const [name, client] of [['redis', redis], ['redis subscriber', subscriber]] as const) {
+    client.on('error', (error: unknown) => logger.warn({ err: error }, `${name} connection error`));
+  }
+  const cassandra = createCassandraClient(config);
+  cassandra.connect().catch((error: unknown) => logger.warn({ err: error }, 'cassandra not reachable yet'));
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const live = createStreamHub(subscriber, logger);
+
+  const deps: ApiDeps = {
+    config,
+    logger,
+    cache: createDashboardCache(redis),
+    views: createViewStore(cassandra),
+    preferences: createPreferenceStore(cassandra),
+    workflows: createDashboardWorkflows(temporal, config.TEMPORAL_TASK_QUEUE),
+    lock: createRedisLock(redis),
+    rateLimiter: createRedisRateLimiter(redis),
+    live,
+    probes: {
+      redis: async () => {
+        await redis.ping();
+      },
+      cassandra: async () => {
+        await cassandra.execute('SELECT release_version FROM system.local');
+      },
+      temporal: async () => {
+        await connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE });
+      },
+    },
+  };
+
+  return {
+    deps,
+    async close() {
+      await live.close();
+      subscriber.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await cassandra.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'cassandra shutdown failed'));
+      await connection.close().catch((error: unknown) => logger.warn({ err: error }, 'temporal connection close failed'));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ClientDashboard, Id, resolveClientProfile } from '../../dashboard/index.js';
+import type { AppEnv } from '../env.js';
+import { authorizeUser } from '../middleware/auth.js';
+import type { ReadPath } from '../read-path.js';
+import { bearer, problems } from '../schemas.js';
+
+const ClientHeaders = z.object({
+  'x-client-platform': z.string().optional().meta({ description: 'ios, android or web; missing or unknown = the most conservative profile' }),
+  'x-client-version': z.string().optional().meta({ description: 'App version (semver)' }),
+  'if-none-match': z.string().optional(),
+});
+
+const dashboardResponses = {
+  200: {
+    description: 'The dashboard rendered for the client profile',
+    headers: {
+      ETag: { schema: { type: 'string' as const }, description: 'Strong ETag of these bytes' },
+      'X-Dashboard-Source': { schema: { type: 'string' as const, enum: ['cache', 'view', 'rebuild'] } },
+      'X-Dashboard-Stale': { schema: { type: 'string' as const, enum: ['true'] }, description: 'Present when a stale entry was served while it is refreshed' },
+      'X-Dashboard-Profile': { schema: { type: 'string' as const }, description: 'The capability profile the dashboard was rendered for, e.g. ios-v3' },
+    },
+    content: { 'application/json': { schema: ClientDashboard.meta({ id: 'ClientDashboard' }) } },
+  },
+  304: { description: 'If-None-Match matched the current ETag' },
+  401: problems[401],
+  403: problems[403],
+  422: problems[422],
+  429: problems[429],
+  503: problems[503],
+};
+
+const ownDashboard = createRoute({
+  method: 'get',
+  path: '/v1/dashboard',
+  tags: ['dashboard'],
+  summary: "The caller's dashboard",
+  security: bearer,
+  request: { headers: ClientHeaders },
+  responses: dashboardResponses,
+});
+
+const userDashboard = createRoute({
+  method: 'get',
+  path: '/v1/users/{userId}/dashboard',
+  tags: ['dashboard'],
+  summary: "A user's dashboard: the caller's own, or anyone's with the admin role",
+  security: bearer,
+  request: { headers: ClientHeaders, params: z.object({ userId: Id }) },
+  responses: dashboardResponses,
+});
+
+/** RFC 9110 If-None-Match: weak comparison, a list of tags, or `*`. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+export function dashboardRoutes(readPath: ReadPath) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  const send = async (c: Context<AppEnv>, userId: string) => {
+    const profile = resolveClientProfile(c.req.header('x-client-platform'), c.req.header('x-client-version'));
+    const { entry, source, stale } = await readPath.read(userId, profile, c.get('logger'));
+    const headers: Record<string, string> = {
+      ETag: entry.etag,
+      // Every request revalidates (cheap: a 304 from Redis); nothing shared may store a user's dashboard.
+      'Cache-Control': 'private, no-cache',
+      Vary: 'Authorization, X-Client-Platform, X-Client-Version',
+      'X-Dashboard-Source': source,
+      'X-Dashboard-Profile': profile.key,
+      ...(stale ? { 'X-Dashboard-Stale': 'true' } : {}),
+    };
+    if (noneMatch(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304, headers);
+    // The cached bytes are sent as they are: no parse, no re-serialisation on the hot path.
+    return c.body(entry.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+  };
+
+  app.openapi(ownDashboard, (c) => send(c, c.get('caller').userId));
+  app.openapi(userDashboard, (c) => {
+    const { userId } = c.req.valid('param');
+    authorizeUser(c.get('caller'), userId);
+    return send(c, userId);
+  });
+  return app;
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { createApp } from './app.js';
+import { createApiDeps } from './deps.js';
+
+/** How long in-flight requests may finish after a stop signal before connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningApi {
+  readonly port: number;
+  /** Stops accepting, ends live streams, lets in-flight requests finish, closes every client. */
+  stop(): Promise<void>;
+}
+
+/** The API process: real clients from `config`, served by @hono/node-server. */
+export async function runApiServer(config: Config): Promise<RunningApi> {
+  const resources = createApiDeps(config);
+  const { logger } = resources.deps;
+  const app = createApp(resources.deps, { defaultMetrics: true });
+  const server: ServerType = await new Promise((resolve) => {
+    const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () => resolve(started));
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.BIND_HOST, port }, 'dashboard API listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Streams never end on their own: end them so their connections can close.
+      await resources.deps.live.close();
+      // Keep-alive connections turn idle as their last response ends; close each one as it does.
+      const sweep = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 100);
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([closed, grace]);
+      clearInterval(sweep);
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await resources.close();
+      logger.info('stopped');
+    })());
+  return { port, stop };
+}
+
+// `npx tsx api/server.ts` (docker-compose's api service): every setting comes from the environment.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const api = await runApiServer(loadConfig());
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        api.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  } catch (error) {
+    console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
+    process.exit(2);
+  }
+}

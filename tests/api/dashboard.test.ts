@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import semver from 'semver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import matrix from '../../config/capabilities.json' with { type: 'json' };
+import { createRedisClient } from '../../adapters/redis/client.js';
+import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-cache.js';
+import { createRedisLock } from '../../api/redis/swr-lock.js';
+import { createRedisRateLimiter } from '../../api/redis/rate-limiter.js';
+import { allClientProfiles, renderForClient, type ClientProfile } from '../../dashboard/index.js';
+import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { account, partner } from '../support/fixtures.js';
+import { unique } from '../support/unique.js';
+import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './support.js';
+
+let harness: ApiHarness;
+beforeAll(async () => {
+  harness = await startApiHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+function seed(userId: string) {
+  harness.platform.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto'), account('acc-2', 'Tagesgeld')]);
+  harness.platform.domain.setItems('partners', userId, [partner('p-1', 'Allianz')]);
+}
+
+/** Headers an app of this profile sends: the lowest version of its range in the capability matrix. */
+function clientHeaders(profile: ClientProfile): Record<string, string> {
+  if (profile.platform === 'unknown') return {};
+  const entry = matrix.platforms[profile.platform].find((e) => `${profile.platform}-${e.tier}` === profile.key);
+  return { 'X-Client-Platform': profile.platform, 'X-Client-Version': semver.minVersion(entry!.range)!.version };
+}
+
+describe('GET /v1/dashboard', () => {
+  it('reads Redis, then the Cassandra view, then rebuilds, and says which', async () => {
+    const userId = unique('u');
+    seed(userId);
+    const app = harness.app();
+    const auth = bearer(await harness.token(userId));
+    const get = () => app.request('/v1/dashboard', { headers: auth });
+
+    const rebuilt = await get();
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.headers.get('X-Dashboard-Source')).toBe('rebuild');
+    expect(rebuilt.headers.get('Cache-Control')).toBe('private, no-cache');
+    const body = (await rebuilt.json()) as { userId: string; sections: { accounts: { items: { name: string }[] } } };
+    expect(body.userId).toBe(userId);
+    expect(body.sections.accounts.items.map((a) => a.name)).toEqual(['Girokonto', 'Tagesgeld']);
+
+    expect((await get()).headers.get('X-Dashboard-Source')).toBe('cache');
+
+    const redis = createRedisClient(harness.platform.config.REDIS_URL);
+    try {
+      await redis.del(cacheKey(userId));
+    } finally {
+      redis.disconnect();
+    }
+    const fromView = await get();
+    expect(fromView.status).toBe(200);
+    expect(fromView.headers.get('X-Dashboard-Source')).toBe('view');
+    // The view read re-warmed Redis.
+    expect((await get()).headers.get('X-Dashboard-Source')).toBe('cache');
+    expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
+  });
+
+  it('answers 304 to If-None-Match with the current strong ETag', async () => {
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    const app = harness.app();
+    const auth = bearer(await harness.token(userId));
+
+    const first = await app.request('/v1/dashboard', { headers: auth });
+    const etag = first.headers.get('ETag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+
+    const again = await app.request('/v1/dashboard', { headers: { ...auth, 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('ETag')).toBe(etag);
+    expect(again.headers.get('Cache-Control')).toBe('private, no-cache');
+
+    const otherProfile = await app.request('/v1/dashboard', { headers: { ...auth, 'If-None-Match': etag!, 'X-Client-Platform': 'ios', 'X-Client-Version': '4.1.0' } });
+    expect(otherProfile.status).toBe(200);
+    expect(otherProfile.headers.get('ETag')).not.toBe(etag);
+  });
+
+  it('gives each client profile what its golden file says', async () => {
+    const userId = unique('u');
+    const view = fixtureView(userId);
+    await harness.platform.deps.views.write(view);
+    const app = harness.app();
+    const auth = bearer(await harness.token(userId));
+    const goldenUser = (JSON.parse(readFileSync(new URL('../dashboard/golden/canonical.json', import.meta.url), 'utf8')) as { userId: string }).userId;
+
+    for (const profile of allClientProfiles()) {
+      const response = await app.request('/v1/dashboard', { headers: { ...auth, ...clientHeaders(profile) } });
+      expect(response.status, profile.key).toBe(200);
+      expect(response.headers.get('X-Dashboard-Profile')).toBe(profile.key);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual(JSON.parse(JSON.stringify(renderForClient(view, profile))));
+      const golden: unknown = JSON.parse(readFileSync(new URL(`../dashboard/golden/${profile.key}.json`, import.meta.url), 'utf8'));
+      expect({ ...body, userId: goldenUser }, profile.key).toEqual(golden);
+    }
+    // Unknown platforms and garbage versions get the most conservative profile.
+    const unknown = await app.request('/v1/dashboard', { headers: { ...auth, 'X-Client-Platform': 'windows-phone', 'X-Client-Version': 'banana' } });
+    expect(unknown.headers.get('X-Dashboard-Profile')).toBe('conservative');
+  });
+
+  it('serves a stale entry at once and triggers exactly one background rebuild, across processes', async () => {
+    const userId = unique('u');
+    seed(userId);
+    const other = harness.anotherProcess();
+    const apps = [harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }), harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }, other.deps)];
+    const auth = bearer(await harness.token(userId));
+    expect((await apps[0]!.request('/v1/dashboard', { headers: auth })).headers.get('X-Dashboard-Source')).toBe('rebuild');
+    expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
+    await sleep(1_200);
+
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => apps[i % 2]!.request('/v1/dashboard', { headers: auth })));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('X-Dashboard-Source')).toBe('cache');
+      expect(response.headers.get('X-Dashboard-Stale')).toBe('true');
+    }
+    await expect.poll(() => harness.platform.domain.calls('accounts', userId), { timeout: 15_000 }).toBe(2);
+    await sleep(1_000);
+    expect(harness.platform.domain.calls('accounts', userId)).toBe(2);
+    const triggered = async (i: number) => (await apps[i]!.metrics.rebuildsTriggered.get()).values.find((v) => v.labels['kind'] === 'background')?.value ?? 0;
+    expect((await triggered(0)) + (await triggered(1))).toBe(1);
+  });
+
+  it('runs one rebuild workflow for 50 concurrent misses of one user', async () => {
+    const userId = unique('u');
+    seed(userId);
+    const app = harness.app();
+    const auth = bearer(await harness.token(userId));
+
+    const responses = await Promise.all(Array.from({ length: 50 }, () => app.request('/v1/dashboard', { headers: auth })));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(new Set(responses.map((r) => r.headers.get('ETag'))).size).toBe(1);
+    expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
+
+    const executions = async () => {
+      const found = [];
+      for await (const execution of harness.platform.client.workflow.list({ query: `WorkflowId = '${rebuildWorkflowId(userId)}'` })) found.push(execution);
+      return found;
+    };
+    // Visibility is eventually consistent: wait for the execution to show, then count.
+    await expect.poll(async () => (await executions()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await executions()).toHaveLength(1);
+  });
+
+  it('answers 503 with Retry-After within the deadline when nothing can be built', async () => {
+    const userId = unique('u');
+    const services = ['accounts', 'partners', 'offers', 'transactions'] as const;
+    for (const service of services) harness.platform.domain.setMode(service, 'error');
+    try {
+      const app = harness.app({ REBUILD_DEADLINE_MS: 2_000 });
+      const started = Date.now();
+      const response = await app.request('/v1/dashboard', { headers: bearer(await harness.token(userId)) });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0);
+      expect(await response.json()).toMatchObject({ status: 503, code: 'DASHBOARD_UNAVAILABLE' });
+    } finally {
+      for (const service of services) harness.platform.domain.setMode(service, 'ok');
+    }
+  });
+
+  it('degrades to the Cassandra view when Redis is down, and /readyz says so', async () => {
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    const deadRedis = createRedisClient('redis://127.0.0.1:1', { commandTimeoutMs: 300 });
+    deadRedis.on('error', () => undefined);
+    try {
+      const app = harness.app(
+        {},
+        {
+          cache: createDashboardCache(deadRedis, { ttlSeconds: 60 }),
+          lock: createRedisLock(deadRedis),
+          rateLimiter: createRedisRateLimiter(deadRedis),
+          probes: { ...harness.deps.probes, redis: async () => void (await deadRedis.ping()) },
+        },
+      );
+      const started = Date.now();
+      const response = await app.request('/v1/dashboard', { headers: bearer(await harness.token(userId)) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('X-Dashboard-Source')).toBe('view');
+      expect(Date.now() - started).toBeLessThan(2_500);
+
+      const ready = await app.request('/readyz');
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { redis: 'down', cassandra: expect.stringMatching(/up|degraded/), temporal: expect.stringMatching(/up|degraded/) } });
+    } finally {
+      deadRedis.disconnect();
+    }
+  });
+});
