@@ -1,20 +1,70 @@
-import { ConfigError, loadConfig } from '../config/index.js';
+import { createDevToken } from '../cli/token.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { localHost, platformProcesses } from './platform-processes.js';
 import { status, up } from './stack.js';
+import { describeExit, supervise } from './supervisor.js';
 
 /**
- * `npm start`: brings the local stack up and reports where each engine answers.
- * (The platform's own processes join here as they are built.)
+ * `npm start`: brings the local engines up, runs the platform (domain services, worker, bridge, api)
+ * as child processes with prefixed logs, and prints where to look and a dev token to try it with.
+ * Ctrl-C stops the platform's processes; the engines keep running (`npm run stack:down` stops them).
  */
 const log = (line: string) => process.stdout.write(`[start] ${line}\n`);
+const HEALTH_DEADLINE_MS = 90_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await up(config, log);
-  log('');
-  log('The engines are up:');
   for (const engine of await status(config)) log(`  ${engine.name.padEnd(10)} ${engine.state.padEnd(9)} ${config.STACK_HOST}:${engine.port}`);
-  log(`  Temporal UI  http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
-  log('They keep running in the background; `npm run stack:down` stops them.');
+  log('starting the platform: accounts, partners, transactions, offers, worker, bridge, api');
+
+  const supervisor = supervise(platformProcesses(config), { write: (line) => process.stdout.write(`${line}\n`), colour: process.stdout.isTTY === true });
+  let stopping: Promise<void> | undefined;
+  const stopAll = (why: string, exitCode: number) =>
+    (stopping ??= (async () => {
+      log(`${why}: stopping the platform's processes (up to 15 s each)`);
+      const exits = await supervisor.stop(15_000);
+      log(`stopped: ${exits.map((e) => `${e.name} ${e.signal ?? `code ${e.code}`}`).join(', ')}`);
+      log('The engines keep running; `npm run stack:down` stops them.');
+      process.exit(exitCode);
+    })());
+  // SIGHUP: the terminal closed; the children (process groups of their own) would not notice.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(signal, 0));
+  void supervisor.unexpectedExit.then((exit) => stopAll(`${exit.name} ${describeExit(exit)} unexpectedly`, 1));
+
+  try {
+    await supervisor.waitHealthy(HEALTH_DEADLINE_MS);
+  } catch (error) {
+    await stopAll(error instanceof Error ? error.message : String(error), 1);
+    return;
+  }
+  if (stopping) return;
+  for (const line of await banner(config)) log(line);
+}
+
+async function banner(config: Config): Promise<string[]> {
+  const api = `http://${localHost(config.BIND_HOST)}:${config.API_PORT}`;
+  const token = await createDevToken(config, { userId: 'u-1' });
+  const auth = '-H "Authorization: Bearer $TOKEN"';
+  return [
+    '',
+    'The platform is up.',
+    `  API          ${api}`,
+    `  API docs     ${api}/docs`,
+    `  Temporal UI  http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
+    `  bridge       http://${localHost(config.BIND_HOST)}:${config.BRIDGE_PORT}/metrics`,
+    '',
+    'A dev token for user u-1 (valid 12 h; `npm run token -- --user u-2` makes others):',
+    `  export TOKEN=${token}`,
+    '',
+    'Try it:',
+    `  curl -s ${auth} -H 'X-Client-Platform: ios' -H 'X-Client-Version: 4.0.0' ${api}/v1/dashboard`,
+    `  curl -s -X PATCH ${auth} -H 'If-Match: "0"' -H 'Content-Type: application/merge-patch+json' -d '{"sections":{"accounts":{"sort":"alphabetical"}}}' ${api}/v1/preferences`,
+    `  curl -N ${auth} -H 'X-Client-Platform: ios' -H 'X-Client-Version: 4.0.0' ${api}/v1/dashboard/stream`,
+    '(If-Match takes the version from the ETag of GET /v1/preferences; "0" is a user who never changed anything.)',
+    '',
+    'Ctrl-C stops the platform; the engines keep running.',
+  ];
 }
 
 main().catch((error: unknown) => {

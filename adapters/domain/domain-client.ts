@@ -78,7 +78,8 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
             throw new DomainServiceError(service, 'unavailable', `answered ${response.status}`, response.status);
           }
           return response.json();
-        });
+          // A signal per call: cockatiel's shared default signal would collect one listener per call in flight.
+        }, new AbortController().signal);
       } catch (error) {
         if (isBrokenCircuitError(error)) throw new DomainServiceError(service, 'circuit-open', 'circuit open after repeated failures; not called');
         if (isTaskCancelledError(error)) throw new DomainServiceError(service, 'unavailable', `no answer within ${options.timeoutMs} ms`);

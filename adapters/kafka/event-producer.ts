@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '../../dashboard/index.js';
 
 /** Publishes event envelopes keyed by their subject (the user id), so one user's events stay in order. */
@@ -15,7 +15,8 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
   // Connected on first use, so a process that never publishes never opens a connection.
   const connected = () => {
     connecting ??= (async () => {
-      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      // The default (murmur2) partitioner, as Java clients use: one user lands on the same partition whoever produces.
+      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       await p.connect();
       producer = p;
       return p;

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/index.js';
+import type { ProcessSpec } from './supervisor.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The host a client on this machine uses to reach a process bound to `bindHost`. */
+export function localHost(bindHost: string): string {
+  return bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+}
+
+/**
+ * The platform's own processes, as `npm start` runs them: node itself with tsx's loader (no npx or
+ * tsx wrapper in between, so a signal reaches the process that handles it), from the repository root.
+ */
+export function platformProcesses(config: Config): ProcessSpec[] {
+  const host = localHost(config.BIND_HOST);
+  const node = (name: string, entry: string, healthUrl?: string): ProcessSpec => ({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', entry],
+    cwd: root,
+    ...(healthUrl ? { healthUrl } : {}),
+  });
+  const domainHealth = (url: string) => new URL('/healthz', url).toString();
+  return [
+    node('accounts', 'domain-services/accounts/server.ts', domainHealth(config.ACCOUNTS_URL)),
+    node('partners', 'domain-services/partners/server.ts', domainHealth(config.PARTNERS_URL)),
+    node('transactions', 'domain-services/transactions/server.ts', domainHealth(config.TRANSACTIONS_URL)),
+    node('offers', 'domain-services/offers/server.ts', domainHealth(config.OFFERS_URL)),
+    // The worker has no HTTP port; it is ready when it polls, which its log line says.
+    node('worker', 'workers/worker.ts'),
+    node('bridge', 'workers/bridge.ts', `http://${host}:${config.BRIDGE_PORT}/healthz`),
+    node('api', 'api/server.ts', `http://${host}:${config.API_PORT}/healthz`),
+  ];
+}

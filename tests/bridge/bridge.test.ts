@@ -1,0 +1,196 @@
+import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import { topics as platformTopics } from '../../config/topics.js';
+import { rebuildWorkflowId, type Trigger } from '../../workflows/definitions.js';
+import { createBridge } from '../../workers/bridge/create-bridge.js';
+import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, type TestBridge, type TestTopics } from '../e2e/support.js';
+import { unique } from '../support/unique.js';
+
+/**
+ * The bridge against real Kafka (topics of its own) and, for poison messages, the real Temporal
+ * server on a task queue of its own. Temporal refusing work is played by a trigger function that
+ * fails the way the SDK does (a gRPC status code), so the test controls exactly when it recovers.
+ */
+const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: unique('bridge-queue') };
+let kafka: Kafka;
+let topics: TestTopics & { remove(): Promise<void> };
+
+beforeAll(async () => {
+  kafka = testKafka(config);
+  topics = await createTestTopics(kafka);
+});
+afterAll(async () => {
+  await topics?.remove();
+});
+
+const envelope = (userId: string, type = 'AccountClosed', data: unknown = { accountId: 'acc-1', closedAt: '2026-01-02T03:04:05.000Z' }) =>
+  JSON.stringify({ id: unique('evt'), type, source: 'accounts', subject: userId, time: '2026-01-02T03:04:05.000Z', schemaVersion: 1, data });
+
+async function produce(topic: string, messages: { key: string; value: string | Buffer }[]): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+interface Letter {
+  key: string;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Reads the shared dead-letter topic from its current end, so only this test's letters are considered. */
+async function watchDeadLetters(): Promise<{ letters: Letter[]; stop(): Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const start = await admin.fetchTopicOffsets(platformTopics.deadLetter).finally(() => admin.disconnect());
+  const consumer = kafka.consumer({ groupId: unique('dl-watch'), sessionTimeout: 10_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: platformTopics.deadLetter, fromBeginning: false });
+  const letters: Letter[] = [];
+  const seen = new Set<string>();
+  const text = (headers: IHeaders | undefined) => Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      if (seen.has(`${partition}:${message.offset}`)) return;
+      seen.add(`${partition}:${message.offset}`);
+      letters.push({ key: String(message.key), value: message.value, headers: text(message.headers) });
+    },
+  });
+  for (const { partition, offset } of start) consumer.seek({ topic: platformTopics.deadLetter, partition, offset });
+  return { letters, stop: () => consumer.disconnect() };
+}
+
+describe('poison messages and unknown types', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge(config, topics.all);
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+  });
+
+  it('dead-letters malformed messages with the reason and the original bytes, and keeps consuming', async () => {
+    const watch = await watchDeadLetters();
+    try {
+      const [notJsonKey, badPayloadKey, goodUser] = [unique('poison'), unique('poison'), unique('u')];
+      const notJson = Buffer.from([0x7b, 0x6e, 0x6f, 0xff, 0x00]);
+      const badPayload = envelope(badPayloadKey, 'AccountClosed', { accountId: 'acc-1' });
+      await produce(topics.domain.accounts, [
+        { key: notJsonKey, value: notJson },
+        { key: badPayloadKey, value: badPayload },
+      ]);
+      await produce(topics.domain.accounts, [{ key: goodUser, value: envelope(goodUser) }]);
+
+      await expect.poll(() => watch.letters.filter((l) => l.key === notJsonKey || l.key === badPayloadKey).length, { timeout: 30_000 }).toBe(2);
+      const byKey = (key: string) => watch.letters.find((l) => l.key === key);
+      expect(byKey(notJsonKey)?.value).toEqual(notJson);
+      expect(byKey(notJsonKey)?.headers).toMatchObject({ 'reason-code': 'EVENT_NOT_JSON', 'original-topic': topics.domain.accounts });
+      expect(byKey(badPayloadKey)?.value?.toString()).toBe(badPayload);
+      expect(byKey(badPayloadKey)?.headers).toMatchObject({ 'reason-code': 'EVENT_INVALID_PAYLOAD', 'original-topic': topics.domain.accounts });
+      expect(byKey(badPayloadKey)?.headers['reason']).toContain('/data/closedAt');
+      for (const letter of [byKey(notJsonKey), byKey(badPayloadKey)]) {
+        expect(letter?.headers['original-partition']).toMatch(/^\d+$/);
+        expect(letter?.headers['original-offset']).toMatch(/^\d+$/);
+        expect(Date.parse(letter?.headers['failed-at'] ?? '')).not.toBeNaN();
+      }
+
+      // The valid event behind them started the user's rebuild on this test's task queue.
+      await expect
+        .poll(async () => (await bridge.client.workflow.getHandle(rebuildWorkflowId(goodUser)).describe().catch(() => undefined))?.taskQueue, { timeout: 30_000 })
+        .toBe(config.TEMPORAL_TASK_QUEUE);
+      expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_NOT_JSON' })).toBeGreaterThanOrEqual(1);
+      expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_INVALID_PAYLOAD' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await watch.stop();
+    }
+  });
+
+  it('counts and skips an unknown type in a valid envelope: no dead letter, no rebuild', async () => {
+    const watch = await watchDeadLetters();
+    try {
+      const [futureUser, laterUser] = [unique('u'), unique('u')];
+      await produce(topics.domain.offers, [{ key: futureUser, value: envelope(futureUser, 'LoyaltyPointsEarned', { points: 10 }) }]);
+      await produce(topics.domain.offers, [{ key: laterUser, value: envelope(laterUser) }]);
+      await expect.poll(() => metricValue(bridge.bridge, 'bridge_events_skipped_total', { reason: 'unknown_type', topic: topics.domain.offers }), { timeout: 30_000 }).toBe(1);
+      // A later event was handled, so the skipped one was behind us, not pending.
+      await expect
+        .poll(async () => (await bridge.client.workflow.getHandle(rebuildWorkflowId(laterUser)).describe().catch(() => undefined))?.taskQueue, { timeout: 30_000 })
+        .toBe(config.TEMPORAL_TASK_QUEUE);
+      expect(await bridge.client.workflow.getHandle(rebuildWorkflowId(futureUser)).describe().catch(() => 'none')).toBe('none');
+      expect(watch.letters.filter((l) => l.key === futureUser)).toEqual([]);
+    } finally {
+      await watch.stop();
+    }
+  });
+});
+
+describe('Temporal refusing work', () => {
+  /** Fails like the SDK does while Temporal is overloaded, until `open` is set. */
+  function flakyTemporal() {
+    const accepted: { userId: string; trigger: Trigger }[] = [];
+    let attempts = 0;
+    const state = { open: false };
+    return {
+      state,
+      accepted,
+      attempts: () => attempts,
+      async requestRebuild(userId: string, trigger: Trigger) {
+        attempts++;
+        if (!state.open) throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), { code: 8 });
+        accepted.push({ userId, trigger });
+      },
+    };
+  }
+
+  it('pauses without committing, resumes when Temporal accepts again, and skips nothing, also across a restart', async () => {
+    const groupId = unique('bridge-pause');
+    const temporal = flakyTemporal();
+    const start = () =>
+      createBridge({
+        kafka: testKafka(config),
+        groupId,
+        topics: [topics.domain.partners],
+        deadLetterTopic: platformTopics.deadLetter,
+        requestRebuild: (u, t) => temporal.requestRebuild(u, t),
+        logger: silent,
+        options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
+      });
+    const users = Array.from({ length: 12 }, () => unique('u'));
+    await produce(topics.domain.partners, users.map((u) => ({ key: u, value: envelope(u) })));
+
+    // First bridge: Temporal refuses; the bridge pauses, retries, commits nothing, and stops cleanly.
+    const first = start();
+    await first.start();
+    await expect.poll(() => metricValue(first, 'bridge_paused'), { timeout: 30_000 }).toBe(1);
+    expect(first.health()).toMatchObject({ paused: true, lastFailure: { code: 'RESOURCE_EXHAUSTED' } });
+    await expect.poll(() => temporal.attempts(), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(await metricValue(first, 'bridge_retries_total', { operation: 'trigger', code: 'RESOURCE_EXHAUSTED' })).toBeGreaterThan(5);
+    await expect.poll(() => metricValue(first, 'bridge_consumer_lag'), { timeout: 10_000 }).toBe(12);
+    const t0 = Date.now();
+    await first.stop();
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect((await groupProgress(kafka, groupId, [topics.domain.partners])).committed).toBe(0);
+
+    // Second bridge, same group: still refused at first, then Temporal recovers.
+    const second = start();
+    await second.start();
+    try {
+      await expect.poll(() => metricValue(second, 'bridge_paused'), { timeout: 30_000 }).toBe(1);
+      temporal.state.open = true;
+      await expect.poll(() => new Set(temporal.accepted.map((a) => a.userId)).size, { timeout: 30_000 }).toBe(users.length);
+      expect(new Set(temporal.accepted.map((a) => a.userId))).toEqual(new Set(users));
+      await expect.poll(() => metricValue(second, 'bridge_paused'), { timeout: 10_000 }).toBe(0);
+      expect(second.health()).toMatchObject({ state: 'running', paused: false });
+      await expect.poll(async () => (await groupProgress(kafka, groupId, [topics.domain.partners])).behind, { timeout: 30_000 }).toBe(0);
+      await expect.poll(() => metricValue(second, 'bridge_consumer_lag'), { timeout: 10_000 }).toBe(0);
+      expect(await metricValue(second, 'bridge_rebuilds_triggered_total', { trigger: 'event' })).toBe(users.length);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { bridgeTopics, topics } from '../config/topics.js';
+import { createBridge } from './bridge/create-bridge.js';
+import { createBridgeHttp } from './bridge/http.js';
+import { kafkaLogCreator } from './bridge/kafka-logger.js';
+
+/** Deadline of one rebuild trigger; past it the bridge counts a failure and retries with backoff. */
+const TRIGGER_DEADLINE_MS = 5_000;
+
+/**
+ * The bridge process: domain and preference events in, rebuild triggers out, /metrics and /healthz on
+ * BRIDGE_PORT. SIGTERM/SIGINT: stop consuming, let the in-flight batches finish and commit, disconnect.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { process: 'bridge' } });
+  const kafka = new Kafka({
+    clientId: `${config.KAFKA_CLIENT_ID}-bridge`,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  // Lazy: the bridge starts (and pauses) while Temporal is down instead of failing to start. A short
+  // reconnect backoff makes it notice a returning server within seconds.
+  const connection = Connection.lazy({
+    address: config.TEMPORAL_ADDRESS,
+    connectTimeout: 5_000,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 5_000 },
+  });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const workflows = createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const bridge = createBridge({
+    kafka,
+    groupId: config.BRIDGE_GROUP_ID,
+    topics: bridgeTopics,
+    deadLetterTopic: topics.deadLetter,
+    requestRebuild: (userId, trigger) => client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.requestRebuild(userId, trigger)),
+    logger,
+    registry,
+  });
+
+  const server = serve({ fetch: createBridgeHttp(bridge).fetch, hostname: config.BIND_HOST, port: config.BRIDGE_PORT }, (info: AddressInfo) =>
+    logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
+  );
+  server.once('error', (error) => {
+    logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await bridge.stop();
+      await connection.close();
+      process.exitCode = 0;
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exitCode = 1;
+    }
+    server.close();
+    // A library timer (kafkajs, gRPC keep-alive) must not keep a stopped bridge alive.
+    setTimeout(() => process.exit(), 2_000).unref();
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (s) => void shutdown(s));
+
+  await bridge.start();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'bridge running');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

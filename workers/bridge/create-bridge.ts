@@ -1,0 +1,263 @@
+import { setMaxListeners } from 'node:events';
+import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Trigger } from '../../workflows/definitions.js';
+import { deadLetterMessage } from './dead-letter.js';
+import { decideMessage, type Decision } from './decode.js';
+import { watchLag } from './lag.js';
+import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
+import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
+
+/**
+ * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
+ * rebuild triggers. At-least-once by construction:
+ * - an offset is committed only after everything up to it was handled: Temporal accepted the user's
+ *   trigger, the malformed message is on the dead-letter topic, or the event was skipped on purpose;
+ * - a failing Temporal (or Kafka, for dead letters) is retried with backoff for as long as it takes,
+ *   while the bridge heartbeats so the group does not rebalance; nothing is skipped;
+ * - a batch coalesces by user: one trigger per user per batch, since the workflow folds triggers anyway
+ *   and a rebuild reads the current truth.
+ * Partitions are independent (a user's events live on one partition), so they run concurrently.
+ */
+export interface BridgeDeps {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly deadLetterTopic: string;
+  /** Signal-with-start of the user's rebuild; must settle within its own deadline. */
+  readonly requestRebuild: (userId: string, trigger: Trigger) => Promise<void>;
+  readonly logger: Logger;
+  readonly registry?: Registry;
+  readonly options?: BridgeOptions;
+}
+
+export interface BridgeOptions {
+  /**
+   * Where a group without committed offsets starts. Default true: on a first deploy or after the group's
+   * offsets expired, replaying what is retained costs some idempotent rebuilds, skipping loses updates.
+   */
+  readonly fromBeginning?: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+  /** Triggers in flight per batch. */
+  readonly triggerConcurrency?: number;
+  readonly backoff?: Backoff;
+  readonly lagIntervalMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How long stop() waits for the in-flight batches before disconnecting anyway. */
+  readonly stopDeadlineMs?: number;
+  /** Deadline of one dead-letter write. */
+  readonly deadLetterTimeoutMs?: number;
+}
+
+export type BridgeState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+export interface BridgeHealth {
+  readonly state: BridgeState;
+  /** Whether the consumer holds a group assignment. */
+  readonly joined: boolean;
+  readonly paused: boolean;
+  readonly pausedSince?: string;
+  readonly lastFailure?: { code: string; message: string };
+}
+
+export interface Bridge {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): BridgeHealth;
+  readonly metrics: BridgeMetrics;
+}
+
+export function createBridge(deps: BridgeDeps): Bridge {
+  const { kafka, groupId, logger } = deps;
+  const settings = {
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 6,
+    triggerConcurrency: 8,
+    backoff: DEFAULT_BACKOFF,
+    lagIntervalMs: 5_000,
+    sessionTimeoutMs: 30_000,
+    heartbeatIntervalMs: 3_000,
+    stopDeadlineMs: 15_000,
+    deadLetterTimeoutMs: 10_000,
+    ...deps.options,
+  };
+  const metrics = createBridgeMetrics(deps.registry);
+  const tracker = new PauseTracker(metrics, logger);
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+  });
+  // Dead letters keep their original key; the default partitioner keeps a user's letters together.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const admin = kafka.admin();
+  const stopping = new AbortController();
+  // Every retrying trigger (lanes x partitions) listens for the stop; that is not a leak.
+  setMaxListeners(0, stopping.signal);
+  let state: BridgeState = 'created';
+  let joined = false;
+  let stopLag: (() => Promise<void>) | undefined;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    logger.info({ groupId, assignment: payload.memberAssignment }, 'joined the consumer group');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    if (!payload.restart) state = 'crashed';
+    logger.error({ err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
+  });
+
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition, messages } = batch;
+    if (messages.length === 0) return;
+    metrics.consumed.inc({ topic }, messages.length);
+    const decisions = messages.map((m) => decideMessage(m.value));
+    const handled = messages.map(() => false);
+    let failed = false;
+    const ctx: RetryContext = {
+      backoff: settings.backoff,
+      tracker,
+      metrics,
+      keepGoing: () => !failed && isRunning() && !isStale() && !stopping.signal.aborted,
+      heartbeat,
+      signal: stopping.signal,
+    };
+
+    try {
+      decisions.forEach((d, i) => {
+        if (d.action !== 'skip') return;
+        metrics.skipped.inc({ topic, reason: d.reason });
+        handled[i] = true;
+      });
+      await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
+      await triggerRebuilds(decisions, handled, ctx, () => {
+        failed = true;
+      });
+    } finally {
+      await commitHandledPrefix(payload, handled);
+    }
+  }
+
+  async function writeDeadLetters(topic: string, partition: number, messages: KafkaMessage[], decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
+    const dead = decisions.flatMap((d, i) => (d.action === 'dead-letter' ? [{ d, i }] : []));
+    if (dead.length === 0) return;
+    const now = new Date();
+    const letters = dead.map(({ d, i }) => deadLetterMessage(messages[i] as KafkaMessage, { topic, partition }, d, now));
+    const written = await retryUntilAccepted(
+      'dead-letter',
+      `dead letters from ${topic}/${partition}`,
+      async () => {
+        await producer.send({ topic: deps.deadLetterTopic, acks: -1, timeout: settings.deadLetterTimeoutMs, messages: letters });
+      },
+      ctx,
+    );
+    if (!written) return;
+    for (const { d, i } of dead) {
+      handled[i] = true;
+      metrics.deadLettered.inc({ topic, code: d.code });
+      logger.warn({ topic, partition, offset: messages[i]?.offset, code: d.code, reason: d.reason }, 'dead-lettered a malformed message');
+    }
+  }
+
+  async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext, onError: () => void): Promise<void> {
+    // One trigger per (user, trigger kind) in the batch; the messages it covers are handled together.
+    const byUser = new Map<string, { userId: string; trigger: Trigger; indices: number[] }>();
+    decisions.forEach((d, i) => {
+      if (d.action !== 'trigger') return;
+      const key = `${d.userId}\u0000${d.trigger}`;
+      const entry = byUser.get(key) ?? { userId: d.userId, trigger: d.trigger, indices: [] };
+      entry.indices.push(i);
+      byUser.set(key, entry);
+    });
+    const queue = [...byUser.values()];
+    const lane = async () => {
+      for (let next = queue.shift(); next && ctx.keepGoing(); next = queue.shift()) {
+        const { userId, trigger, indices } = next;
+        const accepted = await retryUntilAccepted('trigger', `rebuild trigger of ${userId}`, () => deps.requestRebuild(userId, trigger), ctx);
+        if (!accepted) return;
+        for (const i of indices) handled[i] = true;
+        metrics.triggered.inc({ trigger });
+      }
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(settings.triggerConcurrency, queue.length) }, async () => {
+      try {
+        await lane();
+      } catch (error) {
+        onError(); // e.g. a heartbeat that found a rebalance: the other lanes stop too
+        throw error;
+      }
+    }));
+    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /**
+   * Commits up to the last message before the first one not yet handled: everything at or below a
+   * committed offset is done. The rest is fetched again (kafkajs resumes from the resolved offset) or,
+   * after a stop or rebalance, by the partition's next owner.
+   */
+  async function commitHandledPrefix({ batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload, handled: boolean[]): Promise<void> {
+    const done = handled.indexOf(false) === -1 ? handled.length : handled.indexOf(false);
+    const last = batch.messages[done - 1];
+    if (!last) return;
+    resolveOffset(last.offset);
+    const next = (BigInt(last.offset) + 1n).toString();
+    try {
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      metrics.committed.inc({ topic: batch.topic }, done);
+    } catch (error) {
+      // Not fatal: the next commit covers it, or the next owner re-reads and re-triggers (idempotent).
+      logger.warn({ err: error, topic: batch.topic, partition: batch.partition, offset: next }, 'offset commit failed');
+    }
+  }
+
+  return {
+    metrics,
+    health() {
+      return { state, joined, ...tracker.state };
+    },
+
+    async start() {
+      state = 'starting';
+      await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
+      await consumer.subscribe({ topics: [...deps.topics], fromBeginning: settings.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        eachBatch: handleBatch,
+      });
+      stopLag = watchLag(admin, groupId, deps.topics, metrics, logger, settings.lagIntervalMs);
+      state = 'running';
+      logger.info({ groupId, topics: deps.topics }, 'consuming');
+    },
+
+    async stop() {
+      if (state === 'stopping' || state === 'stopped') return;
+      state = 'stopping';
+      // Retry loops and backoff sleeps end at once; a trigger in flight finishes within its deadline.
+      stopping.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), settings.stopDeadlineMs);
+      });
+      const orderly = (async () => {
+        await consumer.stop(); // waits for in-flight batches, which commit what they finished
+        await stopLag?.();
+        await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+        return 'stopped' as const;
+      })();
+      const outcome = await Promise.race([orderly, deadline]);
+      clearTimeout(timer);
+      if (outcome === 'deadline') logger.warn({ deadlineMs: settings.stopDeadlineMs }, 'stop deadline passed; uncommitted messages are re-read by the next owner');
+      state = 'stopped';
+      joined = false;
+      logger.info('stopped');
+    },
+  };
+}

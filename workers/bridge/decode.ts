@@ -1,0 +1,45 @@
+import { parseEvent } from '../../dashboard/index.js';
+import type { Trigger } from '../../workflows/definitions.js';
+
+/**
+ * What the bridge does with one Kafka message. Only a malformed message is dead-lettered; a valid
+ * envelope this code does not understand (a newer type or payload version) is skipped and counted,
+ * so a producer that ships first never stalls or floods the dead-letter topic (forward compatibility).
+ */
+export type Decision =
+  | { readonly action: 'trigger'; readonly userId: string; readonly trigger: Trigger; readonly type: string }
+  | { readonly action: 'skip'; readonly reason: SkipReason; readonly type: string }
+  | { readonly action: 'dead-letter'; readonly code: DeadLetterCode; readonly reason: string };
+
+export type SkipReason = 'unknown_type' | 'unsupported_schema_version' | 'not_a_trigger';
+export type DeadLetterCode = 'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD';
+
+/** Event types that describe the dashboard itself: rebuilding on them would loop. */
+const NOT_TRIGGERS: ReadonlySet<string> = new Set(['DashboardUpdated']);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decideMessage(value: Buffer | null): Decision {
+  if (value === null || value.length === 0) return deadLetter('EVENT_EMPTY', 'message has no value');
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(value));
+  } catch (error) {
+    return deadLetter('EVENT_NOT_JSON', `value is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = parseEvent(json);
+  if (!parsed.ok) {
+    const code = parsed.errors[0]?.code ?? 'EVENT_INVALID_ENVELOPE';
+    return deadLetter(code, parsed.errors.map((e) => `${e.code} ${e.path || '/'}: ${e.message}`).join('; '));
+  }
+  if (!parsed.known) return { action: 'skip', reason: parsed.reason, type: parsed.envelope.type };
+  const { type, subject } = parsed.event;
+  if (NOT_TRIGGERS.has(type)) return { action: 'skip', reason: 'not_a_trigger', type };
+  // The search attribute Trigger tells operators why a rebuild ran: a preference change or a domain event.
+  return { action: 'trigger', userId: subject, trigger: type === 'PreferencesChanged' ? 'preferences' : 'event', type };
+}
+
+function deadLetter(code: DeadLetterCode, reason: string): Decision {
+  // Header values should stay readable in tools; a thousand characters name every problem that matters.
+  return { action: 'dead-letter', code, reason: reason.slice(0, 1000) };
+}
