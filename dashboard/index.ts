@@ -12,6 +12,7 @@ export * from './errors.js';
 export { canonicalize, canonicalJson, type JsonValue } from './canonical-json.js';
 export { applyMergePatch } from './merge-patch.js';
 export { composeDashboard, DEFAULT_LOCALE, type ComposeOptions } from './compose.js';
+export { mergeWidgetSources } from './sources.js';
 export {
   resolveClientProfile,
   allClientProfiles,

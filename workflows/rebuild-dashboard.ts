@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { composeDashboard, type CanonicalDashboard, type SourceResult, type Widget } from '../dashboard/index.js';
+import { composeDashboard, mergeWidgetSources, type CanonicalDashboard, type SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
 import { domainActivities, storageActivities } from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
@@ -146,15 +146,4 @@ async function fetchSource<S extends SourceName>(userId: string, source: S): Pro
     // The adapter's message names the service already.
     return storageActivities.loadSnapshot(userId, source, reason.slice(0, 200));
   }
-}
-
-/** Offers and transaction insights are both widgets: one section, stale if either part is. */
-export function mergeWidgetSources(offers: SourceResult<Widget>, insights: SourceResult<Widget>): SourceResult<Widget> {
-  const parts = [offers, insights];
-  const reasons = parts.flatMap((p) => (p.status === 'fresh' ? [] : [p.reason]));
-  const present = parts.flatMap((p) => (p.status === 'missing' ? [] : [p]));
-  if (present.length === 0) return { status: 'missing', reason: reasons.join('; ').slice(0, 200) };
-  const items = present.flatMap((p) => p.items);
-  const asOf = present.map((p) => p.asOf).sort()[0] ?? '';
-  return reasons.length === 0 ? { status: 'fresh', asOf, items } : { status: 'stale', asOf, items, reason: reasons.join('; ').slice(0, 200) };
 }

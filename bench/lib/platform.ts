@@ -1,0 +1,107 @@
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { bridgeTopics } from '../../config/topics.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { stackPaths } from '../../stack/engines.js';
+import { platformProcesses } from '../../stack/platform-processes.js';
+import { up } from '../../stack/stack.js';
+import { supervise, type Supervisor } from '../../stack/supervisor.js';
+
+/**
+ * The whole platform as `npm start` runs it, on ports of its own (so a running `npm start` is left
+ * alone), with a fresh domain-service journal, a task queue and consumer group of its own, and the
+ * per-user rate limit lifted (the benchmark measures the platform, not the limiter).
+ */
+export interface BenchPlatform {
+  readonly config: Config;
+  readonly env: Record<string, string>;
+  readonly temporal: Client;
+  /** Resident set size (MiB) of each platform process, read from /proc. */
+  rss(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchPlatform(seedUsers: number, log: (line: string) => void): Promise<BenchPlatform> {
+  const base = loadConfig();
+  const dataDir = join(stackPaths(base).dir, 'bench', 'domain-services');
+  rmSync(dataDir, { recursive: true, force: true });
+  const env: Record<string, string> = {
+    API_PORT: '18180',
+    BRIDGE_PORT: '18190',
+    ACCOUNTS_URL: 'http://127.0.0.1:18201',
+    PARTNERS_URL: 'http://127.0.0.1:18202',
+    TRANSACTIONS_URL: 'http://127.0.0.1:18203',
+    OFFERS_URL: 'http://127.0.0.1:18204',
+    TEMPORAL_TASK_QUEUE: 'bench',
+    BRIDGE_GROUP_ID: 'bench-bridge',
+    DOMAIN_DATA_DIR: dataDir,
+    DOMAIN_SEED_USERS: String(seedUsers),
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig({ ...process.env, ...env });
+  await up(config, () => {});
+  await skipOldEvents(config);
+
+  const specs = platformProcesses(config).map((spec) => ({ ...spec, env }));
+  const supervisor: Supervisor = supervise(specs, { write: (line) => (/error|fatal/i.test(line) ? log(line) : undefined) });
+  void supervisor.unexpectedExit.then((exit) => log(`!! ${exit.name} exited during the benchmark (${exit.code ?? exit.signal})`));
+  await supervisor.waitHealthy(120_000);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await waitForWorker(temporal, config);
+  log(`platform up: API ${apiUrl(config)}, ${seedUsers} seeded users`);
+
+  return {
+    config,
+    env,
+    temporal,
+    rss: () => processRss(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
+    async stop() {
+      await supervisor.stop(15_000);
+      await connection.close();
+    },
+  };
+}
+
+export const apiUrl = (config: Config) => `http://127.0.0.1:${config.API_PORT}`;
+
+/** The benchmark's bridge group starts at the end of the topics: earlier tests' events are not its load. */
+async function skipOldEvents(config: Config): Promise<void> {
+  const admin = new Kafka({ brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    for (const topic of bridgeTopics) await admin.resetOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, earliest: false });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitForWorker(client: Client, config: Config): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1 });
+    if ((queue.pollers?.length ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the worker never polled its task queue');
+}
+
+/** RSS of our children, found by their entry file in /proc (the supervisor starts them as `node --import tsx <entry>`). */
+function processRss(processes: { name: string; entry: string }[]): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const match = processes.find((p) => cmdline.includes(p.entry) && cmdline.includes('tsx'));
+      // A running `npm start` has the same entries; ours carry the bench task queue in their environment.
+      if (!match || !readFileSync(`/proc/${pid}/environ`, 'utf8').includes('TEMPORAL_TASK_QUEUE=bench')) continue;
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      result[match.name] = Math.round(rssKb / 1024);
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return result;
+}

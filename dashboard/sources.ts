@@ -1,0 +1,13 @@
+import type { SourceResult } from './contract/dashboard.js';
+import type { Widget } from './contract/widget.js';
+
+/** Offers and transaction insights are both widgets: one section, stale if either part is. */
+export function mergeWidgetSources(offers: SourceResult<Widget>, insights: SourceResult<Widget>): SourceResult<Widget> {
+  const parts = [offers, insights];
+  const reasons = parts.flatMap((p) => (p.status === 'fresh' ? [] : [p.reason]));
+  const present = parts.flatMap((p) => (p.status === 'missing' ? [] : [p]));
+  if (present.length === 0) return { status: 'missing', reason: reasons.join('; ').slice(0, 200) };
+  const items = present.flatMap((p) => p.items);
+  const asOf = present.map((p) => p.asOf).sort()[0] ?? '';
+  return reasons.length === 0 ? { status: 'fresh', asOf, items } : { status: 'stale', asOf, items, reason: reasons.join('; ').slice(0, 200) };
+}
