@@ -51,6 +51,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await terminateOpenWorkflows(temporal, config);
   await waitForWorker(temporal, config);
   log(`platform up: API ${apiUrl(config)}, ${seedUsers} seeded users`);
 
@@ -60,6 +61,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     temporal,
     rss: () => processRss(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
     async stop() {
+      await terminateOpenWorkflows(temporal, config);
       await supervisor.stop(15_000);
       await connection.close();
     },
@@ -76,6 +78,16 @@ async function skipOldEvents(config: Config): Promise<void> {
     for (const topic of bridgeTopics) await admin.resetOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, earliest: false });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Workflow ids are one per user, so a rebuild left running on this queue by an interrupted earlier run
+ * would take this run's requests for that user: end them first (and again at the end).
+ */
+async function terminateOpenWorkflows(client: Client, config: Config): Promise<void> {
+  for await (const open of client.workflow.list({ query: `TaskQueue = '${config.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow.getHandle(open.workflowId, open.runId).terminate('benchmark run ended').catch(() => undefined);
   }
 }
 
