@@ -26,6 +26,13 @@ async function main(): Promise<void> {
   const started = new Date();
   log(`mode ${mode}: ${size.seedUsers} seeded users`);
   const platform = await startBenchPlatform(size.seedUsers, log);
+  // An interrupted run still stops the processes it started.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the platform`);
+      void platform.stop().finally(() => process.exit(130));
+    });
+  }
   try {
     const hit = await cacheHit(platform, size, log);
     const miss = await cacheMiss(platform, size, log);

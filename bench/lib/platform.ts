@@ -75,7 +75,12 @@ async function skipOldEvents(config: Config): Promise<void> {
   const admin = new Kafka({ brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    for (const topic of bridgeTopics) await admin.resetOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, earliest: false });
+    // Explicit high watermarks: resetOffsets(latest) writes -1, which a consumer starting "from the
+    // beginning" resolves to the earliest offset.
+    for (const topic of bridgeTopics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
   } finally {
     await admin.disconnect();
   }
