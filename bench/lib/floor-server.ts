@@ -17,6 +17,8 @@ export async function startFloorServer(body: string, headers: Record<string, str
 }
 
 if (process.argv[2] === 'serve') {
+  // Gone with the benchmark, however it ends.
+  process.once('disconnect', () => process.exit(0));
   process.once('message', (message: { body: string; headers: Record<string, string> }) => {
     const bytes = Buffer.from(message.body);
     const server = createServer((_req, res) => {

@@ -79,7 +79,17 @@ async function skipOldEvents(config: Config): Promise<void> {
     // beginning" resolves to the earliest offset.
     for (const topic of bridgeTopics) {
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      const partitions = ends.map((e) => ({ partition: e.partition, offset: e.high }));
+      // A bridge of an interrupted run stays a member until its session times out (30 s).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.setOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, partitions });
+          break;
+        } catch (error) {
+          if (attempt === 20 || !String(error).includes('no running instances')) throw error;
+          await new Promise((r) => setTimeout(r, 3_000));
+        }
+      }
     }
   } finally {
     await admin.disconnect();

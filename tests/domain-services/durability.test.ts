@@ -18,7 +18,7 @@ import {
   run,
   tempDataDir,
   waitUntil,
-  watchTopic,
+  topicWatches,
   type Running,
   type TopicWatch,
 } from './support.js';
@@ -29,18 +29,9 @@ afterEach(async () => {
   cleanup = [];
 });
 
-const watches = new Map<string, Promise<TopicWatch>>();
-afterAll(async () => {
-  for (const watch of watches.values()) await (await watch).stop();
-});
-function watching(topic: string): Promise<TopicWatch> {
-  let watch = watches.get(topic);
-  if (watch === undefined) {
-    watch = watchTopic(topic);
-    watches.set(topic, watch);
-  }
-  return watch;
-}
+const watches = topicWatches();
+afterAll(() => watches.stopAll());
+const watching = (topic: string) => watches.watching(topic);
 
 async function dataDir(): Promise<string> {
   const data = await tempDataDir();

@@ -188,3 +188,24 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * One watch per topic for a whole test file: joining a consumer group takes seconds, and events are
+ * told apart by id. Call `stopAll` in the file's afterAll.
+ */
+export function topicWatches(): { watching(topic: string): Promise<TopicWatch>; stopAll(): Promise<void> } {
+  const watches = new Map<string, Promise<TopicWatch>>();
+  return {
+    watching(topic) {
+      let watch = watches.get(topic);
+      if (watch === undefined) {
+        watch = watchTopic(topic);
+        watches.set(topic, watch);
+      }
+      return watch;
+    },
+    async stopAll() {
+      for (const watch of watches.values()) await (await watch).stop();
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { createApp as createAccounts } from '../../domain-services/accounts/app.
 import { createApp as createOffers } from '../../domain-services/offers/app.js';
 import { createApp as createPartners } from '../../domain-services/partners/app.js';
 import { createApp as createTransactions } from '../../domain-services/transactions/app.js';
-import { baseDeps, closedPort, eventId, expectEvent, expectProblem, randomUser, run, tempDataDir, waitUntil, watchTopic, type Running, type TopicWatch } from './support.js';
+import { baseDeps, closedPort, eventId, expectEvent, expectProblem, randomUser, run, tempDataDir, waitUntil, topicWatches, type Running, type TopicWatch } from './support.js';
 
 const listOf = <T extends z.ZodType>(item: T) => z.object({ userId: z.string(), asOf: IsoDateTime, items: z.array(item) });
 
@@ -29,19 +29,9 @@ async function started(create: (deps: ReturnType<typeof baseDeps>) => ReturnType
   return running;
 }
 
-/** One watch per topic for the whole file: joining a consumer group takes seconds, and events are told apart by id. */
-const watches = new Map<string, Promise<TopicWatch>>();
-afterAll(async () => {
-  for (const watch of watches.values()) await (await watch).stop();
-});
-function watching(topic: string): Promise<TopicWatch> {
-  let watch = watches.get(topic);
-  if (watch === undefined) {
-    watch = watchTopic(topic);
-    watches.set(topic, watch);
-  }
-  return watch;
-}
+const watches = topicWatches();
+afterAll(() => watches.stopAll());
+const watching = (topic: string) => watches.watching(topic);
 
 /** The events of these ids arrived on the topic, keyed by the user, equal to what the API answered. */
 async function expectPublished(watch: TopicWatch, userId: string, events: readonly DomainEvent[]): Promise<void> {
