@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorType } from './definitions.js';
 
@@ -7,7 +7,7 @@ import { ErrorType } from './definitions.js';
  * Calls to domain services retry briefly (a dashboard waits on them) and stop at once when a retry
  * cannot help; the caller then falls back to the last-known snapshot.
  */
-export const domainActivities = proxyActivities<Activities>({
+const domainOptions = {
   startToCloseTimeout: '5 seconds',
   retry: {
     initialInterval: '200 milliseconds',
@@ -16,13 +16,24 @@ export const domainActivities = proxyActivities<Activities>({
     maximumAttempts: 3,
     nonRetryableErrorTypes: [ErrorType.DomainRequestRejected, ErrorType.CircuitOpen, ErrorType.DomainResponseInvalid],
   },
-});
+} satisfies ActivityOptions;
 
 /** Cassandra, Redis, Kafka and Temporal calls: longer patience, still bounded (about a minute in all). */
-export const storageActivities = proxyActivities<Activities>({
+const storageOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
-});
+} satisfies ActivityOptions;
+
+export const domainActivities = proxyActivities<Activities>(domainOptions);
+export const storageActivities = proxyActivities<Activities>(storageOptions);
+
+/**
+ * The same activities, run as local activities: the worker runs them in the workflow task itself, so
+ * a build pays no schedule-to-start hop per step (under load that hop was most of a rebuild's time)
+ * and records them as markers in one workflow task. Same timeouts and bounded retries.
+ */
+export const localDomainActivities = proxyLocalActivities<Activities>(domainOptions);
+export const localStorageActivities = proxyLocalActivities<Activities>(storageOptions);
 
 /** Bulk synchronous rebuilds of an operator run: each user has its own 30 s deadline inside. */
 export const bulkActivities = proxyActivities<Activities>({

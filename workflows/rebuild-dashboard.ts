@@ -4,13 +4,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { composeDashboard, mergeWidgetSources, type CanonicalDashboard, type SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
-import { domainActivities, storageActivities } from './activity-options.js';
+import { domainActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
 import {
   ErrorType,
@@ -105,18 +106,34 @@ function triggerOf(batch: RebuildRequest[]): Trigger {
   return batch.some((r) => r.trigger === 'miss') ? 'miss' : (batch.at(-1)?.trigger ?? 'event');
 }
 
+interface BuildActivities {
+  readonly domain: typeof domainActivities;
+  readonly storage: typeof storageActivities;
+}
+
+/**
+ * Builds run their steps as local activities since the patch below; runs recorded before it (and
+ * their histories in tests/histories/) replay with regular activities.
+ */
+function buildActivities(): BuildActivities {
+  return patched('build-with-local-activities') ? { domain: localDomainActivities, storage: localStorageActivities } : { domain: domainActivities, storage: storageActivities };
+}
+
 async function buildOnce(userId: string, trigger: Trigger, version: number): Promise<CanonicalDashboard> {
+  const activities = buildActivities();
+  const { storage } = activities;
+  const fetchSource = <S extends SourceName>(id: string, source: S) => fetchWithFallback(activities, id, source);
   const [accounts, partners, offers, insights, preferences] = await Promise.all([
     fetchSource(userId, 'accounts'),
     fetchSource(userId, 'partners'),
     fetchSource(userId, 'offers'),
     fetchSource(userId, 'insights'),
-    storageActivities.loadPreferences(userId),
+    storage.loadPreferences(userId),
   ]);
   const all = [accounts, partners, offers, insights];
   if (all.every((s) => s.status !== 'fresh')) {
     // Nothing new is known: the last view stays as it is.
-    const last = await storageActivities.loadView(userId);
+    const last = await storage.loadView(userId);
     if (last) return last;
     if (all.every((s) => s.status === 'missing')) {
       throw ApplicationFailure.create({
@@ -127,23 +144,23 @@ async function buildOnce(userId: string, trigger: Trigger, version: number): Pro
     }
   }
   const dashboard = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, workflowNowIso(), { version });
-  const written = await storageActivities.writeView(dashboard);
+  const written = await storage.writeView(dashboard);
   if (!written.written) {
     // A newer build is stored already (e.g. a delayed retry of an older one): it wins.
-    return (await storageActivities.loadView(userId)) ?? dashboard;
+    return (await storage.loadView(userId)) ?? dashboard;
   }
-  await storageActivities.refreshCache(dashboard);
-  await storageActivities.publishDashboardUpdated(dashboard, trigger);
+  await storage.refreshCache(dashboard);
+  await storage.publishDashboardUpdated(dashboard, trigger);
   return dashboard;
 }
 
 /** A source that fails after its retries keeps its last-known snapshot, marked stale with the reason. */
-async function fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
+async function fetchWithFallback<S extends SourceName>(activities: BuildActivities, userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
   try {
-    return await domainActivities.fetchSource(userId, source);
+    return await activities.domain.fetchSource(userId, source);
   } catch (error) {
     const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
     // The adapter's message names the service already.
-    return storageActivities.loadSnapshot(userId, source, reason.slice(0, 200));
+    return activities.storage.loadSnapshot(userId, source, reason.slice(0, 200));
   }
 }
