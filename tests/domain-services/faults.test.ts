@@ -23,14 +23,15 @@ describe('fault injection', () => {
   });
 
   it('adds latency to the domain API but not to admin and health', async () => {
-    expect((await partners.call('PUT', '/admin/faults', { latencyMs: 300 })).body).toEqual({ latencyMs: 300, errorRate: 0, down: false });
+    // Latency far above any scheduling noise, so "delayed" and "not delayed" cannot be confused.
+    expect((await partners.call('PUT', '/admin/faults', { latencyMs: 3_000 })).body).toEqual({ latencyMs: 3_000, errorRate: 0, down: false });
     let t0 = performance.now();
     expect((await read()).status).toBe(200);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(2_990);
     t0 = performance.now();
     expect((await partners.call('GET', '/healthz')).status).toBe(200);
     expect((await partners.call('GET', '/admin/faults')).status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(250);
+    expect(performance.now() - t0).toBeLessThan(2_000);
     await partners.call('PUT', '/admin/faults', {});
   });
 
@@ -44,11 +45,11 @@ describe('fault injection', () => {
   });
 
   it('answers 503 immediately when down, even with latency set, and recovers when switched back', async () => {
-    await partners.call('PUT', '/admin/faults', { down: true, latencyMs: 5_000 });
+    await partners.call('PUT', '/admin/faults', { down: true, latencyMs: 20_000 });
     const t0 = performance.now();
     const response = await read();
     expectProblem(response, 503, 'FAULT_INJECTED_DOWN');
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(partners.service.outbox.status().pending).toBe(0);
     expect(await partners.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect((await partners.call('PUT', '/admin/faults', {})).body).toEqual({ latencyMs: 0, errorRate: 0, down: false });

@@ -86,8 +86,10 @@ describe('rebuildDashboard', () => {
     await platform.workflows.requestRebuild(userId, 'event');
     const status = await waitUntilIdle(userId);
 
+    // Triggers arriving during a build fold into the next one. On a loaded machine the 100 signals reach
+    // the server spread over a second or two, so allow a few builds, never anything near one per trigger.
     expect(status.buildsCompleted).toBeGreaterThanOrEqual(1);
-    expect(status.buildsCompleted).toBeLessThanOrEqual(5);
+    expect(status.buildsCompleted).toBeLessThanOrEqual(10);
     expect(platform.domain.calls('accounts', userId)).toBe(status.buildsCompleted);
     expect(names((await platform.deps.views.load(userId))!)).toContain('Final');
   });
