@@ -49,6 +49,11 @@ async function main(): Promise<void> {
     requestRebuild: (userId, trigger) => client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.requestRebuild(userId, trigger)),
     logger,
     registry,
+    // A group that never committed starts at the end of the topics. Dashboards are built on first read
+    // anyway, so nothing older is needed, and replaying everything retained (e.g. after the test suite
+    // on a developer's machine) would queue thousands of rebuilds for users this platform never served.
+    // Once the group has committed, every event after that point is consumed.
+    options: { fromBeginning: false },
   });
 
   const server = serve({ fetch: createBridgeHttp(bridge).fetch, hostname: config.BIND_HOST, port: config.BRIDGE_PORT }, (info: AddressInfo) =>

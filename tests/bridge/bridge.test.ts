@@ -5,6 +5,7 @@ import { topics as platformTopics } from '../../config/topics.js';
 import { rebuildWorkflowId, type Trigger } from '../../workflows/definitions.js';
 import { createBridge } from '../../workers/bridge/create-bridge.js';
 import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, type TestBridge, type TestTopics } from '../e2e/support.js';
+import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
 
 /**
@@ -45,24 +46,12 @@ interface Letter {
 
 /** Reads the shared dead-letter topic from its current end, so only this test's letters are considered. */
 async function watchDeadLetters(): Promise<{ letters: Letter[]; stop(): Promise<void> }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const start = await admin.fetchTopicOffsets(platformTopics.deadLetter).finally(() => admin.disconnect());
-  const consumer = kafka.consumer({ groupId: unique('dl-watch'), sessionTimeout: 10_000 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: platformTopics.deadLetter, fromBeginning: false });
   const letters: Letter[] = [];
-  const seen = new Set<string>();
   const text = (headers: IHeaders | undefined) => Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      if (seen.has(`${partition}:${message.offset}`)) return;
-      seen.add(`${partition}:${message.offset}`);
-      letters.push({ key: String(message.key), value: message.value, headers: text(message.headers) });
-    },
+  const consumer = await consumeFromNow(kafka, platformTopics.deadLetter, (message) => {
+    letters.push({ key: String(message.key), value: message.value, headers: text(message.headers) });
   });
-  for (const { partition, offset } of start) consumer.seek({ topic: platformTopics.deadLetter, partition, offset });
-  return { letters, stop: () => consumer.disconnect() };
+  return { letters, stop: () => consumer.stop() };
 }
 
 describe('poison messages and unknown types', () => {

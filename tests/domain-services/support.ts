@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { expect } from 'vitest';
 import { loadConfig, splitAddress } from '../../config/index.js';
 import { parseEvent, type DomainEvent } from '../../dashboard/index.js';
 import { listen, type Listening } from '../../domain-services/shared/listen.js';
 import type { DomainService, DomainServiceDeps } from '../../domain-services/shared/service.js';
+import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
 
 export const config = loadConfig();
@@ -100,24 +101,10 @@ export interface TopicWatch {
 
 export async function watchTopic(topic: string): Promise<TopicWatch> {
   const kafka = new Kafka({ clientId: unique('ds-test-watch'), brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const start = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const consumer: Consumer = kafka.consumer({ groupId: unique('ds-test-group'), sessionTimeout: 10_000, heartbeatInterval: 500 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: false });
   const messages: TopicMessage[] = [];
-  const seen = new Set<string>();
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      // A seek can make the consumer read a stretch twice; one (partition, offset) is one message.
-      const position = `${partition}:${message.offset}`;
-      if (seen.has(position)) return;
-      seen.add(position);
-      messages.push({ key: String(message.key), event: JSON.parse(String(message.value)) as unknown });
-    },
+  const consumer = await consumeFromNow(kafka, topic, (message) => {
+    messages.push({ key: String(message.key), event: JSON.parse(String(message.value)) as unknown });
   });
-  for (const { partition, offset } of start) consumer.seek({ topic, partition, offset });
 
   return {
     messages,
@@ -131,7 +118,7 @@ export async function watchTopic(topic: string): Promise<TopicWatch> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    stop: () => consumer.disconnect(),
+    stop: () => consumer.stop(),
   };
 }
 

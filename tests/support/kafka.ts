@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { Config } from '../../config/index.js';
 import { unique } from './unique.js';
 
@@ -44,4 +44,39 @@ export async function collectTopic(config: Config, topic: string): Promise<Topic
     },
     stop: () => consumer.disconnect(),
   };
+}
+
+/**
+ * Consumes `topic` from the offsets it has now (nothing older is read, nothing after is missed), with a
+ * fresh consumer group; each (partition, offset) is delivered once even when a rebalance re-reads.
+ * The seek happens once the group has joined: right after run() the group may not exist yet (a cold
+ * broker's coordinator is still loading) and seek() would throw.
+ */
+export async function consumeFromNow(kafka: Kafka, topic: string, onMessage: (message: KafkaMessage, partition: number) => void): Promise<{ stop: () => Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const start = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const consumer = kafka.consumer({ groupId: unique('test-from-now'), sessionTimeout: 10_000, heartbeatInterval: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => {
+    let first = true;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (!first) return;
+      first = false;
+      for (const { partition, offset } of start) consumer.seek({ topic, partition, offset });
+      resolve();
+    });
+  });
+  const seen = new Set<string>();
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const position = `${partition}:${message.offset}`;
+      if (seen.has(position)) return;
+      seen.add(position);
+      onMessage(message, partition);
+    },
+  });
+  await joined;
+  return { stop: () => consumer.disconnect() };
 }

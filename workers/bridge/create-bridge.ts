@@ -34,8 +34,8 @@ export interface BridgeDeps {
 
 export interface BridgeOptions {
   /**
-   * Where a group without committed offsets starts. Default true: on a first deploy or after the group's
-   * offsets expired, replaying what is retained costs some idempotent rebuilds, skipping loses updates.
+   * Where a group without committed offsets starts (default: the beginning, which tests on private
+   * topics rely on). The bridge process passes false; see workers/bridge.ts for why.
    */
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
