@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stackPaths } from '../../stack/engines.js';
 import { eraseWorkflowId, preferencesWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account, card, partner } from '../support/fixtures.js';
@@ -14,11 +15,15 @@ import { unique } from '../support/unique.js';
  */
 const platform = await startTestPlatform();
 const out = (name: string) => new URL(`./${name}.json`, import.meta.url);
+// Failure stack traces name files by absolute path; the repository's own location is no part of a history.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const scrub = (json: string) => json.replaceAll(root, './');
+
 // The Temporal CLI writes the standard JSON history format (the one the Web UI downloads too).
 const save = async (name: string, workflowId: string) => {
   const temporal = join(stackPaths(platform.config).bin, 'temporal');
   const json = execFileSync(temporal, ['workflow', 'show', '--address', platform.config.TEMPORAL_ADDRESS, '--namespace', platform.config.TEMPORAL_NAMESPACE, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
-  writeFileSync(out(name), json);
+  writeFileSync(out(name), scrub(json));
   console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
 };
 
