@@ -44,6 +44,16 @@ async function setFaults(config: Config, faults: { latencyMs?: number }): Promis
   }
 }
 
+/** Each user's first account id at the accounts service: what the write scenarios rename. */
+async function firstAccounts(config: Config, userIds: string[]): Promise<Map<string, string>> {
+  const accountOf = new Map<string, string>();
+  await inBatches(userIds, 20, async (userId) => {
+    const body = (await (await fetch(`${config.ACCOUNTS_URL}/v1/users/${userId}/accounts`)).json()) as { items: { id: string }[] };
+    if (body.items[0]) accountOf.set(userId, body.items[0].id);
+  });
+  return accountOf;
+}
+
 // ---- 1. cache hit
 
 export interface CacheHitResult {
@@ -196,12 +206,7 @@ export async function freshness(platform: BenchPlatform, size: BenchSize, log: (
     const streams = Math.max(20, rate * 2);
     const users = Array.from({ length: streams }, () => nextUser++);
     const tokens = await tokensFor(config, users[0] ?? 1, streams);
-    const accountOf = new Map<string, string>();
-    await inBatches(users, 20, async (n) => {
-      const body = (await (await fetch(`${config.ACCOUNTS_URL}/v1/users/${user(n)}/accounts`)).json()) as { items: { id: string }[] };
-      const id = body.items[0]?.id;
-      if (id) accountOf.set(user(n), id);
-    });
+    const accountOf = await firstAccounts(config, users.map(user));
     const pending = new Map<string, number>();
     const latencies: number[] = [];
     const opened = await Promise.all(
@@ -282,11 +287,7 @@ export async function throughput(platform: BenchPlatform, size: BenchSize, log: 
 
     // Events with coalescing: a burst of writes over a few users, through Kafka and the bridge.
     const burstUsers = Array.from({ length: Math.min(100, size.burstWrites) }, (_, i) => user(first + size.rebuildUsers + i));
-    const accountOf = new Map<string, string>();
-    await inBatches(burstUsers, 20, async (u) => {
-      const body = (await (await fetch(`${config.ACCOUNTS_URL}/v1/users/${u}/accounts`)).json()) as { items: { id: string }[] };
-      if (body.items[0]) accountOf.set(u, body.items[0].id);
-    });
+    const accountOf = await firstAccounts(config, burstUsers);
     for (const u of burstUsers) updated.delete(u);
     log(`throughput: ${size.burstWrites} writes over ${burstUsers.length} users as fast as they go`);
     const lagSeries: { t: number; lag: number }[] = [];
