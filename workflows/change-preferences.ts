@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { mergePreferences, replacePreferences, type Preferences, type PreferencesResult } from '../dashboard/index.js';
+// Narrow import on purpose: see workflows/rebuild-dashboard.ts.
+import { mergePreferences, replacePreferences, type PreferencesResult } from '../dashboard/preferences.js';
+import type { Preferences } from '../dashboard/index.js';
 import { storageActivities } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
 import { ErrorType, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';

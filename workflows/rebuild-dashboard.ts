@@ -9,7 +9,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { composeDashboard, mergeWidgetSources, type CanonicalDashboard, type SourceResult } from '../dashboard/index.js';
+// Narrow imports on purpose: the workflow sandbox re-runs module initialisation for every workflow
+// run, and the core's index would build every schema of the contract each time (profiled: most of the
+// workflow thread's time). Types cost nothing; values come from the modules that hold them.
+import { composeDashboard } from '../dashboard/compose.js';
+import { mergeWidgetSources } from '../dashboard/sources.js';
+import type { CanonicalDashboard, SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
 import { domainActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
