@@ -1,18 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { bridgeTopics, topics } from '../config/topics.js';
 import { createBridge } from './bridge/create-bridge.js';
 import { createBridgeHttp } from './bridge/http.js';
 import { kafkaLogCreator } from './bridge/kafka-logger.js';
-
-/** Deadline of one rebuild trigger; past it the bridge counts a failure and retries with backoff. */
-const TRIGGER_DEADLINE_MS = 5_000;
+import { createTemporalTrigger } from './bridge/temporal-trigger.js';
 
 /**
  * The bridge process: domain and preference events in, rebuild triggers out, /metrics and /healthz on
@@ -29,15 +25,7 @@ async function main(): Promise<void> {
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
   });
-  // Lazy: the bridge starts (and pauses) while Temporal is down instead of failing to start. A short
-  // reconnect backoff makes it notice a returning server within seconds.
-  const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
-    connectTimeout: 5_000,
-    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 5_000 },
-  });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const workflows = createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE);
+  const temporal = createTemporalTrigger(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -46,7 +34,7 @@ async function main(): Promise<void> {
     groupId: config.BRIDGE_GROUP_ID,
     topics: bridgeTopics,
     deadLetterTopic: topics.deadLetter,
-    requestRebuild: (userId, trigger) => client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.requestRebuild(userId, trigger)),
+    requestRebuild: temporal.requestRebuild,
     logger,
     registry,
     // A group that never committed starts at the end of the topics. Dashboards are built on first read
@@ -71,7 +59,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       await bridge.stop();
-      await connection.close();
+      await temporal.close();
       process.exitCode = 0;
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
+import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { bridgeTopics } from '../../config/topics.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { stackPaths } from '../../stack/engines.js';
@@ -51,7 +52,8 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  await terminateOpenWorkflows(temporal, config);
+  // A rebuild left open on this queue by an interrupted earlier run would take this run's requests.
+  await terminateOpenWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, 'benchmark run ended');
   await waitForWorker(temporal, config);
   log(`platform up: API ${apiUrl(config)}, ${seedUsers} seeded users`);
 
@@ -61,7 +63,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     temporal,
     rss: () => processRss(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
     async stop() {
-      await terminateOpenWorkflows(temporal, config);
+      await terminateOpenWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, 'benchmark run ended');
       await supervisor.stop(15_000);
       await connection.close();
     },
@@ -93,16 +95,6 @@ async function skipOldEvents(config: Config): Promise<void> {
     }
   } finally {
     await admin.disconnect();
-  }
-}
-
-/**
- * Workflow ids are one per user, so a rebuild left running on this queue by an interrupted earlier run
- * would take this run's requests for that user: end them first (and again at the end).
- */
-async function terminateOpenWorkflows(client: Client, config: Config): Promise<void> {
-  for await (const open of client.workflow.list({ query: `TaskQueue = '${config.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow.getHandle(open.workflowId, open.runId).terminate('benchmark run ended').catch(() => undefined);
   }
 }
 

@@ -2,17 +2,10 @@
 //   npx vitest run --config tests/dashboard/vitest.unit.config.ts --coverage
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import main from '../../vitest.config.js';
 
 export default defineConfig({
+  ...main,
   root: fileURLToPath(new URL('../..', import.meta.url)),
-  test: {
-    include: ['tests/dashboard/**/*.test.ts'],
-    coverage: {
-      provider: 'v8',
-      include: ['dashboard/**/*.ts'],
-      exclude: ['dashboard/schemas/generate.ts'],
-      reporter: ['text-summary', 'text'],
-      thresholds: { 'dashboard/**': { lines: 95 } },
-    },
-  },
+  test: { ...main.test, include: ['tests/dashboard/**/*.test.ts'], globalSetup: [], setupFiles: [] },
 });

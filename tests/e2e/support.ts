@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { ActivityDeps } from '../../activities/index.js';
-import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import type { Config } from '../../config/index.js';
 import type { Account } from '../../dashboard/index.js';
 import { createApp as createAccounts } from '../../domain-services/accounts/app.js';
@@ -18,6 +18,7 @@ import type { DomainService, DomainServiceDeps } from '../../domain-services/sha
 import { createApp as createTransactions } from '../../domain-services/transactions/app.js';
 import { createActivityDeps } from '../../workers/activity-deps.js';
 import { createBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/create-bridge.js';
+import { createTemporalTrigger } from '../../workers/bridge/temporal-trigger.js';
 import { createDashboardWorker } from '../../workers/create-worker.js';
 import { unique } from '../support/unique.js';
 
@@ -179,20 +180,15 @@ export interface TestBridge {
 
 /** The bridge as workers/bridge.ts wires it, over the test's topics, triggering on the test's queue. */
 export async function startTestBridge(config: Config, topics: readonly string[], options: BridgeOptions & { deadLetterTopic?: string } = {}): Promise<TestBridge> {
-  const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
-    connectTimeout: 5_000,
-    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2_000 },
-  });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const workflows = createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE);
+  // A shorter reconnect backoff than the process's, so outage tests see the bridge resume quickly.
+  const temporal = createTemporalTrigger(config, { maxReconnectBackoffMs: 2_000 });
   const groupId = unique('e2e-bridge');
   const bridge = createBridge({
     kafka: testKafka(config),
     groupId,
     topics,
     deadLetterTopic: options.deadLetterTopic ?? 'dashboard.dead-letter',
-    requestRebuild: (userId, trigger) => client.withDeadline(Date.now() + 5_000, () => workflows.requestRebuild(userId, trigger)),
+    requestRebuild: temporal.requestRebuild,
     logger: silent,
     options: { lagIntervalMs: 1_000, ...options },
   });
@@ -200,19 +196,13 @@ export async function startTestBridge(config: Config, topics: readonly string[],
   return {
     bridge,
     groupId,
-    client,
+    client: temporal.client,
     async stop() {
       await bridge.stop();
-      await terminateOpen(client, config.TEMPORAL_TASK_QUEUE);
-      await connection.close();
+      await terminateOpenWorkflows(temporal.client, config.TEMPORAL_TASK_QUEUE, 'test finished');
+      await temporal.close();
     },
   };
-}
-
-export async function terminateOpen(client: Client, taskQueue: string): Promise<void> {
-  for await (const open of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow.getHandle(open.workflowId, open.runId).terminate('test finished').catch(() => undefined);
-  }
 }
 
 /** The bits of an account both the accounts service and the dashboard show, in a comparable order. */

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import type { Config } from '../../config/index.js';
 import { unique } from './unique.js';
 
@@ -8,22 +8,15 @@ export interface TopicCollector {
   stop(): Promise<void>;
 }
 
-/** Consumes a topic with a fresh consumer group from the moment it has joined (only new messages). */
+/** Collects a topic's messages from now on (see consumeFromNow), for waiting on one that matches. */
 export async function collectTopic(config: Config, topic: string): Promise<TopicCollector> {
   const kafka = new Kafka({ clientId: unique('test'), brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId: unique('test-group'), sessionTimeout: 10_000 });
   const seen: { key: string; value: Record<string, unknown> }[] = [];
   const waiters = new Set<() => void>();
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: false });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      seen.push({ key: String(message.key), value: JSON.parse(String(message.value)) as Record<string, unknown> });
-      for (const wake of waiters) wake();
-    },
+  const consumer = await consumeFromNow(kafka, topic, (message) => {
+    seen.push({ key: String(message.key), value: JSON.parse(String(message.value)) as Record<string, unknown> });
+    for (const wake of waiters) wake();
   });
-  await joined;
   return {
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
@@ -42,7 +35,7 @@ export async function collectTopic(config: Config, topic: string): Promise<Topic
         check();
       });
     },
-    stop: () => consumer.disconnect(),
+    stop: () => consumer.stop(),
   };
 }
 

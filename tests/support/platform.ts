@@ -4,6 +4,7 @@ import cassandra from 'cassandra-driver';
 import type { ActivityDeps } from '../../activities/index.js';
 import { migrate } from '../../adapters/cassandra/migrate.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createActivityDeps, type ActivityDepsOptions } from '../../workers/activity-deps.js';
 import { bundleWorkflows, createDashboardWorker } from '../../workers/create-worker.js';
@@ -80,10 +81,7 @@ export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatfor
     domain,
     worker,
     async stop() {
-      // Workflows still idling on this test's queue would wait forever for a worker that is gone.
-      for await (const open of client.workflow.list({ query: `TaskQueue = '${config.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-        await client.workflow.getHandle(open.workflowId, open.runId).terminate('test finished').catch(() => undefined);
-      }
+      await terminateOpenWorkflows(client, config.TEMPORAL_TASK_QUEUE, 'test finished');
       worker.shutdown();
       await running;
       await nativeConnection.close();
