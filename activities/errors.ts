@@ -15,3 +15,8 @@ export class CircuitOpenError extends Error {
 export class DomainResponseInvalidError extends Error {
   override readonly name = ErrorType.DomainResponseInvalid;
 }
+
+/** No source answered and no view exists: there is nothing to show; retrying at once cannot help. */
+export class DashboardUnavailableError extends Error {
+  override readonly name = ErrorType.DashboardUnavailable;
+}

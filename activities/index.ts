@@ -1,10 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { z } from 'zod';
 import {
-  Account,
-  Partner,
   SUPPORTED_SCHEMA_VERSION,
-  Widget,
   allClientProfiles,
   type CanonicalDashboard,
   type EventEnvelope,
@@ -22,20 +19,13 @@ import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
-import type { Trigger } from '../workflows/definitions.js';
+import type { BatchBuildResult, BuildRequest, Trigger } from '../workflows/definitions.js';
+import { SOURCES, createDashboardBuilder, type BuildOptions, type SourceItem, type SourceName } from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
-/** The four sources of a dashboard: which service answers them, at which path, with which items. */
-export const SOURCES = {
-  accounts: { service: 'accounts', path: 'accounts', item: Account },
-  partners: { service: 'partners', path: 'partners', item: Partner },
-  offers: { service: 'offers', path: 'offers', item: Widget },
-  insights: { service: 'transactions', path: 'insights', item: Widget },
-} as const satisfies Record<string, { service: keyof ActivityDeps['domain']; path: string; item: z.ZodType }>;
-export type SourceName = keyof typeof SOURCES;
-export type SourceItem<S extends SourceName> = z.infer<(typeof SOURCES)[S]['item']>;
+export type { SourceItem, SourceName } from './build-dashboard.js';
 
-// TypeScript cannot narrow a union of schemas by a generic key; the table above guarantees the pairing.
+// TypeScript cannot narrow a union of schemas by a generic key; SOURCES guarantees the pairing.
 const itemSchema = <S extends SourceName>(source: S) => SOURCES[source].item as unknown as z.ZodType<SourceItem<S>>;
 
 export interface ActivityDeps {
@@ -49,6 +39,8 @@ export interface ActivityDeps {
   readonly workflows: DashboardWorkflows;
   /** Deadline of one synchronous rebuild requested by an operator's bulk run. */
   readonly rebuildTimeoutMs?: number;
+  /** Tuning of the in-process build (tests shorten the domain retries' waits). */
+  readonly build?: BuildOptions;
 }
 
 function envelope<T extends EventType>(type: T, source: string, subject: string, data: EventPayload<T>): EventEnvelope {
@@ -67,7 +59,25 @@ function envelope<T extends EventType>(type: T, source: string, subject: string,
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const builder = createDashboardBuilder(deps, deps.build);
   return {
+    /** A whole build of one user in one step (see activities/build-dashboard.ts); the new view. */
+    async buildDashboard(request: BuildRequest): Promise<CanonicalDashboard> {
+      return builder.build(request);
+    },
+
+    /** Builds of many users at once; who failed and why is returned, never thrown. */
+    async buildDashboards(requests: BuildRequest[]): Promise<BatchBuildResult> {
+      return builder.buildMany(requests);
+    },
+
+    /** Hands users to their own rebuildDashboard workflow (signal-with-start on the interactive queue). */
+    async requestRebuilds(users: { userId: string; trigger: Trigger }[]): Promise<void> {
+      await Promise.all(users.map(({ userId, trigger }) => deps.workflows.requestRebuild(userId, trigger)));
+    },
+
+    // ---- the steps of a build one by one: runs started before 'one-step-build' still schedule them.
+
     /** One source's current items for the user; saved as the last-known snapshot on success. */
     async fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
       const spec = SOURCES[source];
@@ -114,7 +124,7 @@ export function createActivities(deps: ActivityDeps) {
     /** DashboardUpdated to Kafka (other consumers) and to the fast channel (the API's live streams). */
     async publishDashboardUpdated(view: CanonicalDashboard, trigger: Trigger): Promise<void> {
       const event = envelope('DashboardUpdated', 'dashboard-platform', view.userId, { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger });
-      await deps.events.publish(topics.dashboardUpdated, event);
+      await deps.events.publishMany(topics.dashboardUpdated, [event]);
       await deps.live.publish(view.userId, JSON.stringify(event));
     },
 
@@ -136,7 +146,7 @@ export function createActivities(deps: ActivityDeps) {
         version: preferences.version,
         updatedAt: preferences.updatedAt ?? new Date().toISOString(),
       });
-      await deps.events.publish(topics.preferences, event);
+      await deps.events.publishMany(topics.preferences, [event]);
     },
 
     async requestRebuild(userId: string, trigger: Trigger): Promise<void> {

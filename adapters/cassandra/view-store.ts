@@ -1,14 +1,14 @@
-import type cassandra from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
 import { z } from 'zod';
 import { CanonicalDashboard } from '../../dashboard/index.js';
-import { applied, toNumber } from './client.js';
+import { toNumber } from './client.js';
 
 export type WriteViewResult = { readonly written: true } | { readonly written: false; readonly storedVersion: number };
 
 /** The canonical dashboard per user: the view of record the API renders from on a cache miss. */
 export interface ViewStore {
   load(userId: string): Promise<CanonicalDashboard | undefined>;
-  /** Writes the view unless a newer (or the same) version is stored: an older build never overwrites a newer one. */
+  /** Writes the view; a newer version stored already stays (an older build never overwrites a newer one). */
   write(view: CanonicalDashboard): Promise<WriteViewResult>;
   /** A page of user ids that have a view (for operator-wide rebuilds); a full scan, never on a hot path. */
   listUsers(limit: number, cursor?: string): Promise<{ userIds: string[]; nextCursor?: string }>;
@@ -16,8 +16,14 @@ export interface ViewStore {
 }
 
 const viewRow = z.object({ view_version: z.unknown().transform(toNumber), doc: z.string() });
+const versionRow = viewRow.pick({ view_version: true });
 
 export function createViewStore(client: cassandra.Client): ViewStore {
+  const storedVersion = async (userId: string): Promise<number | undefined> => {
+    const row = (await client.execute('SELECT view_version FROM dashboard_views WHERE user_id = ?', [userId])).first();
+    return row ? versionRow.parse(row).view_version : undefined;
+  };
+
   return {
     async load(userId) {
       const row = (await client.execute('SELECT view_version, doc FROM dashboard_views WHERE user_id = ?', [userId])).first();
@@ -25,20 +31,20 @@ export function createViewStore(client: cassandra.Client): ViewStore {
     },
 
     async write(view) {
-      const doc = JSON.stringify(view);
-      const builtAt = new Date(view.builtAt);
-      // Lightweight transactions make the version check and the write one atomic step. The update is
-      // tried first because the row usually exists; a missing row gets an insert-if-absent, and a race
-      // between two first builds is settled by going round once more.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const updated = await client.execute('UPDATE dashboard_views SET doc = ?, built_at = ?, view_version = ? WHERE user_id = ? IF view_version < ?', [doc, builtAt, view.version, view.userId, view.version]);
-        if (applied(updated)) return { written: true };
-        const stored = updated.first()?.['view_version'];
-        if (stored !== null && stored !== undefined) return { written: false, storedVersion: toNumber(stored) };
-        const inserted = await client.execute('INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) IF NOT EXISTS', [view.userId, view.version, doc, builtAt]);
-        if (applied(inserted)) return { written: true };
-      }
-      throw new Error(`could not settle the view version of ${view.userId} after 3 rounds`);
+      // The write's timestamp is the view's version (in microseconds, the scale Cassandra's own
+      // timestamps use), so among concurrent and late writes the newest version wins as every reader
+      // sees it, with no Paxos round: one plain write and one read instead of a lightweight transaction
+      // (four round trips). The read tells this build whether it won, which the cache and the
+      // announcement depend on.
+      await client.execute('INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) USING TIMESTAMP ?', [
+        view.userId,
+        view.version,
+        JSON.stringify(view),
+        new Date(view.builtAt),
+        cassandra.types.Long.fromNumber(view.version * 1000),
+      ]);
+      const stored = await storedVersion(view.userId);
+      return stored === view.version ? { written: true } : { written: false, storedVersion: stored ?? 0 };
     },
 
     async listUsers(limit, cursor) {
@@ -47,9 +53,11 @@ export function createViewStore(client: cassandra.Client): ViewStore {
     },
 
     async erase(userId) {
-      const existed = (await client.execute('SELECT user_id FROM dashboard_views WHERE user_id = ?', [userId])).rowLength;
-      await client.execute('DELETE FROM dashboard_views WHERE user_id = ?', [userId]);
-      return existed;
+      const stored = await storedVersion(userId);
+      if (stored === undefined) return 0;
+      // On the versions' timestamp scale, and past the stored one, so the delete shadows every write so far.
+      await client.execute('DELETE FROM dashboard_views USING TIMESTAMP ? WHERE user_id = ?', [cassandra.types.Long.fromNumber(Math.max(Date.now(), stored + 1) * 1000), userId]);
+      return 1;
     },
   };
 }

@@ -3,7 +3,8 @@ import type { EventEnvelope } from '../../dashboard/index.js';
 
 /** Publishes event envelopes keyed by their subject (the user id), so one user's events stay in order. */
 export interface EventProducer {
-  publish(topic: string, event: EventEnvelope): Promise<void>;
+  /** One acknowledged produce request for all the events (each keyed by its subject). */
+  publishMany(topic: string, events: readonly EventEnvelope[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -28,9 +29,9 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
   };
 
   return {
-    async publish(topic, event) {
+    async publishMany(topic, events) {
       const p = await connected();
-      await p.send({ topic, acks: -1, timeout, messages: [{ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } }] });
+      await p.send({ topic, acks: -1, timeout, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } })) });
     },
     async disconnect() {
       await producer?.disconnect();

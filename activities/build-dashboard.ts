@@ -1,0 +1,185 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import type { z } from 'zod';
+import {
+  Account,
+  Partner,
+  SUPPORTED_SCHEMA_VERSION,
+  Widget,
+  allClientProfiles,
+  composeDashboard,
+  mergeWidgetSources,
+  type CanonicalDashboard,
+  type EventEnvelope,
+  type SourceResult,
+} from '../dashboard/index.js';
+import type { PreferenceStore } from '../adapters/cassandra/preference-store.js';
+import type { SnapshotStore } from '../adapters/cassandra/snapshot-store.js';
+import type { ViewStore } from '../adapters/cassandra/view-store.js';
+import { DomainServiceError, type DomainClient } from '../adapters/domain/domain-client.js';
+import type { EventProducer } from '../adapters/kafka/event-producer.js';
+import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
+import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
+import { topics } from '../config/topics.js';
+import type { BuildRequest, BatchBuildResult, Trigger } from '../workflows/definitions.js';
+import { DashboardUnavailableError } from './errors.js';
+
+/** The four sources of a dashboard: which service answers them, at which path, with which items. */
+export const SOURCES = {
+  accounts: { service: 'accounts', path: 'accounts', item: Account },
+  partners: { service: 'partners', path: 'partners', item: Partner },
+  offers: { service: 'offers', path: 'offers', item: Widget },
+  insights: { service: 'transactions', path: 'insights', item: Widget },
+} as const satisfies Record<string, { service: DomainServiceName; path: string; item: z.ZodType }>;
+export type SourceName = keyof typeof SOURCES;
+export type SourceItem<S extends SourceName> = z.infer<(typeof SOURCES)[S]['item']>;
+type DomainServiceName = 'accounts' | 'partners' | 'transactions' | 'offers';
+
+// TypeScript cannot narrow a union of schemas by a generic key; the table above guarantees the pairing.
+const itemSchema = <S extends SourceName>(source: S) => SOURCES[source].item as unknown as z.ZodType<SourceItem<S>>;
+
+export interface BuilderDeps {
+  readonly domain: Record<DomainServiceName, DomainClient>;
+  readonly preferences: Pick<PreferenceStore, 'load'>;
+  readonly views: Pick<ViewStore, 'load' | 'write'>;
+  readonly snapshots: Pick<SnapshotStore, 'load' | 'save'>;
+  readonly cache: Pick<DashboardCache, 'refresh'>;
+  readonly events: Pick<EventProducer, 'publishMany'>;
+  readonly live: LiveUpdatePublisher;
+}
+
+export interface BuildOptions {
+  /** Users built at once by buildMany: bounds the sockets and memory one batch takes. */
+  readonly concurrency?: number;
+  /** Tries of one domain call before its source falls back to the snapshot (tests shorten the waits). */
+  readonly domainAttempts?: number;
+  readonly domainBackoffMs?: { initial: number; max: number };
+}
+
+export interface DashboardBuilder {
+  /** One user's dashboard from the current truth: stored, cached, announced. Throws when there is nothing to show. */
+  build(request: BuildRequest): Promise<CanonicalDashboard>;
+  /** Many users at once; one user's failure is reported, never thrown, so it cannot hold up the others. */
+  buildMany(requests: readonly BuildRequest[]): Promise<BatchBuildResult>;
+}
+
+/**
+ * A dashboard build as one unit of in-process work: fetch the four sources in parallel (bounded
+ * retries, then the last-known snapshot), load preferences, compose, write the view, refresh the cache
+ * and announce DashboardUpdated. Workflows run it as one local activity, so Temporal records one
+ * marker per build (or per batch of builds) instead of a dozen events, and the benchmark runs the
+ * very same code without Temporal as the floor.
+ */
+export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions = {}): DashboardBuilder {
+  const concurrency = options.concurrency ?? 16;
+  const backoff = options.domainBackoffMs ?? { initial: 200, max: 1_000 };
+  // Only an unreachable or failing service is worth another try; a 4xx, a bad answer or an open breaker is not.
+  const domainRetry = retry(
+    handleWhen((error) => error instanceof DomainServiceError && error.kind === 'unavailable'),
+    { maxAttempts: (options.domainAttempts ?? 3) - 1, backoff: new ExponentialBackoff({ initialDelay: backoff.initial, maxDelay: backoff.max }) },
+  );
+
+  async function fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
+    const spec = SOURCES[source];
+    try {
+      const result = await domainRetry.execute(() => deps.domain[spec.service].getItems(userId, spec.path, itemSchema(source)));
+      await deps.snapshots.save(userId, source, result);
+      return { status: 'fresh', asOf: result.asOf, items: result.items };
+    } catch (error) {
+      if (!(error instanceof DomainServiceError)) throw error;
+      // The adapter's message names the service already.
+      return loadSnapshot(userId, source, error.message.slice(0, 200));
+    }
+  }
+
+  /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
+  async function loadSnapshot<S extends SourceName>(userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
+    const snapshot = await deps.snapshots.load(userId, source);
+    if (!snapshot) return { status: 'missing', reason };
+    const items = itemSchema(source).array().safeParse(snapshot.items);
+    // A snapshot written by an older release that no longer parses is as good as none.
+    if (!items.success) return { status: 'missing', reason: `${reason}; snapshot unreadable` };
+    return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
+  }
+
+  /** Builds and stores one view; `announce` is false when nothing changed or a newer view won. */
+  async function buildAndStore({ userId, afterVersion = 0 }: BuildRequest): Promise<{ view: CanonicalDashboard; announce: boolean }> {
+    const [accounts, partners, offers, insights, preferences] = await Promise.all([
+      fetchSource(userId, 'accounts'),
+      fetchSource(userId, 'partners'),
+      fetchSource(userId, 'offers'),
+      fetchSource(userId, 'insights'),
+      deps.preferences.load(userId),
+    ]);
+    const all = [accounts, partners, offers, insights];
+    if (all.every((s) => s.status !== 'fresh')) {
+      // Nothing new is known: the last view stays as it is.
+      const last = await deps.views.load(userId);
+      if (last) return { view: last, announce: false };
+      if (all.every((s) => s.status === 'missing')) {
+        throw new DashboardUnavailableError(`no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`);
+      }
+    }
+    const now = Date.now();
+    // The version orders builds across processes and restarts: the clock, and always past the caller's last one.
+    const version = Math.max(now, afterVersion + 1);
+    const view = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, new Date(now).toISOString(), { version });
+    const written = await deps.views.write(view);
+    if (!written.written) {
+      // A newer build is stored already (e.g. a slower build that started earlier lost): it wins.
+      return { view: (await deps.views.load(userId)) ?? view, announce: false };
+    }
+    await deps.cache.refresh(view, allClientProfiles());
+    return { view, announce: true };
+  }
+
+  const announcement = (view: CanonicalDashboard, trigger: Trigger): EventEnvelope => ({
+    // One id per build: a consumer that deduplicates by id sees a re-published build once.
+    id: `dashboard-updated:${view.userId}:${view.version}`,
+    type: 'DashboardUpdated',
+    source: 'dashboard-platform',
+    subject: view.userId,
+    time: new Date().toISOString(),
+    schemaVersion: SUPPORTED_SCHEMA_VERSION,
+    data: { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger },
+  });
+
+  return {
+    async build(request) {
+      const { view, announce } = await buildAndStore(request);
+      if (announce) {
+        const event = announcement(view, request.trigger);
+        // The fast channel first: open apps hear of the update without waiting for Kafka's acknowledgement.
+        await deps.live.publish(view.userId, JSON.stringify(event));
+        await deps.events.publishMany(topics.dashboardUpdated, [event]);
+      }
+      return view;
+    },
+
+    async buildMany(requests) {
+      const announced: EventEnvelope[] = [];
+      const failures: { userId: string; reason: string }[] = [];
+      let unchanged = 0;
+      const queue = [...requests];
+      const lane = async () => {
+        for (let request = queue.shift(); request; request = queue.shift()) {
+          try {
+            const { view, announce } = await buildAndStore(request);
+            if (!announce) {
+              unchanged++;
+              continue;
+            }
+            const event = announcement(view, request.trigger);
+            announced.push(event);
+            await deps.live.publish(view.userId, JSON.stringify(event));
+          } catch (error) {
+            failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
+      // One Kafka request for the whole batch instead of one acknowledged round trip per user.
+      if (announced.length > 0) await deps.events.publishMany(topics.dashboardUpdated, announced);
+      return { built: announced.length, unchanged, failures };
+    },
+  };
+}
