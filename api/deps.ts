@@ -6,7 +6,7 @@ import { createViewStore, type ViewStore } from '../adapters/cassandra/view-stor
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
-import type { Config } from '../config/index.js';
+import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createRedisRateLimiter, type RateLimiter } from './redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from './redis/swr-lock.js';
@@ -76,7 +76,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     cache: createDashboardCache(redis),
     views: createViewStore(cassandra),
     preferences: createPreferenceStore(cassandra),
-    workflows: createDashboardWorkflows(temporal, config.TEMPORAL_TASK_QUEUE),
+    workflows: createDashboardWorkflows(temporal, taskQueues(config)),
     lock: createRedisLock(redis),
     rateLimiter: createRedisRateLimiter(redis),
     live,

@@ -104,6 +104,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
+export interface TaskQueues {
+  /** Event-driven batches and operators' bulk runs. */
+  readonly batch: string;
+  /** Cache misses, preference changes and per-user retries: never queued behind a storm or a bulk run. */
+  readonly interactive: string;
+}
+
+/** The worker's two task queues, both named from TEMPORAL_TASK_QUEUE so one setting isolates a deployment. */
+export function taskQueues(config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>): TaskQueues {
+  return { batch: config.TEMPORAL_TASK_QUEUE, interactive: `${config.TEMPORAL_TASK_QUEUE}-interactive` };
+}
+
 /** Host and port of a `host:port` address. */
 export function splitAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');

@@ -66,20 +66,25 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
     } catch (error) {
       if (!isGrpc(error, GRPC_ALREADY_EXISTS)) throw error;
     }
+    const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
+    const typeOf = (type: string) => IndexedValueType[`INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType];
     const listed = await connection.withDeadline(deadline(), () => connection.operatorService.listSearchAttributes({ namespace }));
-    const present = new Set(Object.keys(listed.customAttributes ?? {}));
-    const missing = Object.entries(spec.searchAttributes).filter(([name]) => !present.has(name));
+    const present = listed.customAttributes ?? {};
+    // An attribute whose type changed (UserId became a keyword list so a batch can name every user it
+    // built) is removed and added again: visibility indexes it anew from then on.
+    const changed = Object.entries(spec.searchAttributes).filter(([name, type]) => name in present && present[name] !== typeOf(type));
+    if (changed.length > 0) {
+      await connection.withDeadline(deadline(), () => connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: changed.map(([name]) => name) }));
+      done.push(`search attributes ${changed.map(([n]) => n).join(', ')} changed type`);
+    }
+    const missing = Object.entries(spec.searchAttributes).filter(([name]) => !(name in present) || changed.some(([c]) => c === name));
     if (missing.length > 0) {
-      const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
       await connection.withDeadline(deadline(), () =>
-        connection.operatorService.addSearchAttributes({
-          namespace,
-          searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, IndexedValueType[`INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType]])),
-        }),
+        connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, typeOf(type)])) }),
       );
       done.push(`search attributes ${missing.map(([n]) => n).join(', ')}`);
     }
-    return done.length ? done.join('; ') : `namespace ${namespace} and ${present.size} search attributes present`;
+    return done.length ? done.join('; ') : `namespace ${namespace} and ${Object.keys(present).length} search attributes present`;
   } finally {
     await connection.close();
   }

@@ -11,7 +11,7 @@ import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createLiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
-import type { Config } from '../config/index.js';
+import { taskQueues, type Config } from '../config/index.js';
 
 
 export interface ActivityDepsOptions {
@@ -45,7 +45,7 @@ export async function createActivityDeps(config: Config, options: ActivityDepsOp
     cache: createDashboardCache(redis),
     events,
     live: createLiveUpdatePublisher(redis),
-    workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE),
+    workflows: createDashboardWorkflows(client, taskQueues(config)),
   };
   return {
     deps,

@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { TaskQueues } from '../config/index.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-/** The workflow code bundled once, for processes that create several workers (tests). */
+/** The workflow code bundled once, shared by the two workers of a process (and by tests' workers). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
 }
@@ -13,20 +14,61 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 export interface DashboardWorkerOptions {
   readonly connection: NativeConnection;
   readonly namespace: string;
-  readonly taskQueue: string;
+  readonly queues: TaskQueues;
   readonly deps: ActivityDeps;
   readonly workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
-/** A worker that runs every workflow and activity of the platform. */
-export function createDashboardWorker(options: DashboardWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
-    // In-flight activities get this long to finish on SIGTERM before they are cancelled.
-    shutdownGraceTime: '10 seconds',
-  });
+/** Both workers of a process: run() resolves when both have drained, shutdown() stops both. */
+export interface DashboardWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * Slots and caches per queue, bounded so the worker's memory stays bounded (bench/README.md has the
+ * measurements). Interactive runs (one per user with a miss or a preference change) are cached so a
+ * follow-up request finds its run warm; a batch run completes in its first task, so caching it only
+ * costs memory. A batch's local activity builds up to 16 users at once.
+ */
+const SIZING = {
+  interactive: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentLocalActivityExecutions: 40, maxConcurrentActivityTaskExecutions: 20 },
+  batch: { maxCachedWorkflows: 10, maxConcurrentWorkflowTaskExecutions: 8, maxConcurrentLocalActivityExecutions: 6, maxConcurrentActivityTaskExecutions: 2 },
+} satisfies Record<keyof TaskQueues, Partial<WorkerOptions>>;
+
+/**
+ * Two workers in one process, one per task queue, both running every workflow and activity: work a
+ * person waits for (cache misses, preference changes) has its own queue and slots, so it never waits
+ * behind an event storm or an operator's bulk run.
+ */
+export async function createDashboardWorkers(options: DashboardWorkerOptions): Promise<DashboardWorkers> {
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const activities = createActivities(options.deps);
+  const workers = await Promise.all(
+    (Object.keys(SIZING) as (keyof TaskQueues)[]).map((kind) =>
+      Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: options.queues[kind],
+        workflowBundle,
+        activities,
+        ...SIZING[kind],
+        // In-flight activities get this long to finish on SIGTERM before they are cancelled.
+        shutdownGraceTime: '10 seconds',
+      }),
+    ),
+  );
+  const shutdown = () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    async run() {
+      // One worker failing stops the other, so the process exits instead of serving half its queues.
+      await Promise.all(workers.map((worker) => worker.run().catch((error: unknown) => {
+        shutdown();
+        throw error;
+      })));
+    },
+    shutdown,
+  };
 }

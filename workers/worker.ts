@@ -1,18 +1,19 @@
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, loadConfig, taskQueues } from '../config/index.js';
 import { createActivityDeps } from './activity-deps.js';
-import { createDashboardWorker } from './create-worker.js';
+import { createDashboardWorkers } from './create-worker.js';
 
-/** The Temporal worker process: all workflows and activities on the configured task queue. */
+/** The Temporal worker process: all workflows and activities, on the batch and the interactive task queue. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const { deps, close } = await createActivityDeps(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createDashboardWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
-  // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
-  console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} in namespace ${config.TEMPORAL_NAMESPACE}`);
+  const queues = taskQueues(config);
+  const workers = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues, deps });
+  // The SDK shuts the workers down gracefully on SIGINT/SIGTERM; run() resolves once both have drained.
+  console.log(`worker: polling task queues ${queues.batch} and ${queues.interactive} in namespace ${config.TEMPORAL_NAMESPACE}`);
   try {
-    await worker.run();
+    await workers.run();
   } finally {
     await connection.close();
     await close();

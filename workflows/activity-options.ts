@@ -40,3 +40,21 @@ export const bulkActivities = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumAttempts: 2 },
 });
+
+/**
+ * A whole build as one local activity: one marker in the history per build. It retries like storage
+ * work (the build is idempotent: it reads the current truth), and stops at once when there is
+ * nothing to show.
+ */
+export const localBuildActivities = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...storageOptions.retry, nonRetryableErrorTypes: [ErrorType.DashboardUnavailable] },
+});
+
+/** Builds of a batch of users: one user's failure is data, so a throw means the batch as a whole could not run. */
+const batchOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6 },
+} satisfies ActivityOptions;
+export const localBatchActivities = proxyLocalActivities<Activities>(batchOptions);
+export const batchActivities = proxyActivities<Activities>(batchOptions);

@@ -12,9 +12,15 @@ export type Trigger = (typeof DASHBOARD_TRIGGERS)[number];
 export const rebuildWorkflowId = (userId: string) => `dashboard-rebuild:${userId}`;
 export const preferencesWorkflowId = (userId: string, requestKey: string) => `preferences:${userId}:${requestKey}`;
 export const eraseWorkflowId = (userId: string) => `erase:${userId}`;
+/** One batch of event-driven builds; `key` says where it came from (e.g. the bridge's group and a sequence). */
+export const rebuildBatchWorkflowId = (key: string) => `rebuild-batch:${key}`;
 
-/** Search attributes every workflow carries, so the Temporal UI can answer "what happened to user X". */
-export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
+/**
+ * Search attributes every workflow carries, so the Temporal UI can answer "what happened to user X".
+ * UserId is a keyword list: a batch lists every user it built, and `UserId = "u-42"` matches any
+ * workflow whose list holds u-42.
+ */
+export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD_LIST);
 export const TriggerAttribute = defineSearchAttributeKey('Trigger', SearchAttributeType.KEYWORD);
 
 // ---- rebuildDashboard
@@ -43,6 +49,36 @@ export const requestRebuildSignal = defineSignal<[RebuildRequest]>('requestRebui
 /** Synchronous entry (API cache miss): returns the dashboard of a build that started after the call. */
 export const rebuildNowUpdate = defineUpdate<CanonicalDashboard, [RebuildRequest]>('rebuildNow');
 export const rebuildStatusQuery = defineQuery<RebuildStatus>('status');
+
+// ---- builds (one local activity each) and rebuildBatch
+
+/** One user's build: `afterVersion` is the last version this caller saw; the new one is above it. */
+export interface BuildRequest {
+  readonly userId: string;
+  readonly trigger: Trigger;
+  readonly afterVersion?: number;
+}
+
+export interface BatchBuildResult {
+  /** Users whose new view was stored and announced. */
+  readonly built: number;
+  /** Users whose view stayed (no source answered, or a newer view was stored meanwhile). */
+  readonly unchanged: number;
+  readonly failures: { readonly userId: string; readonly reason: string }[];
+}
+
+/** The distinct users of one or more bridge batches, built together by one workflow. */
+export interface RebuildBatchInput {
+  readonly users: { readonly userId: string; readonly trigger: Trigger }[];
+}
+
+export interface RebuildBatchResult extends BatchBuildResult {
+  /** Failed users handed to their own rebuildDashboard workflow, which retries and, failing, shows in `ops failed`. */
+  readonly handedOver: number;
+}
+
+/** Users per rebuildBatch workflow: keeps the UserId list within the server's search attribute size limit. */
+export const MAX_USERS_PER_BATCH = 100;
 
 // ---- changePreferences
 
@@ -123,4 +159,6 @@ export const ErrorType = {
   PreferencesVersionNotFound: 'PreferencesVersionNotFoundError',
   /** No source answered and no view exists: there is nothing to show. */
   DashboardUnavailable: 'DashboardUnavailableError',
+  /** A user's last build failed after its retries: `ops failed` lists it, `ops replay-failed` rebuilds it. */
+  RebuildFailed: 'RebuildFailedError',
 } as const;

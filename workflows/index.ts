@@ -4,3 +4,4 @@ export { rebuildDashboard } from './rebuild-dashboard.js';
 export { changePreferences } from './change-preferences.js';
 export { rebuildMany } from './rebuild-many.js';
 export { eraseUser } from './erase-user.js';
+export { rebuildBatch } from './rebuild-batch.js';

@@ -16,7 +16,7 @@ import { composeDashboard } from '../dashboard/compose.js';
 import { mergeWidgetSources } from '../dashboard/sources.js';
 import type { CanonicalDashboard, SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
-import { domainActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
+import { domainActivities, localBuildActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
 import {
   ErrorType,
@@ -30,19 +30,27 @@ import {
   type Trigger,
 } from './definitions.js';
 
-/** How long a run waits for more triggers after a build before completing; the next trigger starts a new run. */
+/** How long a run waited for more triggers after a build (runs started before 'one-step-build'). */
 const IDLE_BEFORE_COMPLETING = '10 seconds';
 /** How old a finished build may be for a cache-miss caller to take it instead of a new build. */
 const MISS_REUSE_MS = 2_000;
 /** Builds per run before continue-as-new, so the history of a busy user stays small. */
 const MAX_BUILDS_PER_RUN = 50;
+/** Failure reasons kept for callers still waiting on a failed build. */
+const FAILURES_KEPT = 10;
 
 /**
- * The dashboard of one user, rebuilt from the current truth of the domain services. One workflow id
- * per user (dashboard-rebuild:{userId}) means two builds of one user never run at once. Requests that
- * arrive during a build wait in `pending` and are all served by the single next build: a burst of
- * triggers costs at most one follow-up build. A build reads the current truth, so repeating it is
- * harmless.
+ * The dashboard of one user, rebuilt from the current truth of the domain services: the interactive
+ * path (cache misses, preference changes, operators, and users whose build failed in a batch). One
+ * workflow id per user (dashboard-rebuild:{userId}) means two builds of one user never run at once.
+ * Requests that arrive during a build wait in `pending` and are all served by the single next build:
+ * a burst of triggers costs at most one follow-up build. A build reads the current truth, so
+ * repeating it is harmless.
+ *
+ * Since 'one-step-build' a build is one local activity and the run completes as soon as nothing is
+ * pending (no idle timer). A failed build no longer ends the run while requests that arrived during
+ * it wait: they get a build that starts after them. The run fails only when its last build failed,
+ * which is what `ops failed` lists.
  */
 export async function rebuildDashboard(input: RebuildDashboardInput): Promise<RebuildStatus> {
   const { userId } = input;
@@ -50,8 +58,12 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   let lastVersion = input.lastVersion ?? 0;
   let started = 0;
   let completed = 0;
+  /** Builds that ended, successfully or not: a caller's ticket is the number of the build it waits for. */
+  let finished = 0;
+  const failures = new Map<number, string>();
+  /** Set when a run before 'one-step-build' fails: every waiting caller is answered with it. */
+  let runFailed: string | undefined;
   let latest: CanonicalDashboard | undefined;
-  let failure: string | undefined;
 
   const status = (): RebuildStatus => ({ buildsStarted: started, buildsCompleted: completed, pending: pending.length, lastVersion });
 
@@ -63,13 +75,14 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     // way: either read the truth of a moment ago, and 50 concurrent misses cost one build. Operators'
     // rebuilds (admin, replay) always get a build that starts after their request.
     const isMiss = request.trigger === 'miss';
-    if (isMiss && started === completed && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS) return latest;
-    const join = isMiss && started > completed;
+    if (isMiss && started === finished && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS) return latest;
+    const join = isMiss && started > finished;
     if (!join) pending.push(request);
     const ticket = join ? started : started + 1;
-    await condition(() => completed >= ticket || failure !== undefined);
-    if (completed >= ticket && latest) return latest;
-    throw ApplicationFailure.create({ type: ErrorType.DashboardUnavailable, message: failure ?? 'rebuild failed', nonRetryable: true });
+    await condition(() => finished >= ticket || runFailed !== undefined);
+    const failed = failures.get(ticket) ?? runFailed;
+    if (failed === undefined && latest) return latest;
+    throw ApplicationFailure.create({ type: ErrorType.DashboardUnavailable, message: failed ?? 'rebuild failed', nonRetryable: true });
   });
   setHandler(rebuildStatusQuery, status);
 
@@ -79,31 +92,75 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     await condition(() => pending.length > 0 || allHandlersFinished());
     return pending.length === 0;
   };
+  const recordFailure = (error: unknown) => {
+    failures.set(started, reasonOf(error));
+    failures.delete(started - FAILURES_KEPT);
+  };
 
-  for (let builds = 0; ; ) {
-    const woken = await condition(() => pending.length > 0, IDLE_BEFORE_COMPLETING);
-    if (!woken && pending.length === 0) {
-      if (await readyToLeave()) return status();
-      continue;
+  if (!patched('one-step-build')) {
+    // Runs started before the patch: step-by-step builds, an idle wait, and the first failure ends the run.
+    for (let builds = 0; ; ) {
+      const woken = await condition(() => pending.length > 0, IDLE_BEFORE_COMPLETING);
+      if (!woken && pending.length === 0) {
+        if (await readyToLeave()) return status();
+        continue;
+      }
+      const batch = pending.splice(0);
+      const trigger = triggerOf(batch);
+      started++;
+      upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
+      try {
+        latest = await buildInSteps(userId, trigger, Math.max(workflowNow(), lastVersion + 1));
+      } catch (error) {
+        runFailed = error instanceof Error ? error.message : String(error);
+        await condition(allHandlersFinished);
+        throw error;
+      }
+      lastVersion = Math.max(lastVersion, latest.version);
+      completed++;
+      finished++;
+      builds++;
+      if ((builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
+        return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion });
+      }
     }
+  }
+
+  let shownTrigger = workflowInfo().typedSearchAttributes.get(TriggerAttribute);
+  let lastError: string | undefined;
+  for (let builds = 0; pending.length > 0 || !(await readyToLeave()); ) {
     const batch = pending.splice(0);
     const trigger = triggerOf(batch);
     started++;
-    upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
-    try {
-      latest = await buildOnce(userId, trigger, Math.max(workflowNow(), lastVersion + 1));
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-      await condition(allHandlersFinished);
-      throw error;
+    // Operators see why the latest build ran; an unchanged trigger costs no history event.
+    if (trigger !== shownTrigger) {
+      upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
+      shownTrigger = trigger;
     }
-    lastVersion = Math.max(lastVersion, latest.version);
-    completed++;
+    try {
+      latest = await localBuildActivities.buildDashboard({ userId, trigger, afterVersion: lastVersion });
+      lastVersion = Math.max(lastVersion, latest.version);
+      completed++;
+      lastError = undefined;
+    } catch (error) {
+      recordFailure(error);
+      lastError = reasonOf(error);
+    }
+    finished++;
     builds++;
-    if ((builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
+    if (lastError === undefined && (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
       return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion });
     }
   }
+  // The run fails, for `ops failed` to list, only when its last build failed.
+  if (lastError !== undefined) throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
+  return status();
+}
+
+/** What went wrong, in the activity's own words rather than "activity task failed". */
+function reasonOf(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A waiting caller (cache miss) is what an operator most wants to see; otherwise the latest trigger. */
@@ -124,7 +181,7 @@ function buildActivities(): BuildActivities {
   return patched('build-with-local-activities') ? { domain: localDomainActivities, storage: localStorageActivities } : { domain: domainActivities, storage: storageActivities };
 }
 
-async function buildOnce(userId: string, trigger: Trigger, version: number): Promise<CanonicalDashboard> {
+async function buildInSteps(userId: string, trigger: Trigger, version: number): Promise<CanonicalDashboard> {
   const activities = buildActivities();
   const { storage } = activities;
   const fetchSource = <S extends SourceName>(id: string, source: S) => fetchWithFallback(activities, id, source);

@@ -1,5 +1,5 @@
-import { continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { bulkActivities, storageActivities } from './activity-options.js';
+import { continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { batchActivities, bulkActivities, storageActivities } from './activity-options.js';
 import { workflowNow } from './clock.js';
 import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress, type RebuildManyState } from './definitions.js';
 
@@ -10,8 +10,8 @@ const FAILURES_KEPT = 50;
 
 /**
  * Operators' bulk rebuild: a given list of users, or every user with a view (paged from Cassandra),
- * at a bounded rate. Each user is rebuilt synchronously, so progress counts real successes and
- * failures. Large runs continue as new with their position, so the history stays bounded.
+ * at a bounded rate, a page of users per second at most, each page built by one activity, so progress
+ * counts real successes and failures. Large runs continue as new with their position, so the history stays bounded.
  */
 export async function rebuildMany(input: RebuildManyInput): Promise<RebuildManyProgress> {
   let state: RebuildManyState = input.state ?? { nextIndex: 0, succeeded: 0, failed: 0, failures: [] };
@@ -23,6 +23,7 @@ export async function rebuildMany(input: RebuildManyInput): Promise<RebuildManyP
     ...(input.userIds ? { total: input.userIds.length } : done ? { total: state.nextIndex } : {}),
   });
   setHandler(rebuildManyProgressQuery, progress);
+  const inPlace = patched('bulk-builds-in-place');
 
   for (let batches = 0; ; batches++) {
     if (batches >= BATCHES_PER_RUN || workflowInfo().continueAsNewSuggested) {
@@ -32,7 +33,7 @@ export async function rebuildMany(input: RebuildManyInput): Promise<RebuildManyP
     if (page.userIds.length === 0) break;
 
     const startedAt = workflowNow();
-    const result = await bulkActivities.rebuildUsers(page.userIds, input.trigger);
+    const result = await rebuildPage(page.userIds, input.trigger, inPlace);
     state = {
       nextIndex: state.nextIndex + page.userIds.length,
       ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
@@ -46,6 +47,18 @@ export async function rebuildMany(input: RebuildManyInput): Promise<RebuildManyP
   }
   done = true;
   return progress();
+}
+
+/**
+ * One page of users. Since 'bulk-builds-in-place' they are built by one activity, like an event batch,
+ * instead of a synchronous rebuildDashboard run each; users whose build failed are handed to their own
+ * rebuildDashboard workflow, which retries and, failing again, shows in `ops failed`.
+ */
+async function rebuildPage(userIds: string[], trigger: RebuildManyInput['trigger'], inPlace: boolean): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
+  if (!inPlace) return bulkActivities.rebuildUsers(userIds, trigger);
+  const result = await batchActivities.buildDashboards(userIds.map((userId) => ({ userId, trigger })));
+  if (result.failures.length > 0) await storageActivities.requestRebuilds(result.failures.map(({ userId }) => ({ userId, trigger })));
+  return { succeeded: result.built + result.unchanged, failures: result.failures };
 }
 
 async function nextPage(input: RebuildManyInput, state: RebuildManyState, size: number): Promise<{ userIds: string[]; nextCursor?: string; last: boolean }> {

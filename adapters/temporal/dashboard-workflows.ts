@@ -1,10 +1,15 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TaskQueues } from '../../config/index.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
 import {
+  ErrorType,
+  MAX_USERS_PER_BATCH,
   TriggerAttribute,
   UserIdAttribute,
   preferencesWorkflowId,
   rebuildNowUpdate,
+  rebuildBatchWorkflowId,
   rebuildWorkflowId,
   requestRebuildSignal,
   eraseWorkflowId,
@@ -25,10 +30,17 @@ import {
  * - The API's cache miss uses update-with-start: it needs the dashboard back, and an update is answered
  *   by the workflow itself, so 50 callers for one user share one build and one workflow.
  * Conflict policy TERMINATE_EXISTING would lose the running build; FAIL would make callers retry.
+ * - Event-driven rebuilds of many users start one rebuildBatch workflow per group of distinct users,
+ *   on the batch task queue; everything a person waits for runs on the interactive one.
  */
 export interface DashboardWorkflows {
   requestRebuild(userId: string, trigger: Trigger): Promise<void>;
   rebuildNow(userId: string, trigger: Trigger, timeoutMs: number): Promise<CanonicalDashboard>;
+  /**
+   * Starts rebuildBatch workflows covering the users (at most MAX_USERS_PER_BATCH each), ids
+   * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them.
+   */
+  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger }[]): Promise<void>;
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
@@ -40,16 +52,50 @@ export interface DashboardWorkflows {
 
 const memo = (userId: string, what: string) => ({ summary: `${what} of user ${userId}` });
 
-export function createDashboardWorkflows(client: Client, taskQueue: string): DashboardWorkflows {
-  const attributes = (userId: string, trigger: Trigger) => [
-    { key: UserIdAttribute, value: userId },
+/** Tries of one synchronous rebuild whose update the server turned away before the workflow saw it. */
+const UPDATE_ATTEMPTS = 5;
+
+/**
+ * An update the workflow never ran: rejected unprocessed (it reached a run as that run completed) or
+ * aborted with the run. Our own failures carry one of our error types; anything else is safe to send
+ * again, because the workflow did not act on it.
+ */
+function updateNotRun(error: unknown): boolean {
+  if (!(error instanceof WorkflowUpdateFailedError)) return false;
+  const cause = error.cause;
+  return !(cause instanceof ApplicationFailure && (Object.values(ErrorType) as string[]).includes(cause.type ?? ''));
+}
+
+export function createDashboardWorkflows(client: Client, queues: TaskQueues): DashboardWorkflows {
+  const taskQueue = queues.interactive;
+  const attributes = (userIds: readonly string[], trigger: Trigger) => [
+    { key: UserIdAttribute, value: [...userIds] },
     { key: TriggerAttribute, value: trigger },
   ];
+  // Concurrent misses of one user in this process share one update: a workflow takes at most ten
+  // updates in flight, and more would be refused and retried after a second's backoff by the client.
+  const missesInFlight = new Map<string, Promise<CanonicalDashboard>>();
+
+  const updateWithStart = async (userId: string, trigger: Trigger, deadline: number): Promise<CanonicalDashboard> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.withDeadline(deadline, () =>
+          client.workflow.executeUpdateWithStart(rebuildNowUpdate, {
+            args: [{ trigger }],
+            startWorkflowOperation: new WithStartWorkflowOperation('rebuildDashboard', { ...rebuildStart(userId, trigger), workflowIdConflictPolicy: 'USE_EXISTING' }),
+          }),
+        );
+      } catch (error) {
+        if (attempt >= UPDATE_ATTEMPTS || Date.now() >= deadline || !updateNotRun(error)) throw error;
+      }
+    }
+  };
+
   const rebuildStart = (userId: string, trigger: Trigger) => ({
     taskQueue,
     workflowId: rebuildWorkflowId(userId),
     args: [{ userId }] as [{ userId: string }],
-    typedSearchAttributes: attributes(userId, trigger),
+    typedSearchAttributes: attributes([userId], trigger),
     memo: memo(userId, 'Dashboard rebuilds'),
   });
 
@@ -63,11 +109,32 @@ export function createDashboardWorkflows(client: Client, taskQueue: string): Das
     },
 
     async rebuildNow(userId, trigger, timeoutMs) {
-      return client.withDeadline(Date.now() + timeoutMs, () =>
-        client.workflow.executeUpdateWithStart(rebuildNowUpdate, {
-          args: [{ trigger }],
-          startWorkflowOperation: new WithStartWorkflowOperation('rebuildDashboard', { ...rebuildStart(userId, trigger), workflowIdConflictPolicy: 'USE_EXISTING' }),
-        }),
+      const deadline = Date.now() + timeoutMs;
+      // Operators' rebuilds must start after their request, so only misses share one in flight.
+      if (trigger !== 'miss') return updateWithStart(userId, trigger, deadline);
+      const running = missesInFlight.get(userId);
+      if (running) return running;
+      const call = updateWithStart(userId, trigger, deadline).finally(() => missesInFlight.delete(userId));
+      missesInFlight.set(userId, call);
+      return call;
+    },
+
+    async startRebuildBatch(key, users) {
+      const chunks = Array.from({ length: Math.ceil(users.length / MAX_USERS_PER_BATCH) }, (_, i) => users.slice(i * MAX_USERS_PER_BATCH, (i + 1) * MAX_USERS_PER_BATCH));
+      await Promise.all(
+        chunks.map((chunk, i) =>
+          client.workflow.start('rebuildBatch', {
+            taskQueue: queues.batch,
+            workflowId: rebuildBatchWorkflowId(i === 0 ? key : `${key}.${i}`),
+            args: [{ users: chunk.map(({ userId, trigger }) => ({ userId, trigger })) }],
+            // A retried start of the same batch finds it running (or done) instead of failing.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            typedSearchAttributes: attributes(
+              chunk.map((u) => u.userId),
+              chunk.every((u) => u.trigger === 'preferences') ? 'preferences' : 'event',
+            ),
+          }),
+        ),
       );
     },
 
@@ -83,7 +150,7 @@ export function createDashboardWorkflows(client: Client, taskQueue: string): Das
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowExecutionTimeout: '1 minute',
-            typedSearchAttributes: attributes(input.userId, 'preferences'),
+            typedSearchAttributes: attributes([input.userId], 'preferences'),
             memo: memo(input.userId, `Preference change ${input.requestKey}`),
           });
         } catch (error) {
@@ -95,7 +162,7 @@ export function createDashboardWorkflows(client: Client, taskQueue: string): Das
 
     async startRebuildMany(workflowId, input) {
       await client.workflow.start('rebuildMany', {
-        taskQueue,
+        taskQueue: queues.batch,
         workflowId,
         args: [input],
         typedSearchAttributes: [{ key: TriggerAttribute, value: input.trigger }],
@@ -123,7 +190,7 @@ export function createDashboardWorkflows(client: Client, taskQueue: string): Das
           // An erasure may be requested again later (new data arrived); one at a time per user.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowExecutionTimeout: '5 minutes',
-          typedSearchAttributes: attributes(userId, 'admin'),
+          typedSearchAttributes: attributes([userId], 'admin'),
           memo: memo(userId, 'Erasure of the personal data'),
         }),
       );

@@ -6,7 +6,7 @@ import { createViewStore, type ViewStore } from '../../adapters/cassandra/view-s
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
-import type { Config } from '../../config/index.js';
+import { taskQueues, type Config } from '../../config/index.js';
 
 /** What ops commands work with; connections are opened on first use so `--help` needs no engine. */
 export interface OpsContext {
@@ -29,7 +29,7 @@ export function createOpsContext(config: Config): OpsContext {
         const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
         closers.push(() => connection.close());
         const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-        return { client, workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE) };
+        return { client, workflows: createDashboardWorkflows(client, taskQueues(config)) };
       })();
       return temporal;
     },

@@ -40,7 +40,7 @@ export async function listFailedRebuilds(client: Client, since: Date, taskQueue?
         (error: unknown) => (error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error)),
       );
     failed.push({
-      userId: info.typedSearchAttributes.get(UserIdAttribute) ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
+      userId: info.typedSearchAttributes.get(UserIdAttribute)?.[0] ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
       workflowId: info.workflowId,
       runId: info.runId,
       status: info.status.name,
