@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     groupId: config.BRIDGE_GROUP_ID,
     topics: bridgeTopics,
     deadLetterTopic: topics.deadLetter,
-    requestRebuild: temporal.requestRebuild,
+    startRebuilds: temporal.startRebuilds,
     logger,
     registry,
     // A group that never committed starts at the end of the topics. Dashboards are built on first read

@@ -2,12 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Trigger } from '../../workflows/definitions.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
+import { createTriggerBatcher, type UserTrigger } from './trigger-batcher.js';
 
 /**
  * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
@@ -16,8 +16,8 @@ import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type R
  *   trigger, the malformed message is on the dead-letter topic, or the event was skipped on purpose;
  * - a failing Temporal (or Kafka, for dead letters) is retried with backoff for as long as it takes,
  *   while the bridge heartbeats so the group does not rebalance; nothing is skipped;
- * - a batch coalesces by user: one trigger per user per batch, since the workflow folds triggers anyway
- *   and a rebuild reads the current truth.
+ * - a batch coalesces by user, and batches of all partitions coalesce further into few rebuildBatch
+ *   workflows (trigger-batcher.ts): a rebuild reads the current truth, so one per user is enough.
  * Partitions are independent (a user's events live on one partition), so they run concurrently.
  */
 export interface BridgeDeps {
@@ -25,8 +25,8 @@ export interface BridgeDeps {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
-  /** Signal-with-start of the user's rebuild; must settle within its own deadline. */
-  readonly requestRebuild: (userId: string, trigger: Trigger) => Promise<void>;
+  /** Starts rebuildBatch workflows covering these users; must settle within its own deadline. */
+  readonly startRebuilds: (users: UserTrigger[]) => Promise<void>;
   readonly logger: Logger;
   readonly registry?: Registry;
   readonly options?: BridgeOptions;
@@ -39,8 +39,8 @@ export interface BridgeOptions {
    */
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
-  /** Triggers in flight per batch. */
-  readonly triggerConcurrency?: number;
+  /** Workflow starts in flight at once; what arrives meanwhile joins the next start. */
+  readonly startsInFlight?: number;
   readonly backoff?: Backoff;
   readonly lagIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
@@ -74,7 +74,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const settings = {
     fromBeginning: true,
     partitionsConsumedConcurrently: 6,
-    triggerConcurrency: 8,
+    startsInFlight: 2,
     backoff: DEFAULT_BACKOFF,
     lagIntervalMs: 5_000,
     sessionTimeoutMs: 30_000,
@@ -84,6 +84,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     ...deps.options,
   };
   const metrics = createBridgeMetrics(deps.registry);
+  const batcher = createTriggerBatcher(deps.startRebuilds, { maxInFlight: settings.startsInFlight });
   const tracker = new PauseTracker(metrics, logger);
   const consumer = kafka.consumer({
     groupId,
@@ -118,12 +119,11 @@ export function createBridge(deps: BridgeDeps): Bridge {
     metrics.consumed.inc({ topic }, messages.length);
     const decisions = messages.map((m) => decideMessage(m.value));
     const handled = messages.map(() => false);
-    let failed = false;
     const ctx: RetryContext = {
       backoff: settings.backoff,
       tracker,
       metrics,
-      keepGoing: () => !failed && isRunning() && !isStale() && !stopping.signal.aborted,
+      keepGoing: () => isRunning() && !isStale() && !stopping.signal.aborted,
       heartbeat,
       signal: stopping.signal,
     };
@@ -135,9 +135,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         handled[i] = true;
       });
       await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
-      await triggerRebuilds(decisions, handled, ctx, () => {
-        failed = true;
-      });
+      await triggerRebuilds(decisions, handled, ctx);
     } finally {
       await commitHandledPrefix(payload, handled);
     }
@@ -164,36 +162,21 @@ export function createBridge(deps: BridgeDeps): Bridge {
     }
   }
 
-  async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext, onError: () => void): Promise<void> {
-    // One trigger per (user, trigger kind) in the batch; the messages it covers are handled together.
-    const byUser = new Map<string, { userId: string; trigger: Trigger; indices: number[] }>();
+  async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
+    // One trigger per user in the batch; the messages it covers are handled together.
+    const users = new Map<string, UserTrigger>();
+    const indices: number[] = [];
     decisions.forEach((d, i) => {
       if (d.action !== 'trigger') return;
-      const key = `${d.userId}\u0000${d.trigger}`;
-      const entry = byUser.get(key) ?? { userId: d.userId, trigger: d.trigger, indices: [] };
-      entry.indices.push(i);
-      byUser.set(key, entry);
+      if (users.get(d.userId)?.trigger !== 'preferences') users.set(d.userId, { userId: d.userId, trigger: d.trigger });
+      indices.push(i);
     });
-    const queue = [...byUser.values()];
-    const lane = async () => {
-      for (let next = queue.shift(); next && ctx.keepGoing(); next = queue.shift()) {
-        const { userId, trigger, indices } = next;
-        const accepted = await retryUntilAccepted('trigger', `rebuild trigger of ${userId}`, () => deps.requestRebuild(userId, trigger), ctx);
-        if (!accepted) return;
-        for (const i of indices) handled[i] = true;
-        metrics.triggered.inc({ trigger });
-      }
-    };
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(settings.triggerConcurrency, queue.length) }, async () => {
-      try {
-        await lane();
-      } catch (error) {
-        onError(); // e.g. a heartbeat that found a rebalance: the other lanes stop too
-        throw error;
-      }
-    }));
-    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
-    if (failure) throw failure.reason;
+    if (users.size === 0) return;
+    const batch = [...users.values()];
+    const accepted = await retryUntilAccepted('trigger', `rebuild triggers of ${batch.length} users`, () => batcher.submit(batch), ctx);
+    if (!accepted) return;
+    for (const i of indices) handled[i] = true;
+    for (const { trigger } of batch) metrics.triggered.inc({ trigger });
   }
 
   /**

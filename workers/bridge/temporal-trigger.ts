@@ -1,15 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
-import type { Config } from '../../config/index.js';
-import type { Trigger } from '../../workflows/definitions.js';
+import { taskQueues, type Config } from '../../config/index.js';
+import { randomUUID } from 'node:crypto';
+import type { UserTrigger } from './trigger-batcher.js';
 
-/** Deadline of one rebuild trigger; past it the bridge counts a failure and retries with backoff. */
+/** Deadline of one batch start; past it the bridge counts a failure and retries with backoff. */
 const TRIGGER_DEADLINE_MS = 5_000;
 
 export interface TemporalTrigger {
   readonly client: Client;
-  /** Signal-with-start of the user's rebuild, with a deadline. */
-  readonly requestRebuild: (userId: string, trigger: Trigger) => Promise<void>;
+  /** Starts rebuildBatch workflows covering the users, with a deadline. */
+  readonly startRebuilds: (users: UserTrigger[]) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,10 +26,16 @@ export function createTemporalTrigger(config: Config, options: { maxReconnectBac
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs ?? 5_000 },
   });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const workflows = createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE);
+  const workflows = createDashboardWorkflows(client, taskQueues(config));
+  // Batch ids sort by time and name this bridge process, so an operator can tell batches apart.
+  const bridgeTag = randomUUID().slice(0, 8);
+  let sequence = 0;
   return {
     client,
-    requestRebuild: (userId, trigger) => client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.requestRebuild(userId, trigger)),
+    startRebuilds: (users) => {
+      const key = `${new Date().toISOString()}:${bridgeTag}-${++sequence}`;
+      return client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.startRebuildBatch(key, users));
+    },
     close: () => connection.close(),
   };
 }
