@@ -2,9 +2,9 @@ import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { topics as platformTopics } from '../../config/topics.js';
-import { rebuildWorkflowId, type Trigger } from '../../workflows/definitions.js';
+import type { Trigger } from '../../workflows/definitions.js';
 import { createBridge } from '../../workers/bridge/create-bridge.js';
-import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, type TestBridge, type TestTopics } from '../e2e/support.js';
+import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, workflowsTouching, type TestBridge, type TestTopics } from '../e2e/support.js';
 import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
 
@@ -88,10 +88,8 @@ describe('poison messages and unknown types', () => {
         expect(Date.parse(letter?.headers['failed-at'] ?? '')).not.toBeNaN();
       }
 
-      // The valid event behind them started the user's rebuild on this test's task queue.
-      await expect
-        .poll(async () => (await bridge.client.workflow.getHandle(rebuildWorkflowId(goodUser)).describe().catch(() => undefined))?.taskQueue, { timeout: 30_000 })
-        .toBe(config.TEMPORAL_TASK_QUEUE);
+      // The valid event behind them started a batch rebuild covering the user on this test's task queue.
+      await expect.poll(() => workflowsTouching(bridge.client, goodUser), { timeout: 30_000 }).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
       expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_NOT_JSON' })).toBeGreaterThanOrEqual(1);
       expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_INVALID_PAYLOAD' })).toBeGreaterThanOrEqual(1);
     } finally {
@@ -107,10 +105,8 @@ describe('poison messages and unknown types', () => {
       await produce(topics.domain.offers, [{ key: laterUser, value: envelope(laterUser) }]);
       await expect.poll(() => metricValue(bridge.bridge, 'bridge_events_skipped_total', { reason: 'unknown_type', topic: topics.domain.offers }), { timeout: 30_000 }).toBe(1);
       // A later event was handled, so the skipped one was behind us, not pending.
-      await expect
-        .poll(async () => (await bridge.client.workflow.getHandle(rebuildWorkflowId(laterUser)).describe().catch(() => undefined))?.taskQueue, { timeout: 30_000 })
-        .toBe(config.TEMPORAL_TASK_QUEUE);
-      expect(await bridge.client.workflow.getHandle(rebuildWorkflowId(futureUser)).describe().catch(() => 'none')).toBe('none');
+      await expect.poll(() => workflowsTouching(bridge.client, laterUser), { timeout: 30_000 }).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
+      expect(await workflowsTouching(bridge.client, futureUser)).toEqual([]);
       expect(watch.letters.filter((l) => l.key === futureUser)).toEqual([]);
     } finally {
       await watch.stop();
@@ -128,10 +124,10 @@ describe('Temporal refusing work', () => {
       state,
       accepted,
       attempts: () => attempts,
-      async requestRebuild(userId: string, trigger: Trigger) {
+      async startRebuilds(users: { userId: string; trigger: Trigger }[]) {
         attempts++;
         if (!state.open) throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), { code: 8 });
-        accepted.push({ userId, trigger });
+        accepted.push(...users);
       },
     };
   }
@@ -145,7 +141,7 @@ describe('Temporal refusing work', () => {
         groupId,
         topics: [topics.domain.partners],
         deadLetterTopic: platformTopics.deadLetter,
-        requestRebuild: (u, t) => temporal.requestRebuild(u, t),
+        startRebuilds: (users) => temporal.startRebuilds(users),
         logger: silent,
         options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
       });

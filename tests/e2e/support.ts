@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { ActivityDeps } from '../../activities/index.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
-import type { Config } from '../../config/index.js';
+import { taskQueues, type Config } from '../../config/index.js';
 import type { Account } from '../../dashboard/index.js';
 import { createApp as createAccounts } from '../../domain-services/accounts/app.js';
 import { createApp as createOffers } from '../../domain-services/offers/app.js';
@@ -19,7 +19,7 @@ import { createApp as createTransactions } from '../../domain-services/transacti
 import { createActivityDeps } from '../../workers/activity-deps.js';
 import { createBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/create-bridge.js';
 import { createTemporalTrigger } from '../../workers/bridge/temporal-trigger.js';
-import { createDashboardWorker } from '../../workers/create-worker.js';
+import { createDashboardWorkers } from '../../workers/create-worker.js';
 import { unique } from '../support/unique.js';
 
 /**
@@ -157,7 +157,7 @@ export interface TestWorker {
 export async function startWorker(config: Config, bundle: WorkflowBundleWithSourceMap): Promise<TestWorker> {
   const { deps, close } = await createActivityDeps(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker: Worker = await createDashboardWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: bundle });
+  const worker = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues: taskQueues(config), deps, workflowBundle: bundle });
   const running = worker.run();
   return {
     deps,
@@ -188,7 +188,7 @@ export async function startTestBridge(config: Config, topics: readonly string[],
     groupId,
     topics,
     deadLetterTopic: options.deadLetterTopic ?? 'dashboard.dead-letter',
-    requestRebuild: temporal.requestRebuild,
+    startRebuilds: temporal.startRebuilds,
     logger: silent,
     options: { lagIntervalMs: 1_000, ...options },
   });
@@ -199,7 +199,7 @@ export async function startTestBridge(config: Config, topics: readonly string[],
     client: temporal.client,
     async stop() {
       await bridge.stop();
-      await terminateOpenWorkflows(temporal.client, config.TEMPORAL_TASK_QUEUE, 'test finished');
+      for (const queue of Object.values(taskQueues(config))) await terminateOpenWorkflows(temporal.client, queue, 'test finished');
       await temporal.close();
     },
   };
@@ -239,4 +239,11 @@ export async function groupProgress(kafka: Kafka, groupId: string, topics: reado
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Every workflow that touched the user (per-user rebuilds and batches), as the Temporal UI's `UserId = "..."` finds them. */
+export async function workflowsTouching(client: Client, userId: string): Promise<{ type: string; taskQueue: string; status: string }[]> {
+  const found = [];
+  for await (const info of client.workflow.list({ query: `UserId = '${userId}'` })) found.push({ type: info.type, taskQueue: info.taskQueue, status: info.status.name });
+  return found;
 }

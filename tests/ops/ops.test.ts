@@ -119,7 +119,7 @@ describe('ops CLI', () => {
     const kafka = new Kafka({ clientId: unique('test'), brokers: platform.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const producer = createEventProducer(kafka);
     const event: EventEnvelope = { id: unique('evt'), type: 'AccountUpdated', source: 'accounts', subject: withEvents, time: new Date().toISOString(), schemaVersion: 1, data: account('acc-1', 'Girokonto') };
-    await producer.publish(topics.accounts, event);
+    await producer.publishMany(topics.accounts, [event]);
     await producer.disconnect();
 
     const dry = await ops('replay-events', '--from', from.toISOString(), '--prefix', prefix, '--dry-run');

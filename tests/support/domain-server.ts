@@ -14,6 +14,8 @@ export interface TestDomainServer {
   setItems(service: Service, userId: string, items: unknown[], asOf?: string): void;
   /** 'ok' serves items; 'error' answers 503; 'slow' answers after `ms`. */
   setMode(service: Service, mode: 'ok' | 'error' | { slowMs: number }): void;
+  /** Every service answers 503 for this one user (true) or serves it again (false). */
+  failUser(userId: string, failing: boolean): void;
   calls(service: Service, userId?: string): number;
   close(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export async function startTestDomainServer(): Promise<TestDomainServer> {
   const items = new Map<string, { asOf: string; items: unknown[] }>();
   const modes = new Map<Service, 'ok' | 'error' | { slowMs: number }>();
   const callLog: { service: Service; userId: string }[] = [];
+  const failingUsers = new Set<string>();
 
   const server: Server = createServer((req, res) => {
     const match = /^\/(\w+)\/v1\/users\/([^/]+)\/(\w+)$/.exec(req.url ?? '');
@@ -32,7 +35,7 @@ export async function startTestDomainServer(): Promise<TestDomainServer> {
     }
     const userId = decodeURIComponent(match[2] ?? '');
     callLog.push({ service, userId });
-    const mode = modes.get(service) ?? 'ok';
+    const mode = failingUsers.has(userId) ? 'error' : (modes.get(service) ?? 'ok');
     const answer = () => {
       if (mode === 'error') {
         res.writeHead(503, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 503, code: 'INJECTED' }));
@@ -54,6 +57,10 @@ export async function startTestDomainServer(): Promise<TestDomainServer> {
     },
     setMode(service, mode) {
       modes.set(service, mode);
+    },
+    failUser(userId, failing) {
+      if (failing) failingUsers.add(userId);
+      else failingUsers.delete(userId);
     },
     calls(service, userId) {
       return callLog.filter((c) => c.service === service && (userId === undefined || c.userId === userId)).length;

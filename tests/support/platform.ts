@@ -1,13 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import cassandra from 'cassandra-driver';
 import type { ActivityDeps } from '../../activities/index.js';
 import { migrate } from '../../adapters/cassandra/migrate.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { createActivityDeps, type ActivityDepsOptions } from '../../workers/activity-deps.js';
-import { bundleWorkflows, createDashboardWorker } from '../../workers/create-worker.js';
+import { bundleWorkflows, createDashboardWorkers, type DashboardWorkers } from '../../workers/create-worker.js';
 import { startTestDomainServer, type TestDomainServer } from './domain-server.js';
 import { unique } from './unique.js';
 
@@ -37,7 +37,7 @@ export interface TestPlatform {
   readonly client: Client;
   readonly workflows: DashboardWorkflows;
   readonly domain: TestDomainServer;
-  readonly worker: Worker;
+  readonly worker: DashboardWorkers;
   stop(): Promise<void>;
 }
 
@@ -63,10 +63,10 @@ export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatfor
   });
   const { deps, close } = await createActivityDeps(config, options);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createDashboardWorker({
+  const worker = await createDashboardWorkers({
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    queues: taskQueues(config),
     deps,
     workflowBundle: await bundle,
   });
@@ -77,11 +77,11 @@ export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatfor
     config,
     deps,
     client,
-    workflows: createDashboardWorkflows(client, config.TEMPORAL_TASK_QUEUE),
+    workflows: createDashboardWorkflows(client, taskQueues(config)),
     domain,
     worker,
     async stop() {
-      await terminateOpenWorkflows(client, config.TEMPORAL_TASK_QUEUE, 'test finished');
+      for (const queue of Object.values(taskQueues(config))) await terminateOpenWorkflows(client, queue, 'test finished');
       worker.shutdown();
       await running;
       await nativeConnection.close();

@@ -1,0 +1,99 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisClient } from '../../adapters/redis/client.js';
+import { liveChannel } from '../../adapters/redis/live-updates.js';
+import { listFailedRebuilds } from '../../cli/ops/commands/failed.js';
+import { taskQueues } from '../../config/index.js';
+import { rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
+import { workflowsTouching } from '../e2e/support.js';
+import { account } from '../support/fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { unique } from '../support/unique.js';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  // One failing user must not open the services' circuit breakers for everyone in these tests.
+  platform = await startTestPlatform({ breakAfterFailures: 1_000 });
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+/** DashboardUpdated messages on the users' live channels, as the API's streams hear them. */
+async function listen(userIds: string[]) {
+  const subscriber = createRedisClient(platform.config.REDIS_URL);
+  const heard = new Set<string>();
+  subscriber.on('message', (channel: string) => heard.add(channel.slice(channel.indexOf(':') + 1)));
+  await subscriber.subscribe(...userIds.map(liveChannel));
+  return { heard, stop: () => subscriber.disconnect() };
+}
+
+describe('rebuildBatch', () => {
+  it('builds every user of a batch; a user whose build fails gets a rebuild of its own that ops can find and replay', async () => {
+    const since = new Date();
+    const [a, b, doomed] = [unique('u'), unique('u'), unique('u')];
+    for (const userId of [a, b, doomed]) platform.domain.setItems('accounts', userId, [account('acc-1', `Konto ${userId}`)]);
+    platform.domain.failUser(doomed, true);
+    const live = await listen([a, b, doomed]);
+    try {
+      const key = unique('batch');
+      await platform.workflows.startRebuildBatch(key, [
+        { userId: a, trigger: 'event' },
+        { userId: b, trigger: 'event' },
+        { userId: doomed, trigger: 'event' },
+      ]);
+      const result = await platform.client.workflow.getHandle<typeof rebuildBatch>(rebuildBatchWorkflowId(key)).result();
+
+      // The batch completes; the others are stored and announced whatever happened to the doomed user.
+      expect(result).toMatchObject({ built: 2, unchanged: 0, handedOver: 1, failures: [{ userId: doomed }] });
+      for (const userId of [a, b]) expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe(`Konto ${userId}`);
+      await expect.poll(() => [...live.heard].sort(), { timeout: 10_000 }).toEqual([a, b].sort());
+
+      // The doomed user's own rebuild retried, failed, and is what `ops failed` lists: that user only.
+      const own = platform.client.workflow.getHandle(rebuildWorkflowId(doomed));
+      await expect(own.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      const failed = await listFailedRebuilds(platform.client, since, taskQueues(platform.config).interactive);
+      expect(failed.map((f) => f.userId)).toEqual([doomed]);
+      expect(failed[0]?.reason).toMatch(/no source answered/);
+
+      // Operators find every rebuild that touched a user by UserId, with its trigger.
+      const touching = await workflowsTouching(platform.client, a);
+      expect(touching).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: taskQueues(platform.config).batch, status: 'COMPLETED' })]);
+      const batch = await platform.client.workflow.getHandle(rebuildBatchWorkflowId(key)).describe();
+      expect(batch.searchAttributes).toMatchObject({ UserId: expect.arrayContaining([a, b, doomed]), Trigger: ['event'] });
+
+      // Once the user's data is back, replaying the failed users rebuilds exactly them.
+      platform.domain.failUser(doomed, false);
+      const replay = unique('replay');
+      await platform.workflows.startRebuildMany(replay, { userIds: failed.map((f) => f.userId), ratePerSecond: 10, trigger: 'replay' });
+      expect(await platform.client.workflow.getHandle(replay).result()).toMatchObject({ done: true, total: 1, succeeded: 1, failed: 0 });
+      expect((await platform.deps.views.load(doomed))?.sections.accounts.items[0]?.name).toBe(`Konto ${doomed}`);
+    } finally {
+      live.stop();
+      platform.domain.failUser(doomed, false);
+    }
+  });
+});
+
+describe('rebuildDashboard after a failed build', () => {
+  it('builds again for a trigger that arrived during the failed build instead of dropping it', async () => {
+    const userId = unique('u');
+    platform.domain.failUser(userId, true);
+    // A cache miss of a user nothing can be shown for: its build fails after the domain calls' retries.
+    const miss = platform.workflows.rebuildNow(userId, 'miss', 30_000).then(
+      () => 'built',
+      (error: unknown) => error,
+    );
+    await expect.poll(() => platform.domain.calls('accounts', userId), { timeout: 10_000 }).toBeGreaterThan(0);
+    // Meanwhile the user's data arrives and a domain event triggers a rebuild.
+    platform.domain.failUser(userId, false);
+    platform.domain.setItems('accounts', userId, [account('acc-1', 'Arrived')]);
+    await platform.workflows.requestRebuild(userId, 'event');
+
+    expect(await miss).toBeInstanceOf(Error);
+    // The run (or a new one, had the trigger come after it ended) builds after the trigger and succeeds.
+    await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result();
+    expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe('Arrived');
+  });
+});
