@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ export interface PrivateTemporal {
   dispose(): Promise<void>;
 }
 
+const namespaceSpec = JSON.parse(readFileSync(new URL('../../temporal-config/namespace.json', import.meta.url), 'utf8')) as { searchAttributes: Record<string, string> };
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,8 +44,8 @@ export async function startPrivateTemporal(config: Config): Promise<PrivateTempo
     '--headless',
     '--db-filename', join(dir, 'temporal.db'),
     '--namespace', config.TEMPORAL_NAMESPACE,
-    '--search-attribute', 'UserId=Keyword',
-    '--search-attribute', 'Trigger=Keyword',
+    // The same search attributes as the shared server's bootstrap registers.
+    ...Object.entries(namespaceSpec.searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
     '--log-level', 'error',
   ];

@@ -53,7 +53,7 @@ describe('rebuildBatch', () => {
       // The doomed user's own rebuild retried, failed, and is what `ops failed` lists: that user only.
       const own = platform.client.workflow.getHandle(rebuildWorkflowId(doomed));
       await expect(own.result()).rejects.toBeInstanceOf(WorkflowFailedError);
-      const failed = await listFailedRebuilds(platform.client, since, taskQueues(platform.config).interactive);
+      const failed = await listFailedRebuilds(platform.client, since, platform.config.TEMPORAL_TASK_QUEUE);
       expect(failed.map((f) => f.userId)).toEqual([doomed]);
       expect(failed[0]?.reason).toMatch(/no source answered/);
 
