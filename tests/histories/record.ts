@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stackPaths } from '../../stack/engines.js';
-import { eraseWorkflowId, preferencesWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { eraseWorkflowId, preferencesWorkflowId, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -49,6 +49,19 @@ try {
   await save('changePreferences-patch', preferencesWorkflowId(userId, 'record-1'));
   await save('changePreferences-restore', preferencesWorkflowId(userId, 'record-2'));
   await save('changePreferences-conflict', preferencesWorkflowId(userId, 'record-3'));
+
+  // A batch of two users, one of whom nothing can be shown for: built, and handed to its own rebuild.
+  const doomed = unique('u-hist');
+  platform.domain.failUser(doomed, true);
+  const batchKey = unique('record');
+  await platform.workflows.startRebuildBatch(batchKey, [
+    { userId, trigger: 'event' },
+    { userId: doomed, trigger: 'event' },
+  ]);
+  await platform.client.workflow.getHandle(rebuildBatchWorkflowId(batchKey)).result();
+  await save('rebuildBatch', rebuildBatchWorkflowId(batchKey));
+  await platform.client.workflow.getHandle(rebuildWorkflowId(doomed)).result().catch(() => undefined);
+  await save('rebuildDashboard-failed', rebuildWorkflowId(doomed));
 
   const many = unique('rebuild-many');
   await platform.workflows.startRebuildMany(many, { userIds: [userId, unique('u-hist')], ratePerSecond: 1, trigger: 'admin' });

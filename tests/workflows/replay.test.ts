@@ -11,7 +11,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 describe('recorded workflow histories', () => {
   it('exist for every workflow', () => {
     const types = files.map((f) => f.replace(/-.*|\.json$/g, ''));
-    expect(new Set(types)).toEqual(new Set(['rebuildDashboard', 'changePreferences', 'rebuildMany', 'eraseUser']));
+    expect(new Set(types)).toEqual(new Set(['rebuildDashboard', 'rebuildBatch', 'changePreferences', 'rebuildMany', 'eraseUser']));
   });
 
   it('replay without non-determinism', async () => {
