@@ -26,11 +26,12 @@ export const rebuildAll: OpsCommand = {
   help: `usage: ops rebuild-all [--rate N]
 
 Rebuilds every user that has a dashboard view (paged from Cassandra) through the rebuildMany
-workflow, at most N users per second (default 50), showing progress; exits 1 if any failed.
+workflow, at most N users per second (default 250: a page of N users built by one activity each
+second), showing progress; exits 1 if any failed.
 
 example: npm run ops -- rebuild-all --rate 100`,
   async run(args, ctx, out) {
-    const { values } = parseArgs({ args, options: { rate: { type: 'string', default: '50' } } });
+    const { values } = parseArgs({ args, options: { rate: { type: 'string', default: '250' } } });
     const rate = Number(values.rate);
     if (!Number.isInteger(rate) || rate < 1 || rate > 500) throw new UsageError('--rate must be an integer from 1 to 500');
     return runAndFollow(ctx, out, { ratePerSecond: rate, trigger: 'admin' }, 'rebuild-all');
