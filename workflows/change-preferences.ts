@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-// Narrow import on purpose: see workflows/rebuild-dashboard.ts.
-import { mergePreferences, replacePreferences, type PreferencesResult } from '../dashboard/preferences.js';
+import type { PreferencesResult } from '../dashboard/preferences.js';
 import type { Preferences } from '../dashboard/index.js';
 import { storageActivities } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
@@ -29,8 +28,17 @@ export async function changePreferences(input: ChangePreferencesInput): Promise<
   return { version: next.version, changed: true, preferences: next };
 }
 
+/**
+ * The preference rules validate with the contract's zod schemas, and the sandbox evaluates a bundle's
+ * imports again for every workflow run (profiled: most of a rebuild run's CPU on the workflow thread).
+ * An eager import() is bundled like a static one but evaluated only when called, so only preference
+ * changes pay for the schemas. Deterministic: it resolves at once, with no I/O.
+ */
+const preferenceRules = () => import(/* webpackMode: "eager" */ '../dashboard/preferences.js');
+
 async function applyChange(current: Preferences, input: ChangePreferencesInput, now: string): Promise<PreferencesResult<Preferences>> {
   const { change } = input;
+  const { mergePreferences, replacePreferences } = await preferenceRules();
   switch (change.kind) {
     case 'patch':
       return mergePreferences(current, change.patch, now);
