@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { bridgeTopics } from '../../config/topics.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { stackPaths } from '../../stack/engines.js';
 import { platformProcesses } from '../../stack/platform-processes.js';
 import { up } from '../../stack/stack.js';
@@ -12,7 +12,7 @@ import { supervise, type Supervisor } from '../../stack/supervisor.js';
 
 /**
  * The whole platform as `npm start` runs it, on ports of its own (so a running `npm start` is left
- * alone), with a fresh domain-service journal, a task queue and consumer group of its own, and the
+ * alone), with a fresh domain-service journal, task queues and a consumer group of its own, and the
  * per-user rate limit lifted (the benchmark measures the platform, not the limiter).
  */
 export interface BenchPlatform {
@@ -52,18 +52,19 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  // A rebuild left open on this queue by an interrupted earlier run would take this run's requests.
-  await terminateOpenWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, 'benchmark run ended');
-  await waitForWorker(temporal, config);
+  const queues = Object.values(taskQueues(config));
+  // A rebuild left open on these queues by an interrupted earlier run would take this run's requests.
+  for (const queue of queues) await terminateOpenWorkflows(temporal, queue, 'benchmark run ended');
+  for (const queue of queues) await waitForWorker(temporal, config, queue);
   log(`platform up: API ${apiUrl(config)}, ${seedUsers} seeded users`);
 
   return {
     config,
     env,
     temporal,
-    rss: () => processRss(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
+    rss: createRssReader(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
     async stop() {
-      await terminateOpenWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, 'benchmark run ended');
+      for (const queue of queues) await terminateOpenWorkflows(temporal, queue, 'benchmark run ended');
       await supervisor.stop(15_000);
       await connection.close();
     },
@@ -98,29 +99,50 @@ async function skipOldEvents(config: Config): Promise<void> {
   }
 }
 
-async function waitForWorker(client: Client, config: Config): Promise<void> {
+async function waitForWorker(client: Client, config: Config, taskQueue: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1 });
+    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: taskQueue }, taskQueueType: 1 });
     if ((queue.pollers?.length ?? 0) > 0) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error('the worker never polled its task queue');
+  throw new Error(`the worker never polled task queue ${taskQueue}`);
 }
 
-/** RSS of our children, found by their entry file in /proc (the supervisor starts them as `node --import tsx <entry>`). */
-function processRss(processes: { name: string; entry: string }[]): Record<string, number> {
-  const result: Record<string, number> = {};
+/**
+ * RSS of our children, found by their entry file in /proc (the supervisor starts them as
+ * `node --import tsx <entry>`). Their pids are remembered, so sampling every half second reads one
+ * file per process instead of scanning /proc; a process not found (yet, or any more) is looked for again.
+ */
+function createRssReader(processes: { name: string; entry: string }[]): () => Record<string, number> {
+  let pids = new Map<string, string>();
+  return () => {
+    if (pids.size < processes.length) pids = findPids(processes);
+    const result: Record<string, number> = {};
+    for (const [name, pid] of pids) {
+      try {
+        const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        result[name] = Math.round(rssKb / 1024);
+      } catch {
+        // the process went away since we found it
+        pids.delete(name);
+      }
+    }
+    return result;
+  };
+}
+
+function findPids(processes: { name: string; entry: string }[]): Map<string, string> {
+  const pids = new Map<string, string>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const match = processes.find((p) => cmdline.includes(p.entry) && cmdline.includes('tsx'));
       // A running `npm start` has the same entries; ours carry the bench task queue in their environment.
       if (!match || !readFileSync(`/proc/${pid}/environ`, 'utf8').includes('TEMPORAL_TASK_QUEUE=bench')) continue;
-      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      result[match.name] = Math.round(rssKb / 1024);
+      pids.set(match.name, pid);
     } catch {
       // the process went away while we looked
     }
   }
-  return result;
+  return pids;
 }

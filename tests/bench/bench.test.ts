@@ -21,10 +21,10 @@ describe('npm run bench', () => {
     expect(hit.atRate[0]?.api.latencyMs.count).toBeGreaterThan(0);
     expect(hit.highest.ratio).toBeGreaterThan(0);
 
-    // Misses took the rebuild path, idle and during the storm, and the storm really wrote.
+    // Idle misses took the rebuild path; during the storm every miss was measured (whatever it answered), and the storm really wrote.
     const miss = result['cacheMiss'] as { idle: { sources: Record<string, number> }; storm: { sources: Record<string, number>; writes: { writes: number } } };
     expect(miss.idle.sources).toHaveProperty(['200 rebuild']);
-    expect(miss.storm.sources).toHaveProperty(['200 rebuild']);
+    expect(Object.values(miss.storm.sources).reduce((a, b) => a + b, 0)).toBe(5);
     expect(miss.storm.writes.writes).toBeGreaterThan(0);
 
     // Every freshness run accounts for each write it made: seen and unseen add up to what was owed.
@@ -46,10 +46,12 @@ describe('npm run bench', () => {
     expect(history.events).toBeGreaterThan(0);
     expect(history.rebuilds).toBeGreaterThan(0);
 
-    const all = result['rebuildAll'] as { users: number; succeeded: number; missesDuring: { latencyMs: { count: number } } };
+    // How many misses fit into the bulk run depends on its speed, so only their shape is checked.
+    const all = result['rebuildAll'] as { users: number; succeeded: number; missesDuring: { latencyMs: unknown }; history: unknown };
     expect(all.users).toBe(100);
     expect(all.succeeded).toBeGreaterThan(0);
-    expect(all.missesDuring.latencyMs.count).toBeGreaterThan(0);
+    expect(all.missesDuring.latencyMs).toMatchObject({ count: expect.any(Number) });
+    expect(all.history).toMatchObject({ workflows: expect.any(Number), events: expect.any(Number) });
 
     expect(result['rssPeakMiB']).toHaveProperty('worker');
     expect((result['capacity'] as { sseStreamsOpened: number }).sseStreamsOpened).toBe(50);

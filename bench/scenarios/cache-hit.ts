@@ -1,0 +1,62 @@
+import { startFloorServer } from '../lib/floor-server.js';
+import { runLoad, type LoadResult } from '../lib/load.js';
+import { PROFILE_HEADERS } from '../lib/misses.js';
+import { apiUrl } from '../lib/platform.js';
+import { sampleRss } from '../lib/rss.js';
+import { inBatches, tokensFor } from '../lib/users.js';
+import type { BenchRun } from './context.js';
+
+export interface CacheHitResult {
+  readonly warmUsers: number;
+  readonly atRate: { rate: number; api: LoadResult; floor: LoadResult }[];
+  readonly highest: { api: LoadResult; floor: LoadResult; ratio: number };
+  readonly rssDuringMaxMiB: Record<string, number>;
+}
+
+/**
+ * `GET /v1/dashboard` for random warmed users at fixed rates, then flat out. Floor: a bare Node
+ * server in its own process sending the same bytes, driven by the same load generator.
+ */
+export async function cacheHit({ platform, size, users, log }: BenchRun): Promise<CacheHitResult> {
+  const { config } = platform;
+  const tokens = await tokensFor(config, users.take(size.warmUsers, 'cache hit'));
+  log(`cache hit: warming ${tokens.length} users`);
+  let body = '';
+  let etag = '';
+  await inBatches(tokens, 10, async (token) => {
+    // A freshly started worker is slow for its first builds; warm-up waits for it, the measurement does not.
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${apiUrl(config)}/v1/dashboard`, { headers: { ...PROFILE_HEADERS, authorization: `Bearer ${token}` } });
+      if (response.ok) {
+        body = await response.text();
+        etag = response.headers.get('etag') ?? '';
+        return;
+      }
+      if (attempt === 5) throw new Error(`warm-up answered ${response.status}: ${await response.text()}`);
+      await response.text();
+    }
+  });
+  const check = await fetch(`${apiUrl(config)}/v1/dashboard`, { headers: { ...PROFILE_HEADERS, authorization: `Bearer ${tokens[0]}` } });
+  await check.text();
+  if (check.headers.get('x-dashboard-source') !== 'cache') throw new Error(`expected a cache hit after warm-up, got ${check.headers.get('x-dashboard-source')}`);
+
+  const floor = await startFloorServer(body, { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' });
+  const random = () => ({ ...PROFILE_HEADERS, authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}` });
+  try {
+    const atRate = [];
+    for (const rate of size.rates) {
+      log(`cache hit: ${rate} req/s for ${size.loadSeconds} s (API, then floor)`);
+      const api = await runLoad({ url: `${apiUrl(config)}/v1/dashboard`, rate, durationSeconds: size.loadSeconds, headers: random });
+      const floorResult = await runLoad({ url: floor.url, rate, durationSeconds: size.loadSeconds, headers: random });
+      atRate.push({ rate, api, floor: floorResult });
+    }
+    log(`cache hit: highest rate, ${size.loadSeconds} s each`);
+    const rss = sampleRss(() => platform.rss());
+    const api = await runLoad({ url: `${apiUrl(config)}/v1/dashboard`, durationSeconds: size.loadSeconds, connections: 50, headers: random });
+    const rssDuringMaxMiB = rss.stop();
+    const floorMax = await runLoad({ url: floor.url, durationSeconds: size.loadSeconds, connections: 50, headers: random });
+    return { warmUsers: tokens.length, atRate, highest: { api, floor: floorMax, ratio: api.requestsPerSecond / floorMax.requestsPerSecond }, rssDuringMaxMiB };
+  } finally {
+    floor.stop();
+  }
+}
