@@ -38,9 +38,10 @@ export interface DashboardWorkflows {
   rebuildNow(userId: string, trigger: Trigger, timeoutMs: number): Promise<CanonicalDashboard>;
   /**
    * Starts rebuildBatch workflows covering the users (at most MAX_USERS_PER_BATCH each), ids
-   * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them.
+   * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them,
+   * with a way to wait until they finished.
    */
-  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger }[]): Promise<void>;
+  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger }[]): Promise<{ finished(): Promise<void> }>;
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
@@ -121,7 +122,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
 
     async startRebuildBatch(key, users) {
       const chunks = Array.from({ length: Math.ceil(users.length / MAX_USERS_PER_BATCH) }, (_, i) => users.slice(i * MAX_USERS_PER_BATCH, (i + 1) * MAX_USERS_PER_BATCH));
-      await Promise.all(
+      const handles = await Promise.all(
         chunks.map((chunk, i) =>
           client.workflow.start('rebuildBatch', {
             taskQueue: queues.batch,
@@ -136,6 +137,11 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
           }),
         ),
       );
+      return {
+        async finished() {
+          await Promise.all(handles.map((handle) => handle.result()));
+        },
+      };
     },
 
     async changePreferences(input, timeoutMs) {

@@ -128,6 +128,7 @@ describe('Temporal refusing work', () => {
         attempts++;
         if (!state.open) throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), { code: 8 });
         accepted.push(...users);
+        return { finished: Promise.resolve() };
       },
     };
   }

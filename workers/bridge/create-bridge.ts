@@ -7,7 +7,7 @@ import { decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
-import { createTriggerBatcher, type UserTrigger } from './trigger-batcher.js';
+import { createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
 
 /**
  * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
@@ -25,8 +25,8 @@ export interface BridgeDeps {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
-  /** Starts rebuildBatch workflows covering these users; must settle within its own deadline. */
-  readonly startRebuilds: (users: UserTrigger[]) => Promise<void>;
+  /** Starts rebuildBatch workflows covering these users (settles within its own deadline); `finished` when they are done. */
+  readonly startRebuilds: (users: UserTrigger[]) => Promise<StartedRebuilds>;
   readonly logger: Logger;
   readonly registry?: Registry;
   readonly options?: BridgeOptions;
@@ -39,8 +39,8 @@ export interface BridgeOptions {
    */
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
-  /** Workflow starts in flight at once; what arrives meanwhile joins the next start. */
-  readonly startsInFlight?: number;
+  /** Started batches not yet finished at once; what arrives meanwhile joins the next start. */
+  readonly batchesInFlight?: number;
   readonly backoff?: Backoff;
   readonly lagIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
@@ -73,8 +73,9 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const { kafka, groupId, logger } = deps;
   const settings = {
     fromBeginning: true,
-    partitionsConsumedConcurrently: 6,
-    startsInFlight: 2,
+    // Every partition at once: a batch waiting for a free slot (trigger-batcher.ts) must not hold up the others.
+    partitionsConsumedConcurrently: 32,
+    batchesInFlight: 4,
     backoff: DEFAULT_BACKOFF,
     lagIntervalMs: 5_000,
     sessionTimeoutMs: 30_000,
@@ -84,7 +85,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     ...deps.options,
   };
   const metrics = createBridgeMetrics(deps.registry);
-  const batcher = createTriggerBatcher(deps.startRebuilds, { maxInFlight: settings.startsInFlight });
+  const batcher = createTriggerBatcher(deps.startRebuilds, { maxInFlight: settings.batchesInFlight });
   const tracker = new PauseTracker(metrics, logger);
   const consumer = kafka.consumer({
     groupId,

@@ -2,15 +2,17 @@ import { Client, Connection } from '@temporalio/client';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { taskQueues, type Config } from '../../config/index.js';
 import { randomUUID } from 'node:crypto';
-import type { UserTrigger } from './trigger-batcher.js';
+import type { StartedRebuilds, UserTrigger } from './trigger-batcher.js';
 
 /** Deadline of one batch start; past it the bridge counts a failure and retries with backoff. */
 const TRIGGER_DEADLINE_MS = 5_000;
+/** How long the bridge follows a started batch to see it finish; the batcher stops waiting sooner. */
+const FINISHED_WAIT_MS = 5_000;
 
 export interface TemporalTrigger {
   readonly client: Client;
-  /** Starts rebuildBatch workflows covering the users, with a deadline. */
-  readonly startRebuilds: (users: UserTrigger[]) => Promise<void>;
+  /** Starts rebuildBatch workflows covering the users, with a deadline; `finished` when they completed. */
+  readonly startRebuilds: (users: UserTrigger[]) => Promise<StartedRebuilds>;
   close(): Promise<void>;
 }
 
@@ -32,9 +34,11 @@ export function createTemporalTrigger(config: Config, options: { maxReconnectBac
   let sequence = 0;
   return {
     client,
-    startRebuilds: (users) => {
+    async startRebuilds(users) {
       const key = `${new Date().toISOString()}:${bridgeTag}-${++sequence}`;
-      return client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.startRebuildBatch(key, users));
+      const started = await client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.startRebuildBatch(key, users));
+      // Waiting for the result paces the bridge (trigger-batcher.ts); the deadline ends the long poll.
+      return { finished: client.withDeadline(Date.now() + FINISHED_WAIT_MS, () => started.finished()) };
     },
     close: () => connection.close(),
   };

@@ -5,6 +5,11 @@ export interface UserTrigger {
   readonly trigger: Trigger;
 }
 
+/** A start Temporal accepted; `finished` settles when the started work is done. */
+export interface StartedRebuilds {
+  readonly finished: Promise<unknown>;
+}
+
 export interface TriggerBatcher {
   /** Resolves once Temporal accepted work covering these users; rejects if that start failed (retry it). */
   submit(users: readonly UserTrigger[]): Promise<void>;
@@ -16,15 +21,22 @@ interface Group {
 }
 
 /**
- * Group commit for rebuild triggers. The bridge consumes up to 30 partitions at once, each batch a few
- * users; starting a workflow per partition batch would make Temporal's cost per user grow back. A
- * start goes out at once when fewer than `maxInFlight` are under way, so an idle bridge adds no delay;
- * while starts are in flight, what arrives collects into the next one, so under load each start covers
- * more users. (No library does this "flush while in flight" batching with per-caller acknowledgement;
- * DataLoader batches per tick and would start one workflow per partition batch again.)
+ * Group commit for rebuild triggers, paced by the worker. The bridge consumes up to 30 partitions at
+ * once, each batch a few users; a workflow per partition batch would bring back a workflow run per
+ * handful of users, and a run costs the worker more than its builds (measured: batches of about one
+ * user at 50 writes/s queued seconds behind each other in the task queue). So a start goes out at once
+ * while fewer than `maxInFlight` started batches are unfinished, and otherwise what arrives collects
+ * into the next one: an idle platform adds no delay, a busy one gets bigger batches. A batch stops
+ * counting as in flight after `inFlightTimeoutMs`, so a stopped worker slows the bridge but never halts
+ * it (started work waits durably in Temporal). No library does this "flush when a slot frees" batching
+ * with per-caller acknowledgement; DataLoader batches per tick.
  */
-export function createTriggerBatcher(start: (users: UserTrigger[]) => Promise<void>, options: { maxInFlight?: number } = {}): TriggerBatcher {
-  const maxInFlight = options.maxInFlight ?? 2;
+export function createTriggerBatcher(
+  start: (users: UserTrigger[]) => Promise<StartedRebuilds>,
+  options: { maxInFlight?: number; inFlightTimeoutMs?: number } = {},
+): TriggerBatcher {
+  const maxInFlight = options.maxInFlight ?? 4;
+  const inFlightTimeoutMs = options.inFlightTimeoutMs ?? 3_000;
   let collecting: Group | undefined;
   let inFlight = 0;
 
@@ -33,12 +45,20 @@ export function createTriggerBatcher(start: (users: UserTrigger[]) => Promise<vo
       const group = collecting;
       collecting = undefined;
       inFlight++;
+      let timer: NodeJS.Timeout | undefined;
+      const release = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, inFlightTimeoutMs);
+      });
       start([...group.users].map(([userId, trigger]) => ({ userId, trigger })))
         .then(
-          () => group.waiters.forEach((w) => w.resolve()),
+          (started) => {
+            group.waiters.forEach((w) => w.resolve());
+            return Promise.race([started.finished.catch(() => undefined), release]);
+          },
           (error: unknown) => group.waiters.forEach((w) => w.reject(error)),
         )
         .finally(() => {
+          clearTimeout(timer);
           inFlight--;
           pump();
         });
