@@ -64,7 +64,7 @@ export function report(r: BenchResult): string {
     missRow(`API, during ${miss.storm.writes.rate} writes/s (got ${round(miss.storm.writes.writesPerSecond, 0)})`, miss.storm),
     `| floor: four calls in parallel + compose in-process | ${ms(miss.floor.p50)} | ${ms(miss.floor.p95)} | ${ms(miss.floor.p99)} | ${ms(miss.floor.max)} | | |`,
     '',
-    `The storm: ${miss.storm.writes.writes} writes over ${miss.storm.writes.users} users (${miss.storm.writes.failed} failed); its rebuilds ${miss.storm.backlogCleared ? `finished ${round(miss.storm.backlogSeconds, 1)} s after it ended` : `**were still running ${round(miss.storm.backlogSeconds, 0)} s after it ended**`}.`,
+    `The storm: ${miss.storm.writes.writes} writes over ${miss.storm.writes.users} users (${miss.storm.writes.failed} failed, ${miss.storm.writes.skipped} skipped while the services fell behind) at ${round(miss.storm.writes.writesPerSecond, 0)} writes/s; its rebuilds ${miss.storm.backlogCleared ? `finished ${round(miss.storm.backlogSeconds, 1)} s after it ended` : `**were still running ${round(miss.storm.backlogSeconds, 0)} s after it ended**`}.`,
     '',
     '### 3. Freshness: domain write → DashboardUpdated on the SSE stream (ms)',
     '',

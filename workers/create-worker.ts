@@ -33,7 +33,7 @@ export interface DashboardWorkers {
  */
 const SIZING = {
   interactive: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentLocalActivityExecutions: 40, maxConcurrentActivityTaskExecutions: 20 },
-  batch: { maxCachedWorkflows: 20, maxConcurrentWorkflowTaskExecutions: 8, nonStickyToStickyPollRatio: 1, maxConcurrentLocalActivityExecutions: 6, maxConcurrentActivityTaskExecutions: 2 },
+  batch: { maxCachedWorkflows: 20, maxConcurrentWorkflowTaskExecutions: 8, nonStickyToStickyPollRatio: 1, maxConcurrentLocalActivityExecutions: 3, maxConcurrentActivityTaskExecutions: 2 },
 } satisfies Record<keyof TaskQueues, Partial<WorkerOptions>>;
 
 /**
