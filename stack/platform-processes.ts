@@ -9,16 +9,19 @@ export function localHost(bindHost: string): string {
   return bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
 }
 
+/** Old-space limit of the worker process in MiB; docker-compose.yml passes the same flag. */
+export const WORKER_HEAP_MB = 256;
+
 /**
  * The platform's own processes, as `npm start` runs them: node itself with tsx's loader (no npx or
  * tsx wrapper in between, so a signal reaches the process that handles it), from the repository root.
  */
 export function platformProcesses(config: Config): ProcessSpec[] {
   const host = localHost(config.BIND_HOST);
-  const node = (name: string, entry: string, healthUrl?: string): ProcessSpec => ({
+  const node = (name: string, entry: string, healthUrl?: string, nodeFlags: string[] = []): ProcessSpec => ({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', entry],
+    args: [...nodeFlags, '--import', 'tsx', entry],
     cwd: root,
     ...(healthUrl ? { healthUrl } : {}),
   });
@@ -29,7 +32,9 @@ export function platformProcesses(config: Config): ProcessSpec[] {
     node('transactions', 'domain-services/transactions/server.ts', domainHealth(config.TRANSACTIONS_URL)),
     node('offers', 'domain-services/offers/server.ts', domainHealth(config.OFFERS_URL)),
     // The worker has no HTTP port; it is ready when it polls, which its log line says.
-    node('worker', 'workers/worker.ts'),
+    // A heap limit makes V8 collect before the worker's RSS grows past its budget (bench/README.md);
+    // its live data is small, since builds run with bounded concurrency.
+    node('worker', 'workers/worker.ts', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
     node('bridge', 'workers/bridge.ts', `http://${host}:${config.BRIDGE_PORT}/healthz`),
     node('api', 'api/server.ts', `http://${host}:${config.API_PORT}/healthz`),
   ];
