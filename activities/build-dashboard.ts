@@ -55,8 +55,14 @@ export interface BuildOptions {
   readonly domainBackoffMs?: { initial: number; max: number };
 }
 
+/** Most a batch build waits for interactive builds to finish before it goes ahead anyway. */
+const YIELD_AT_MOST_MS = 2_000;
+
 export interface DashboardBuilder {
-  /** One user's dashboard from the current truth: stored, cached, announced. Throws when there is nothing to show. */
+  /**
+   * One user's dashboard from the current truth: stored, cached, announced. Throws when there is nothing
+   * to show. Interactive: batch builds in this process yield to it.
+   */
   build(request: BuildRequest): Promise<CanonicalDashboard>;
   /** Many users at once; one user's failure is reported, never thrown, so it cannot hold up the others. */
   buildMany(requests: readonly BuildRequest[]): Promise<BatchBuildResult>;
@@ -71,6 +77,20 @@ export interface DashboardBuilder {
  */
 export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions = {}): DashboardBuilder {
   const concurrency = options.concurrency ?? 16;
+  // Interactive builds (a waiting cache miss, a preference change) in progress in this process. Batch
+  // builds start no new user while there are any, so the domain services' queues drain for the build
+  // a person waits for; a bounded wait, so a stream of misses cannot starve the batches.
+  let interactive = 0;
+  let resumeBatches: (() => void)[] = [];
+  const yieldToInteractive = async () => {
+    if (interactive === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      resumeBatches.push(resolve);
+      timer = setTimeout(resolve, YIELD_AT_MOST_MS);
+    });
+    clearTimeout(timer);
+  };
   const backoff = options.domainBackoffMs ?? { initial: 200, max: 1_000 };
   // Only an unreachable or failing service is worth another try; a 4xx, a bad answer or an open breaker is not.
   const domainRetry = retry(
@@ -145,7 +165,17 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
 
   return {
     async build(request) {
-      const { view, announce } = await buildAndStore(request);
+      interactive++;
+      let built: { view: CanonicalDashboard; announce: boolean };
+      try {
+        built = await buildAndStore(request);
+      } finally {
+        if (--interactive === 0) {
+          for (const resume of resumeBatches) resume();
+          resumeBatches = [];
+        }
+      }
+      const { view, announce } = built;
       if (announce) {
         const event = announcement(view, request.trigger);
         // The fast channel first: open apps hear of the update without waiting for Kafka's acknowledgement.
@@ -162,6 +192,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       const queue = [...requests];
       const lane = async () => {
         for (let request = queue.shift(); request; request = queue.shift()) {
+          await yieldToInteractive();
           try {
             const { view, announce } = await buildAndStore(request);
             if (!announce) {

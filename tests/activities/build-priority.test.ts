@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createDashboardBuilder, type BuilderDeps } from '../../activities/build-dashboard.js';
+import type { DomainClient } from '../../adapters/domain/domain-client.js';
+import { defaultPreferences } from '../../dashboard/index.js';
+
+/**
+ * Which builds a worker process starts while a person waits: pure scheduling in the builder, so its
+ * stores and services are stand-ins here (the engines are exercised by the workflow and e2e tests).
+ */
+function standIns() {
+  const calls: string[] = [];
+  const held = new Map<string, () => void>();
+  const domain = (service: string): DomainClient => ({
+    service,
+    circuitState: () => 'closed',
+    async getItems(userId) {
+      calls.push(`${service}:${userId}`);
+      // A user whose name starts with "slow" answers only when the test releases it.
+      if (userId.startsWith('slow')) await new Promise<void>((resolve) => held.set(`${service}:${userId}`, resolve));
+      return { asOf: new Date().toISOString(), items: [] };
+    },
+  });
+  const deps: BuilderDeps = {
+    domain: { accounts: domain('accounts'), partners: domain('partners'), transactions: domain('transactions'), offers: domain('offers') },
+    preferences: { load: async (userId) => defaultPreferences(userId) },
+    views: { load: async () => undefined, write: async () => ({ written: true }) },
+    snapshots: { load: async () => undefined, save: async () => undefined },
+    cache: { refresh: async () => true },
+    events: { publishMany: async () => undefined },
+    live: { publish: async () => 1 },
+  };
+  return { deps, calls, release: () => held.forEach((resolve) => resolve()) };
+}
+
+describe('build priority', () => {
+  it('starts no batch build while an interactive build is in progress, and resumes when it ends', async () => {
+    const { deps, calls, release } = standIns();
+    const builder = createDashboardBuilder(deps, { concurrency: 1 });
+    const interactive = builder.build({ userId: 'slow-miss', trigger: 'miss' });
+    await new Promise((r) => setTimeout(r, 20));
+    const batch = builder.buildMany([
+      { userId: 'b-1', trigger: 'event' },
+      { userId: 'b-2', trigger: 'event' },
+    ]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls.filter((c) => c.endsWith(':b-1'))).toEqual([]);
+
+    release();
+    expect((await interactive).userId).toBe('slow-miss');
+    expect(await batch).toEqual({ built: 2, unchanged: 0, failures: [] });
+    expect(calls.filter((c) => c.startsWith('accounts:'))).toEqual(['accounts:slow-miss', 'accounts:b-1', 'accounts:b-2']);
+  });
+
+  it('lets batch builds go ahead after a bounded wait when interactive builds never end', async () => {
+    const { deps, release } = standIns();
+    const builder = createDashboardBuilder(deps, { concurrency: 1 });
+    const stuck = builder.build({ userId: 'slow-stuck', trigger: 'miss' });
+    try {
+      const started = Date.now();
+      expect(await builder.buildMany([{ userId: 'b-3', trigger: 'event' }])).toEqual({ built: 1, unchanged: 0, failures: [] });
+      // The wait is bounded (two seconds), not tied to the stuck build.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      release();
+      await stuck;
+    }
+  });
+});
