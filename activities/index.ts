@@ -39,7 +39,7 @@ export interface ActivityDeps {
   readonly workflows: DashboardWorkflows;
   /** Deadline of one synchronous rebuild requested by an operator's bulk run. */
   readonly rebuildTimeoutMs?: number;
-  /** Tuning of the in-process build (tests shorten the domain retries' waits). */
+  /** Tuning of the in-process build: users built at once, domain call retries. */
   readonly build?: BuildOptions;
 }
 
