@@ -37,6 +37,16 @@ type DomainServiceName = 'accounts' | 'partners' | 'transactions' | 'offers';
 // TypeScript cannot narrow a union of schemas by a generic key; the table above guarantees the pairing.
 const itemSchema = <S extends SourceName>(source: S) => SOURCES[source].item as unknown as z.ZodType<SourceItem<S>>;
 
+/** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
+export async function loadSnapshot<S extends SourceName>(snapshots: Pick<SnapshotStore, 'load'>, userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
+  const snapshot = await snapshots.load(userId, source);
+  if (!snapshot) return { status: 'missing', reason };
+  const items = itemSchema(source).array().safeParse(snapshot.items);
+  // A snapshot written by an older release that no longer parses is as good as none.
+  if (!items.success) return { status: 'missing', reason: `${reason}; snapshot unreadable` };
+  return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
+}
+
 export interface BuilderDeps {
   readonly domain: Record<DomainServiceName, DomainClient>;
   readonly preferences: Pick<PreferenceStore, 'load'>;
@@ -50,9 +60,6 @@ export interface BuilderDeps {
 export interface BuildOptions {
   /** Users built at once by buildMany: bounds the sockets and memory one batch takes. */
   readonly concurrency?: number;
-  /** Tries of one domain call before its source falls back to the snapshot (tests shorten the waits). */
-  readonly domainAttempts?: number;
-  readonly domainBackoffMs?: { initial: number; max: number };
 }
 
 /** Most a batch build waits for interactive builds to finish before it goes ahead anyway. */
@@ -91,11 +98,11 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     });
     clearTimeout(timer);
   };
-  const backoff = options.domainBackoffMs ?? { initial: 200, max: 1_000 };
-  // Only an unreachable or failing service is worth another try; a 4xx, a bad answer or an open breaker is not.
+  // Three tries, as the step-by-step build's activity retries had. Only an unreachable or failing
+  // service is worth another try; a 4xx, a bad answer or an open breaker is not.
   const domainRetry = retry(
     handleWhen((error) => error instanceof DomainServiceError && error.kind === 'unavailable'),
-    { maxAttempts: (options.domainAttempts ?? 3) - 1, backoff: new ExponentialBackoff({ initialDelay: backoff.initial, maxDelay: backoff.max }) },
+    { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 1_000 }) },
   );
 
   async function fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
@@ -107,18 +114,8 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     } catch (error) {
       if (!(error instanceof DomainServiceError)) throw error;
       // The adapter's message names the service already.
-      return loadSnapshot(userId, source, error.message.slice(0, 200));
+      return loadSnapshot(deps.snapshots, userId, source, error.message.slice(0, 200));
     }
-  }
-
-  /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
-  async function loadSnapshot<S extends SourceName>(userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
-    const snapshot = await deps.snapshots.load(userId, source);
-    if (!snapshot) return { status: 'missing', reason };
-    const items = itemSchema(source).array().safeParse(snapshot.items);
-    // A snapshot written by an older release that no longer parses is as good as none.
-    if (!items.success) return { status: 'missing', reason: `${reason}; snapshot unreadable` };
-    return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
   }
 
   /** Builds and stores one view; `announce` is false when nothing changed or a newer view won. */

@@ -20,7 +20,7 @@ import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildRequest, Trigger } from '../workflows/definitions.js';
-import { SOURCES, createDashboardBuilder, type BuildOptions, type SourceItem, type SourceName } from './build-dashboard.js';
+import { SOURCES, createDashboardBuilder, loadSnapshot, type SourceItem, type SourceName } from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
 export type { SourceItem, SourceName } from './build-dashboard.js';
@@ -39,8 +39,6 @@ export interface ActivityDeps {
   readonly workflows: DashboardWorkflows;
   /** Deadline of one synchronous rebuild requested by an operator's bulk run. */
   readonly rebuildTimeoutMs?: number;
-  /** Tuning of the in-process build: users built at once, domain call retries. */
-  readonly build?: BuildOptions;
 }
 
 function envelope<T extends EventType>(type: T, source: string, subject: string, data: EventPayload<T>): EventEnvelope {
@@ -59,7 +57,7 @@ function envelope<T extends EventType>(type: T, source: string, subject: string,
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const builder = createDashboardBuilder(deps, deps.build);
+  const builder = createDashboardBuilder(deps);
   return {
     /** A whole build of one user in one step (see activities/build-dashboard.ts); the new view. */
     async buildDashboard(request: BuildRequest): Promise<CanonicalDashboard> {
@@ -96,12 +94,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
     async loadSnapshot<S extends SourceName>(userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
-      const snapshot = await deps.snapshots.load(userId, source);
-      if (!snapshot) return { status: 'missing', reason };
-      const items = itemSchema(source).array().safeParse(snapshot.items);
-      // A snapshot written by an older release that no longer parses is as good as none.
-      if (!items.success) return { status: 'missing', reason: `${reason}; snapshot unreadable` };
-      return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
+      return loadSnapshot(deps.snapshots, userId, source, reason);
     },
 
     async loadPreferences(userId: string): Promise<Preferences> {

@@ -10,7 +10,7 @@ import type { RebuildBatchInput, RebuildBatchResult } from './definitions.js';
  * rebuildDashboard workflow, which retries and, failing again, is what `ops failed` lists.
  */
 export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBatchResult> {
-  const result = await localBatchActivities.buildDashboards(input.users.map(({ userId, trigger }) => ({ userId, trigger })));
+  const result = await localBatchActivities.buildDashboards(input.users);
   const failed = new Set(result.failures.map((f) => f.userId));
   const handOver = input.users.filter((u) => failed.has(u.userId));
   if (handOver.length > 0) await localStorageActivities.requestRebuilds(handOver);

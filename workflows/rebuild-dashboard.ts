@@ -92,10 +92,6 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     await condition(() => pending.length > 0 || allHandlersFinished());
     return pending.length === 0;
   };
-  const recordFailure = (error: unknown) => {
-    failures.set(started, reasonOf(error));
-    failures.delete(started - FAILURES_KEPT);
-  };
 
   if (!patched('one-step-build')) {
     // Runs started before the patch: step-by-step builds, an idle wait, and the first failure ends the run.
@@ -143,8 +139,9 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
       completed++;
       lastError = undefined;
     } catch (error) {
-      recordFailure(error);
       lastError = reasonOf(error);
+      failures.set(started, lastError);
+      failures.delete(started - FAILURES_KEPT);
     }
     finished++;
     builds++;

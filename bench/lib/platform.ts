@@ -54,7 +54,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const queues = Object.values(taskQueues(config));
   // A rebuild left open on these queues by an interrupted earlier run would take this run's requests.
-  for (const queue of queues) await terminateOpenWorkflows(temporal, queue, 'benchmark run ended');
+  await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
   for (const queue of queues) await waitForWorker(temporal, config, queue);
   log(`platform up: API ${apiUrl(config)}, ${seedUsers} seeded users`);
 
@@ -64,7 +64,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     temporal,
     rss: createRssReader(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
     async stop() {
-      for (const queue of queues) await terminateOpenWorkflows(temporal, queue, 'benchmark run ended');
+      await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
       await supervisor.stop(15_000);
       await connection.close();
     },

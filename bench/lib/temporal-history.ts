@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { taskQueueFilter } from '../../adapters/temporal/open-workflows.js';
 import { TriggerAttribute, type Trigger } from '../../workflows/definitions.js';
 
 export interface HistoryTally {
@@ -7,8 +8,6 @@ export interface HistoryTally {
   /** Per workflow type: which kind of run the events went to. */
   readonly byType: Record<string, { workflows: number; events: number }>;
 }
-
-const queueFilter = (taskQueues: readonly string[]) => taskQueues.map((q) => `TaskQueue = '${q.replaceAll("'", '')}'`).join(' OR ');
 
 /**
  * The history events Temporal recorded for the runs started on these task queues since `since`
@@ -20,7 +19,7 @@ export async function historySince(client: Client, taskQueues: readonly string[]
   const byType: Record<string, { workflows: number; events: number }> = {};
   let workflows = 0;
   let events = 0;
-  for await (const run of client.workflow.list({ query: `(${queueFilter(taskQueues)}) AND StartTime > '${since.toISOString()}'` })) {
+  for await (const run of client.workflow.list({ query: `${taskQueueFilter(taskQueues)} AND StartTime > '${since.toISOString()}'` })) {
     if (options.notTriggeredBy && run.typedSearchAttributes.get(TriggerAttribute) === options.notTriggeredBy) continue;
     let length = run.historyLength;
     if (run.status.name === 'RUNNING' || length === 0) length = (await client.workflow.getHandle(run.workflowId, run.runId).describe()).historyLength;
@@ -35,5 +34,5 @@ export async function historySince(client: Client, taskQueues: readonly string[]
 
 /** How many runs on these task queues are open now. */
 export async function openRuns(client: Client, taskQueues: readonly string[]): Promise<number> {
-  return (await client.workflow.count(`(${queueFilter(taskQueues)}) AND ExecutionStatus = 'Running'`)).count;
+  return (await client.workflow.count(`${taskQueueFilter(taskQueues)} AND ExecutionStatus = 'Running'`)).count;
 }

@@ -86,7 +86,7 @@ async function rebuildFloor({ platform, size, users, log }: BenchRun): Promise<T
   const { deps, close } = await createActivityDeps(platform.config);
   try {
     // The worker's clients are connected and its statements prepared by now; the floor's get the same start.
-    const builder = createDashboardBuilder(deps, deps.build);
+    const builder = createDashboardBuilder(deps);
     await builder.buildMany(warmUp.map((userId) => ({ userId, trigger: 'event' })));
     log(`throughput: floor, ${floorUsers.length} distinct users built in this process without Temporal`);
     const t0 = performance.now();

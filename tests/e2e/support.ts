@@ -199,7 +199,7 @@ export async function startTestBridge(config: Config, topics: readonly string[],
     client: temporal.client,
     async stop() {
       await bridge.stop();
-      for (const queue of Object.values(taskQueues(config))) await terminateOpenWorkflows(temporal.client, queue, 'test finished');
+      await terminateOpenWorkflows(temporal.client, taskQueues(config), 'test finished');
       await temporal.close();
     },
   };

@@ -81,7 +81,7 @@ export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatfor
     domain,
     worker,
     async stop() {
-      for (const queue of Object.values(taskQueues(config))) await terminateOpenWorkflows(client, queue, 'test finished');
+      await terminateOpenWorkflows(client, taskQueues(config), 'test finished');
       worker.shutdown();
       await running;
       await nativeConnection.close();

@@ -7,7 +7,8 @@ import { decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
-import { createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
+import type { Trigger } from '../../workflows/definitions.js';
+import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
 
 /**
  * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
@@ -165,15 +166,15 @@ export function createBridge(deps: BridgeDeps): Bridge {
 
   async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
     // One trigger per user in the batch; the messages it covers are handled together.
-    const users = new Map<string, UserTrigger>();
+    const users = new Map<string, Trigger>();
     const indices: number[] = [];
     decisions.forEach((d, i) => {
       if (d.action !== 'trigger') return;
-      if (users.get(d.userId)?.trigger !== 'preferences') users.set(d.userId, { userId: d.userId, trigger: d.trigger });
+      addTrigger(users, d);
       indices.push(i);
     });
     if (users.size === 0) return;
-    const batch = [...users.values()];
+    const batch = [...users].map(([userId, trigger]) => ({ userId, trigger }));
     const accepted = await retryUntilAccepted('trigger', `rebuild triggers of ${batch.length} users`, () => batcher.submit(batch), ctx);
     if (!accepted) return;
     for (const i of indices) handled[i] = true;

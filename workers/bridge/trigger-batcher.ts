@@ -10,6 +10,11 @@ export interface StartedRebuilds {
   readonly finished: Promise<unknown>;
 }
 
+/** Adds a user's trigger to a set of users: a preference change is the more telling reason when there are both. */
+export function addTrigger(users: Map<string, Trigger>, { userId, trigger }: UserTrigger): void {
+  if (users.get(userId) !== 'preferences') users.set(userId, trigger);
+}
+
 export interface TriggerBatcher {
   /** Resolves once Temporal accepted work covering these users; rejects if that start failed (retry it). */
   submit(users: readonly UserTrigger[]): Promise<void>;
@@ -69,8 +74,7 @@ export function createTriggerBatcher(
     submit(users) {
       if (users.length === 0) return Promise.resolve();
       const group: Group = (collecting ??= { users: new Map(), waiters: [] });
-      // A preference change is the more telling reason when a user has both kinds of trigger.
-      for (const { userId, trigger } of users) if (group.users.get(userId) !== 'preferences') group.users.set(userId, trigger);
+      for (const user of users) addTrigger(group.users, user);
       const accepted = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }));
       pump();
       return accepted;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { taskQueueFilter } from '../../../adapters/temporal/open-workflows.js';
 import { taskQueues } from '../../../config/index.js';
 import { UserIdAttribute } from '../../../workflows/definitions.js';
 import { UsageError, type OpsCommand } from '../command.js';
@@ -30,7 +31,7 @@ export async function listFailedRebuilds(client: Client, since: Date, taskQueue?
     `ExecutionStatus IN ('Failed', 'TimedOut')`,
     `CloseTime > '${since.toISOString()}'`,
     // Per-user rebuilds run on the interactive queue named after the deployment's TEMPORAL_TASK_QUEUE.
-    ...(taskQueue ? [`TaskQueue IN (${Object.values(taskQueues({ TEMPORAL_TASK_QUEUE: taskQueue })).map((q) => `'${q.replaceAll("'", '')}'`).join(', ')})`] : []),
+    ...(taskQueue ? [taskQueueFilter(Object.values(taskQueues({ TEMPORAL_TASK_QUEUE: taskQueue })))] : []),
   ].join(' AND ');
   const failed: FailedRebuild[] = [];
   for await (const info of client.workflow.list({ query })) {
