@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     // A group that never committed starts at the end of the topics. Dashboards are built on first read
     // anyway, so nothing older is needed, and replaying everything retained (e.g. after the test suite
     // on a developer's machine) would queue thousands of rebuilds for users this platform never served.
-    // Once the group has committed, every event after that point is consumed.
+    // The group commits those end positions before it first joins, so every event after that point is consumed.
     options: { fromBeginning: false },
   });
 

@@ -180,3 +180,59 @@ describe('Temporal refusing work', () => {
     }
   });
 });
+
+describe('starting positions', () => {
+  it('commits a position on every partition when the group first starts, so events sent while no bridge runs are consumed after a restart', async () => {
+    const groupId = unique('bridge-positions');
+    const accepted = new Set<string>();
+    const start = () =>
+      createBridge({
+        kafka: testKafka(config),
+        groupId,
+        topics: [topics.domain.transactions],
+        deadLetterTopic: platformTopics.deadLetter,
+        async startRebuilds(users) {
+          for (const { userId } of users) accepted.add(userId);
+          return { finished: Promise.resolve() };
+        },
+        logger: silent,
+        // As the bridge process runs: a new group starts at the end of the topics.
+        options: { fromBeginning: false, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
+      });
+    const before = unique('u');
+    await produce(topics.domain.transactions, [{ key: before, value: envelope(before) }]);
+
+    const first = start();
+    await first.start();
+    await expect.poll(() => first.health().joined, { timeout: 30_000 }).toBe(true);
+    await first.stop();
+    // Every partition has a position, also those no message was ever consumed from.
+    const positions = await committedPositions(groupId, topics.domain.transactions);
+    expect(positions).toHaveLength(3);
+    expect(positions.every((offset) => offset >= 0)).toBe(true);
+
+    // While no bridge runs, events arrive on every partition.
+    const whileDown = Array.from({ length: 12 }, () => unique('u'));
+    await produce(topics.domain.transactions, whileDown.map((u) => ({ key: u, value: envelope(u) })));
+    const second = start();
+    await second.start();
+    try {
+      await expect.poll(() => whileDown.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(whileDown.length);
+      // What was there before the group first started is not replayed.
+      expect(accepted.has(before)).toBe(false);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+async function committedPositions(groupId: string, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (offsets?.partitions ?? []).map((p) => Number(p.offset));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { deadLetterMessage } from './dead-letter.js';
 import { decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
+import { commitStartingPositions } from './starting-positions.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
 import type { Trigger } from '../../workflows/definitions.js';
@@ -35,8 +36,10 @@ export interface BridgeDeps {
 
 export interface BridgeOptions {
   /**
-   * Where a group without committed offsets starts (default: the beginning, which tests on private
-   * topics rely on). The bridge process passes false; see workers/bridge.ts for why.
+   * Where a group without committed positions starts (default: the beginning, which tests on private
+   * topics rely on). The bridge process passes false (see workers/bridge.ts for why): the end of every
+   * partition is then committed before the group first joins (starting-positions.ts), so nothing that
+   * arrives after that is ever skipped.
    */
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
@@ -210,7 +213,9 @@ export function createBridge(deps: BridgeDeps): Bridge {
     async start() {
       state = 'starting';
       await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
-      await consumer.subscribe({ topics: [...deps.topics], fromBeginning: settings.fromBeginning });
+      if (!settings.fromBeginning) await commitStartingPositions(admin, groupId, deps.topics, logger);
+      // A partition that still has no position is read from its start: a repeated rebuild, never a skipped event.
+      await consumer.subscribe({ topics: [...deps.topics], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
