@@ -77,8 +77,34 @@ export interface RebuildBatchResult extends BatchBuildResult {
   readonly handedOver: number;
 }
 
-/** Users per rebuildBatch workflow: keeps the UserId list within the server's search attribute size limit. */
+/** Users per rebuildBatch workflow at most. */
 export const MAX_USERS_PER_BATCH = 100;
+/**
+ * The UserId list of one rebuildBatch, as JSON, at most: the server refuses a larger search attribute
+ * value with INVALID_ARGUMENT (limit.searchAttributesSizeOfValue, 2 KiB by default), which no retry
+ * cures. 100 ids of 20 characters are already too many, so batches are cut by size as well as count.
+ */
+export const MAX_USER_ID_ATTRIBUTE_BYTES = 2_000;
+
+/** Cuts users into rebuildBatch inputs within both limits above, in order. */
+export function batchesOf<T extends { readonly userId: string }>(users: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 2; // the list's brackets
+  for (const user of users) {
+    // The id as a JSON string and its separating comma.
+    const size = JSON.stringify(user.userId).length + 1;
+    if (current.length > 0 && (current.length >= MAX_USERS_PER_BATCH || bytes + size > MAX_USER_ID_ATTRIBUTE_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(user);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 
 // ---- changePreferences
 

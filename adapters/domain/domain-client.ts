@@ -1,4 +1,4 @@
-import { ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleWhen, isBrokenCircuitError, isTaskCancelledError, timeout, wrap } from 'cockatiel';
+import { ConsecutiveBreaker, TaskCancelledError, TimeoutStrategy, circuitBreaker, handleWhen, isBrokenCircuitError, timeout, wrap } from 'cockatiel';
 import { z } from 'zod';
 
 /**
@@ -82,7 +82,8 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
         }, new AbortController().signal);
       } catch (error) {
         if (isBrokenCircuitError(error)) throw new DomainServiceError(service, 'circuit-open', 'circuit open after repeated failures; not called');
-        if (isTaskCancelledError(error)) throw new DomainServiceError(service, 'unavailable', `no answer within ${options.timeoutMs} ms`);
+        // Not cockatiel's isTaskCancelledError: in 3.2 it tests for a bulkhead error's marker and is always false.
+        if (error instanceof TaskCancelledError) throw new DomainServiceError(service, 'unavailable', `no answer within ${options.timeoutMs} ms`);
         throw error;
       }
       const parsed = itemsResponse.safeParse(body);

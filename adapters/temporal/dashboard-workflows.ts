@@ -4,7 +4,7 @@ import type { TaskQueues } from '../../config/index.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
 import {
   ErrorType,
-  MAX_USERS_PER_BATCH,
+  batchesOf,
   TriggerAttribute,
   UserIdAttribute,
   preferencesWorkflowId,
@@ -37,7 +37,7 @@ export interface DashboardWorkflows {
   requestRebuild(userId: string, trigger: Trigger): Promise<void>;
   rebuildNow(userId: string, trigger: Trigger, timeoutMs: number): Promise<CanonicalDashboard>;
   /**
-   * Starts rebuildBatch workflows covering the users (at most MAX_USERS_PER_BATCH each), ids
+   * Starts rebuildBatch workflows covering the users (cut by batchesOf), ids
    * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them,
    * with a way to wait until they finished.
    */
@@ -121,7 +121,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
     },
 
     async startRebuildBatch(key, users) {
-      const chunks = Array.from({ length: Math.ceil(users.length / MAX_USERS_PER_BATCH) }, (_, i) => users.slice(i * MAX_USERS_PER_BATCH, (i + 1) * MAX_USERS_PER_BATCH));
+      const chunks = batchesOf(users);
       const handles = await Promise.all(
         chunks.map((chunk, i) =>
           client.workflow.start('rebuildBatch', {

@@ -1,0 +1,33 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DomainServiceError, createDomainClient } from '../../adapters/domain/domain-client.js';
+
+/** A domain service that answers after `delayMs` (per user id), over real HTTP. */
+let server: Server;
+let baseUrl: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const delayMs = req.url?.includes('/slow') ? 2_000 : 0;
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: '2026-01-01T00:00:00.000Z', items: [1] })), delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('domain client', () => {
+  it('reports a service that answers too late as unavailable, so the build falls back to the snapshot', async () => {
+    const client = createDomainClient({ service: 'accounts', baseUrl, timeoutMs: 200 });
+    const started = Date.now();
+    const failure = await client.getItems('slow', 'accounts', z.number()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DomainServiceError);
+    expect(failure).toMatchObject({ kind: 'unavailable', message: 'accounts: no answer within 200 ms' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(await client.getItems('quick', 'accounts', z.number())).toEqual({ asOf: '2026-01-01T00:00:00.000Z', items: [1] });
+  });
+});
