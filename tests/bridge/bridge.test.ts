@@ -181,6 +181,43 @@ describe('Temporal refusing work', () => {
   });
 });
 
+describe('Temporal refusing a rebuild for good', () => {
+  it('dead-letters the refused user with the reason, triggers everyone else and commits the partition', async () => {
+    const groupId = unique('bridge-rejected');
+    const poison = unique('poison');
+    const accepted = new Set<string>();
+    const bridge = createBridge({
+      kafka: testKafka(config),
+      groupId,
+      topics: [topics.domain.accounts],
+      deadLetterTopic: platformTopics.deadLetter,
+      // As the server answers a start it can never accept (e.g. a search attribute over its size limit).
+      async startRebuilds(users) {
+        if (users.some((u) => u.userId === poison)) throw Object.assign(new Error('3 INVALID_ARGUMENT: search attribute UserId exceeds size limit'), { code: 3 });
+        for (const { userId } of users) accepted.add(userId);
+        return { finished: Promise.resolve() };
+      },
+      logger: silent,
+      options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
+    });
+    const watch = await watchDeadLetters();
+    const others = Array.from({ length: 8 }, () => unique('u'));
+    await produce(topics.domain.accounts, [poison, ...others].map((u) => ({ key: u, value: envelope(u) })));
+    await bridge.start();
+    try {
+      await expect.poll(() => others.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(others.length);
+      await expect.poll(() => watch.letters.filter((l) => l.key === poison).length, { timeout: 30_000 }).toBe(1);
+      expect(watch.letters.find((l) => l.key === poison)?.headers).toMatchObject({ 'reason-code': 'TEMPORAL_REJECTED', 'original-topic': topics.domain.accounts });
+      expect(watch.letters.find((l) => l.key === poison)?.headers['reason']).toContain('INVALID_ARGUMENT');
+      await expect.poll(async () => (await groupProgress(kafka, groupId, [topics.domain.accounts])).behind, { timeout: 30_000 }).toBe(0);
+      expect(bridge.health()).toMatchObject({ state: 'running', paused: false });
+    } finally {
+      await bridge.stop();
+      await watch.stop();
+    }
+  });
+});
+
 describe('starting positions', () => {
   it('commits a position on every partition when the group first starts, so events sent while no bridge runs are consumed after a restart', async () => {
     const groupId = unique('bridge-positions');

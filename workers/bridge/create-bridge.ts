@@ -3,11 +3,11 @@ import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } fr
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { deadLetterMessage } from './dead-letter.js';
-import { decideMessage, type Decision } from './decode.js';
+import { deadLetter, decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { commitStartingPositions } from './starting-positions.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
-import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
+import { DEFAULT_BACKOFF, PauseTracker, failureMessage, isPermanentRejection, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
 import type { Trigger } from '../../workflows/definitions.js';
 import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
 
@@ -15,7 +15,8 @@ import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigge
  * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
  * rebuild triggers. At-least-once by construction:
  * - an offset is committed only after everything up to it was handled: Temporal accepted the user's
- *   trigger, the malformed message is on the dead-letter topic, or the event was skipped on purpose;
+ *   trigger, the malformed message (or one whose rebuild Temporal refuses for good) is on the
+ *   dead-letter topic, or the event was skipped on purpose;
  * - a failing Temporal (or Kafka, for dead letters) is retried with backoff for as long as it takes,
  *   while the bridge heartbeats so the group does not rebalance; nothing is skipped;
  * - a batch coalesces by user, and batches of all partitions coalesce further into few rebuildBatch
@@ -139,8 +140,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
         metrics.skipped.inc({ topic, reason: d.reason });
         handled[i] = true;
       });
-      await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
       await triggerRebuilds(decisions, handled, ctx);
+      await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
     } finally {
       await commitHandledPrefix(payload, handled);
     }
@@ -163,25 +164,64 @@ export function createBridge(deps: BridgeDeps): Bridge {
     for (const { d, i } of dead) {
       handled[i] = true;
       metrics.deadLettered.inc({ topic, code: d.code });
-      logger.warn({ topic, partition, offset: messages[i]?.offset, code: d.code, reason: d.reason }, 'dead-lettered a malformed message');
+      logger.warn({ topic, partition, offset: messages[i]?.offset, code: d.code, reason: d.reason }, 'dead-lettered a message');
     }
   }
 
+  /**
+   * Starts rebuilds for the batch's users. A user whose start Temporal refuses for good (see
+   * isPermanentRejection) has its messages turned into dead letters, so one bad user never stalls a
+   * partition; everything else is retried until Temporal accepts it.
+   */
   async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
     // One trigger per user in the batch; the messages it covers are handled together.
     const users = new Map<string, Trigger>();
-    const indices: number[] = [];
-    decisions.forEach((d, i) => {
-      if (d.action !== 'trigger') return;
-      addTrigger(users, d);
-      indices.push(i);
+    decisions.forEach((d) => {
+      if (d.action === 'trigger') addTrigger(users, d);
     });
     if (users.size === 0) return;
     const batch = [...users].map(([userId, trigger]) => ({ userId, trigger }));
-    const accepted = await retryUntilAccepted('trigger', `rebuild triggers of ${batch.length} users`, () => batcher.submit(batch), ctx);
+    let rejected = new Map<string, string>();
+    const accepted = await retryUntilAccepted(
+      'trigger',
+      `rebuild triggers of ${batch.length} users`,
+      async () => {
+        rejected = await startTriggers(batch);
+      },
+      ctx,
+    );
     if (!accepted) return;
-    for (const i of indices) handled[i] = true;
-    for (const { trigger } of batch) metrics.triggered.inc({ trigger });
+    decisions.forEach((d, i) => {
+      if (d.action !== 'trigger') return;
+      const reason = rejected.get(d.userId);
+      if (reason === undefined) handled[i] = true;
+      else decisions[i] = deadLetter('TEMPORAL_REJECTED', `Temporal refused the rebuild of ${d.userId}: ${reason}`);
+    });
+    for (const { userId, trigger } of batch) if (!rejected.has(userId)) metrics.triggered.inc({ trigger });
+  }
+
+  /**
+   * Submits the users with everyone else's (trigger-batcher.ts). If Temporal refuses that start for
+   * good, the bad user may be in another partition's part of it, so each user is started alone:
+   * returns the users refused for good, with the reason; throws what is worth retrying.
+   */
+  async function startTriggers(batch: UserTrigger[]): Promise<Map<string, string>> {
+    const rejected = new Map<string, string>();
+    try {
+      await batcher.submit(batch);
+      return rejected;
+    } catch (error) {
+      if (!isPermanentRejection(error)) throw error;
+    }
+    for (const user of batch) {
+      try {
+        await deps.startRebuilds([user]);
+      } catch (error) {
+        if (!isPermanentRejection(error)) throw error;
+        rejected.set(user.userId, failureMessage(error));
+      }
+    }
+    return rejected;
   }
 
   /**

@@ -12,7 +12,7 @@ export type Decision =
   | { readonly action: 'dead-letter'; readonly code: DeadLetterCode; readonly reason: string };
 
 export type SkipReason = 'unknown_type' | 'unsupported_schema_version' | 'not_a_trigger';
-export type DeadLetterCode = 'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD';
+export type DeadLetterCode = 'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD' | 'TEMPORAL_REJECTED';
 
 /** Event types that describe the dashboard itself: rebuilding on them would loop. */
 const NOT_TRIGGERS: ReadonlySet<string> = new Set(['DashboardUpdated']);
@@ -39,7 +39,7 @@ export function decideMessage(value: Buffer | null): Decision {
   return { action: 'trigger', userId: subject, trigger: type === 'PreferencesChanged' ? 'preferences' : 'event', type };
 }
 
-function deadLetter(code: DeadLetterCode, reason: string): Decision {
+export function deadLetter(code: DeadLetterCode, reason: string): Decision {
   // Header values should stay readable in tools; a thousand characters name every problem that matters.
   return { action: 'dead-letter', code, reason: reason.slice(0, 1000) };
 }

@@ -26,6 +26,13 @@ export function failureCode(error: unknown): string {
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
+/**
+ * Whether Temporal refused a start for good: the request itself is invalid, so no retry can succeed.
+ * Anything else (unavailable, overloaded, timed out, even an unknown namespace, which is a deployment
+ * to fix) is waited out.
+ */
+export const isPermanentRejection = (error: unknown) => failureCode(error) === 'INVALID_ARGUMENT';
+
 export const failureMessage = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 /**
