@@ -20,7 +20,7 @@ import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { topics } from '../config/topics.js';
-import type { BuildRequest, BatchBuildResult, Trigger } from '../workflows/definitions.js';
+import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../workflows/definitions.js';
 import { DashboardUnavailableError } from './errors.js';
 
 /** The four sources of a dashboard: which service answers them, at which path, with which items. */
@@ -68,9 +68,10 @@ const YIELD_AT_MOST_MS = 2_000;
 export interface DashboardBuilder {
   /**
    * One user's dashboard from the current truth: stored, cached, announced. Throws when there is nothing
-   * to show. Interactive: batch builds in this process yield to it.
+   * to show or the view cannot be stored; reports what it stored but could not finish. Interactive:
+   * batch builds in this process yield to it.
    */
-  build(request: BuildRequest): Promise<CanonicalDashboard>;
+  build(request: BuildRequest): Promise<BuildOutcome>;
   /** Many users at once; one user's failure is reported, never thrown, so it cannot hold up the others. */
   buildMany(requests: readonly BuildRequest[]): Promise<BatchBuildResult>;
 }
@@ -118,8 +119,13 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     }
   }
 
-  /** Builds and stores one view; `announce` is false when nothing changed or a newer view won. */
-  async function buildAndStore({ userId, afterVersion = 0 }: BuildRequest): Promise<{ view: CanonicalDashboard; announce: boolean }> {
+  interface Stored extends BuildOutcome {
+    /** False when no source answered (the last view stays) or a newer view won. */
+    readonly announce: boolean;
+  }
+
+  /** Builds and stores one view, then refreshes the cache; a cache that is away leaves it unsettled. */
+  async function buildAndStore({ userId, afterVersion = 0 }: BuildRequest): Promise<Stored> {
     const [accounts, partners, offers, insights, preferences] = await Promise.all([
       fetchSource(userId, 'accounts'),
       fetchSource(userId, 'partners'),
@@ -128,25 +134,45 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       deps.preferences.load(userId),
     ]);
     const all = [accounts, partners, offers, insights];
-    if (all.every((s) => s.status !== 'fresh')) {
-      // Nothing new is known: the last view stays as it is.
+    const unsettled: Unsettled[] = all.every((s) => s.status === 'fresh') ? [] : ['sources'];
+    if (all.every((s) => s.status === 'missing')) {
+      // Nothing is known at all: the last view stays as it is.
       const last = await deps.views.load(userId);
-      if (last) return { view: last, announce: false };
-      if (all.every((s) => s.status === 'missing')) {
-        throw new DashboardUnavailableError(`no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`);
-      }
+      if (last) return { view: last, announce: false, unsettled };
+      throw new DashboardUnavailableError(`no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`);
     }
+    // Composed also when only snapshots answered (marked stale): a preference change never needs the services.
     const now = Date.now();
     // The version orders builds across processes and restarts: the clock, and always past the caller's last one.
     const version = Math.max(now, afterVersion + 1);
     const view = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, new Date(now).toISOString(), { version });
     const written = await deps.views.write(view);
     if (!written.written) {
-      // A newer build is stored already (e.g. a slower build that started earlier lost): it wins.
-      return { view: (await deps.views.load(userId)) ?? view, announce: false };
+      // A newer build is stored already (e.g. a slower build that started earlier lost): it wins, and settles itself.
+      return { view: (await deps.views.load(userId)) ?? view, announce: false, unsettled: [] };
     }
-    await deps.cache.refresh(view, allClientProfiles());
-    return { view, announce: true };
+    try {
+      await deps.cache.refresh(view, allClientProfiles());
+    } catch {
+      unsettled.push('cache');
+    }
+    return { view, announce: true, unsettled };
+  }
+
+  /** The fast channel: open apps hear of the update without waiting for Kafka. False when Redis is away. */
+  async function publishLive(event: EventEnvelope): Promise<boolean> {
+    return deps.live.publish(event.subject, JSON.stringify(event)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** DashboardUpdated for other consumers, many in one request. False when Kafka is away. */
+  async function publishEvents(events: EventEnvelope[]): Promise<boolean> {
+    return deps.events.publishMany(topics.dashboardUpdated, events).then(
+      () => true,
+      () => false,
+    );
   }
 
   const announcement = (view: CanonicalDashboard, trigger: Trigger): EventEnvelope => ({
@@ -163,42 +189,47 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
   return {
     async build(request) {
       interactive++;
-      let built: { view: CanonicalDashboard; announce: boolean };
+      let stored: Stored;
       try {
-        built = await buildAndStore(request);
+        stored = await buildAndStore(request);
       } finally {
         if (--interactive === 0) {
           for (const resume of resumeBatches) resume();
           resumeBatches = [];
         }
       }
-      const { view, announce } = built;
-      if (announce) {
-        const event = announcement(view, request.trigger);
-        // The fast channel first: open apps hear of the update without waiting for Kafka's acknowledgement.
-        await deps.live.publish(view.userId, JSON.stringify(event));
-        await deps.events.publishMany(topics.dashboardUpdated, [event]);
-      }
-      return view;
+      const { view, unsettled } = stored;
+      if (!stored.announce) return { view, unsettled };
+      const event = announcement(view, request.trigger);
+      const live = await publishLive(event);
+      const published = await publishEvents([event]);
+      return { view, unsettled: live && published ? unsettled : [...unsettled, 'announcement'] };
     },
 
     async buildMany(requests) {
       const announced: EventEnvelope[] = [];
       const failures: { userId: string; reason: string }[] = [];
+      const unsettled = new Map<string, Set<Unsettled>>();
+      const mark = (userId: string, what: readonly Unsettled[]) => {
+        const marks = unsettled.get(userId) ?? new Set();
+        for (const w of what) marks.add(w);
+        if (marks.size > 0) unsettled.set(userId, marks);
+      };
       let unchanged = 0;
       const queue = [...requests];
       const lane = async () => {
         for (let request = queue.shift(); request; request = queue.shift()) {
           await yieldToInteractive();
           try {
-            const { view, announce } = await buildAndStore(request);
-            if (!announce) {
+            const stored = await buildAndStore(request);
+            mark(request.userId, stored.unsettled);
+            if (!stored.announce) {
               unchanged++;
               continue;
             }
-            const event = announcement(view, request.trigger);
+            const event = announcement(stored.view, request.trigger);
             announced.push(event);
-            await deps.live.publish(view.userId, JSON.stringify(event));
+            if (!(await publishLive(event))) mark(request.userId, ['announcement']);
           } catch (error) {
             failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
           }
@@ -206,8 +237,10 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
       // One Kafka request for the whole batch instead of one acknowledged round trip per user.
-      if (announced.length > 0) await deps.events.publishMany(topics.dashboardUpdated, announced);
-      return { built: announced.length, unchanged, failures };
+      if (announced.length > 0 && !(await publishEvents(announced))) {
+        for (const { subject } of announced) mark(subject, ['announcement']);
+      }
+      return { built: announced.length, unchanged, failures, unsettled: [...unsettled].map(([userId, what]) => ({ userId, what: [...what] })) };
     },
   };
 }

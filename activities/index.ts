@@ -19,7 +19,7 @@ import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
-import type { BatchBuildResult, BuildRequest, Trigger } from '../workflows/definitions.js';
+import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../workflows/definitions.js';
 import { SOURCES, createDashboardBuilder, loadSnapshot, type SourceItem, type SourceName } from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
@@ -59,9 +59,14 @@ function envelope<T extends EventType>(type: T, source: string, subject: string,
 export function createActivities(deps: ActivityDeps) {
   const builder = createDashboardBuilder(deps);
   return {
-    /** A whole build of one user in one step (see activities/build-dashboard.ts); the new view. */
-    async buildDashboard(request: BuildRequest): Promise<CanonicalDashboard> {
+    /** A whole build of one user in one step (see activities/build-dashboard.ts): the view, and what is left for a later build. */
+    async buildDashboardOutcome(request: BuildRequest): Promise<BuildOutcome> {
       return builder.build(request);
+    },
+
+    /** The same build as runs before 'settle-builds' call it: the view only. */
+    async buildDashboard(request: BuildRequest): Promise<CanonicalDashboard> {
+      return (await builder.build(request)).view;
     },
 
     /** Builds of many users at once; who failed and why is returned, never thrown. */

@@ -35,6 +35,14 @@ export interface RebuildDashboardInput {
   readonly pending?: RebuildRequest[];
   /** Version of the last build, so versions keep increasing across runs. */
   readonly lastVersion?: number;
+  /** Carried over by continue-as-new while builds are tried again (see workflows/settle.ts). */
+  readonly settling?: Settling;
+}
+
+/** Since when (workflow time, ms) a user's builds fall short, and how often they were tried again. */
+export interface Settling {
+  readonly since: number;
+  readonly retries: number;
 }
 
 export interface RebuildStatus {
@@ -59,17 +67,34 @@ export interface BuildRequest {
   readonly afterVersion?: number;
 }
 
+/**
+ * What a build stored but could not finish: a source answered with its last-known snapshot only, or
+ * the cache refresh or the announcement found Redis or Kafka away. The view write is the build's
+ * commit point; a later build finishes the rest, so an engine being away delays work, never loses it.
+ */
+export type Unsettled = 'sources' | 'cache' | 'announcement';
+
+/** One user's build: the view it stored (or found newer), and what is left for a later build. */
+export interface BuildOutcome {
+  readonly view: CanonicalDashboard;
+  readonly unsettled: readonly Unsettled[];
+}
+
 export interface BatchBuildResult {
   /** Users whose new view was stored and announced. */
   readonly built: number;
   /** Users whose view stayed (no source answered, or a newer view was stored meanwhile). */
   readonly unchanged: number;
   readonly failures: { readonly userId: string; readonly reason: string }[];
+  /** Users built, but not all the way (absent from results recorded before 'settle-builds'). */
+  readonly unsettled?: { readonly userId: string; readonly what: readonly Unsettled[] }[];
 }
 
 /** The distinct users of one or more bridge batches, built together by one workflow. */
 export interface RebuildBatchInput {
   readonly users: { readonly userId: string; readonly trigger: Trigger }[];
+  /** Carried over by continue-as-new while unsettled users are built again. */
+  readonly settling?: Settling;
 }
 
 export interface RebuildBatchResult extends BatchBuildResult {

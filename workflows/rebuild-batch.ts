@@ -1,5 +1,10 @@
+import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { localBatchActivities, localStorageActivities } from './activity-options.js';
-import type { RebuildBatchInput, RebuildBatchResult } from './definitions.js';
+import type { BatchBuildResult, RebuildBatchInput, RebuildBatchResult } from './definitions.js';
+import { afterBuild, nextTry } from './settle.js';
+
+/** Rounds of retries per run before continue-as-new, so a long outage keeps the history small. */
+const RETRIES_PER_RUN = 50;
 
 /**
  * Event-driven rebuilds of many users at once: the Kafka bridge hands each group of distinct users it
@@ -8,11 +13,43 @@ import type { RebuildBatchInput, RebuildBatchResult } from './definitions.js';
  * builds run as one local activity; a user whose build fails is reported by it (never thrown), so the
  * others are stored and announced without waiting, and the failed users are handed to their own
  * rebuildDashboard workflow, which retries and, failing again, is what `ops failed` lists.
+ *
+ * Since 'settle-builds' the users whose build fell short (a source shown from its snapshot, Redis or
+ * Kafka away) are built again together after a backoff until they settle (workflows/settle.ts), and a
+ * batch whose activity could not run at all hands every user over instead of failing: the bridge has
+ * committed their events, so this run is all that stands for them.
  */
 export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBatchResult> {
-  const result = await localBatchActivities.buildDashboards(input.users);
+  if (!patched('settle-builds')) {
+    const result = await localBatchActivities.buildDashboards(input.users);
+    return { ...result, handedOver: await handOver(input.users, result) };
+  }
+  let users = input.users;
+  let settling = input.settling;
+  for (let rounds = 1; ; rounds++) {
+    let result: BatchBuildResult;
+    try {
+      result = await localBatchActivities.buildDashboards(users);
+    } catch {
+      await localStorageActivities.requestRebuilds(users);
+      return { built: 0, unchanged: 0, failures: [], handedOver: users.length };
+    }
+    const handedOver = await handOver(users, result);
+    const unsettled = new Set((result.unsettled ?? []).map((u) => u.userId));
+    settling = afterBuild(settling, unsettled.size > 0);
+    const retry = nextTry(settling);
+    if (!retry) return { ...result, handedOver };
+    await sleep(retry.delayMs);
+    settling = retry.next;
+    users = users.filter((u) => unsettled.has(u.userId));
+    if (rounds >= RETRIES_PER_RUN || workflowInfo().continueAsNewSuggested) return continueAsNew<typeof rebuildBatch>({ users, settling });
+  }
+}
+
+/** Hands the users whose build failed to their own rebuildDashboard workflow; how many there were. */
+async function handOver(users: RebuildBatchInput['users'], result: BatchBuildResult): Promise<number> {
   const failed = new Set(result.failures.map((f) => f.userId));
-  const handOver = input.users.filter((u) => failed.has(u.userId));
-  if (handOver.length > 0) await localStorageActivities.requestRebuilds(handOver);
-  return { ...result, handedOver: handOver.length };
+  const failing = users.filter((u) => failed.has(u.userId));
+  if (failing.length > 0) await localStorageActivities.requestRebuilds(failing);
+  return failing.length;
 }

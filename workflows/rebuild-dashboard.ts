@@ -18,6 +18,7 @@ import type { CanonicalDashboard, SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
 import { domainActivities, localBuildActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
+import { afterBuild, nextTry } from './settle.js';
 import {
   ErrorType,
   TriggerAttribute,
@@ -51,6 +52,10 @@ const FAILURES_KEPT = 10;
  * pending (no idle timer). A failed build no longer ends the run while requests that arrived during
  * it wait: they get a build that starts after them. The run fails only when its last build failed,
  * which is what `ops failed` lists.
+ *
+ * Since 'settle-builds' a build that fell short (a source shown from its snapshot, the cache or the
+ * announcement not done, or a failure other than "nothing to show") is tried again with backoff
+ * until one settles (workflows/settle.ts): a recovered component is seen without a new trigger.
  */
 export async function rebuildDashboard(input: RebuildDashboardInput): Promise<RebuildStatus> {
   const { userId } = input;
@@ -122,19 +127,45 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     }
   }
 
+  // Since 'settle-builds' a build that fell short is tried again after a backoff (workflows/settle.ts).
+  const settles = patched('settle-builds');
+  let settling = input.settling;
   let shownTrigger = workflowInfo().typedSearchAttributes.get(TriggerAttribute);
+  let lastTrigger: Trigger = 'event';
   let lastError: string | undefined;
-  for (let builds = 0; pending.length > 0 || !(await readyToLeave()); ) {
+
+  /** Waits for the next build: true to build, false to leave (nothing pending, nothing left to settle). */
+  const buildAgain = async (): Promise<boolean> => {
+    for (;;) {
+      if (pending.length > 0) return true;
+      const retry = settles ? nextTry(settling) : undefined;
+      if (!retry) return !(await readyToLeave());
+      // A trigger or a waiting caller cuts the wait short; otherwise the retry is a build of its own.
+      if (!(await condition(() => pending.length > 0, retry.delayMs))) pending.push({ trigger: lastTrigger });
+      settling = retry.next;
+    }
+  };
+
+  for (let builds = 0; await buildAgain(); ) {
     const batch = pending.splice(0);
     const trigger = triggerOf(batch);
+    lastTrigger = trigger;
     started++;
     // Operators see why the latest build ran; an unchanged trigger costs no history event.
     if (trigger !== shownTrigger) {
       upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
       shownTrigger = trigger;
     }
+    const request = { userId, trigger, afterVersion: lastVersion };
+    let fellShort = false;
     try {
-      latest = await localBuildActivities.buildDashboard({ userId, trigger, afterVersion: lastVersion });
+      if (settles) {
+        const outcome = await localBuildActivities.buildDashboardOutcome(request);
+        latest = outcome.view;
+        fellShort = outcome.unsettled.length > 0;
+      } else {
+        latest = await localBuildActivities.buildDashboard(request);
+      }
       lastVersion = Math.max(lastVersion, latest.version);
       completed++;
       lastError = undefined;
@@ -142,16 +173,27 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
       lastError = reasonOf(error);
       failures.set(started, lastError);
       failures.delete(started - FAILURES_KEPT);
+      // Nothing to show is an answer, not an outage: it ends the retries (and the run fails, for ops).
+      fellShort = !isNothingToShow(error);
     }
+    settling = afterBuild(settling, fellShort);
     finished++;
     builds++;
-    if (lastError === undefined && (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
-      return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion });
+    const canCarryOver = lastError === undefined || (settles && nextTry(settling) !== undefined);
+    if (canCarryOver && (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
+      return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion, ...(settling ? { settling } : {}) });
     }
   }
-  // The run fails, for `ops failed` to list, only when its last build failed.
+  // The run fails, for `ops failed` to list, only when its last build failed (and, since 'settle-builds', its retries ran out).
   if (lastError !== undefined) throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
   return status();
+}
+
+/** A build that found no source answering and no view stored: there is nothing to show the user. */
+function isNothingToShow(error: unknown): boolean {
+  // A local activity's failure reaches the workflow as the activity's own ApplicationFailure, unwrapped.
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.type === ErrorType.DashboardUnavailable;
 }
 
 /** What went wrong, in the activity's own words rather than "activity task failed". */

@@ -46,8 +46,8 @@ describe('build priority', () => {
     expect(calls.filter((c) => c.endsWith(':b-1'))).toEqual([]);
 
     release();
-    expect((await interactive).userId).toBe('slow-miss');
-    expect(await batch).toEqual({ built: 2, unchanged: 0, failures: [] });
+    expect((await interactive).view.userId).toBe('slow-miss');
+    expect(await batch).toEqual({ built: 2, unchanged: 0, failures: [], unsettled: [] });
     expect(calls.filter((c) => c.startsWith('accounts:'))).toEqual(['accounts:slow-miss', 'accounts:b-1', 'accounts:b-2']);
   });
 
@@ -57,7 +57,7 @@ describe('build priority', () => {
     const stuck = builder.build({ userId: 'slow-stuck', trigger: 'miss' });
     try {
       const started = Date.now();
-      expect(await builder.buildMany([{ userId: 'b-3', trigger: 'event' }])).toEqual({ built: 1, unchanged: 0, failures: [] });
+      expect(await builder.buildMany([{ userId: 'b-3', trigger: 'event' }])).toEqual({ built: 1, unchanged: 0, failures: [], unsettled: [] });
       // The wait is bounded (two seconds), not tied to the stuck build.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

@@ -44,9 +44,11 @@ export interface TestPlatform {
 export interface TestPlatformOptions extends ActivityDepsOptions {
   /** A keyspace of its own (migrated here, dropped at stop), for tests that scan every view. */
   readonly ownKeyspace?: boolean;
+  /** Settings over the defaults, e.g. an engine of the test's own (REDIS_URL) that it stops and resumes. */
+  readonly env?: Record<string, string>;
 }
 
-export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatformOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform({ ownKeyspace, env, ...options }: TestPlatformOptions = {}): Promise<TestPlatform> {
   bundle ??= bundleWorkflows();
   const domain = await startTestDomainServer();
   const keyspace = ownKeyspace ? unique('test').replace('-', '_') : undefined;
@@ -60,6 +62,7 @@ export async function startTestPlatform({ ownKeyspace, ...options }: TestPlatfor
     OFFERS_URL: domain.baseUrls.offers,
     TRANSACTIONS_URL: domain.baseUrls.transactions,
     DOMAIN_CALL_TIMEOUT_MS: '1000',
+    ...env,
   });
   const { deps, close } = await createActivityDeps(config, options);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

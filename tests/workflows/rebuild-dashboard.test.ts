@@ -145,19 +145,28 @@ describe('rebuildDashboard', () => {
     }
   });
 
-  it('keeps the last view when every source is down', async () => {
+  it('while every source is down, shows the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
     const userId = unique('u');
     seedUser(userId);
     const before = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
+    expect(names(before)).toEqual(['Girokonto', 'Tagesgeld']);
     for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'error');
     try {
-      const view = await platform.workflows.rebuildNow(userId, 'admin', 30_000);
-      expect(platform.domain.calls('accounts', userId)).toBeGreaterThan(1);
-      expect(view.version).toBe(before.version);
-      expect((await platform.deps.views.load(userId))?.version).toBe(before.version);
+      // A preference change needs no domain service: it recomposes from the snapshots.
+      await platform.workflows.changePreferences(
+        { userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { sections: { accounts: { sort: 'custom', order: ['acc-2', 'acc-1'] } } } } },
+        30_000,
+      );
+      await expect.poll(async () => names((await platform.deps.views.load(userId)) ?? before), { timeout: 20_000 }).toEqual(['Tagesgeld', 'Girokonto']);
+      const degraded = await platform.deps.views.load(userId);
+      expect(degraded?.sections.accounts.freshness).toMatchObject({ stale: true, reason: expect.stringContaining('503') });
+      expect(degraded?.sections.partners.items.map((p) => p.name)).toEqual(['Allianz']);
     } finally {
       for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'ok');
     }
+    // No trigger after the services returned: the run tries again on its own and the sections turn fresh.
+    await expect.poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.freshness.stale, { timeout: 30_000 }).toBe(false);
+    expect(names((await platform.deps.views.load(userId)) ?? before)).toEqual(['Tagesgeld', 'Girokonto']);
   });
 });
 

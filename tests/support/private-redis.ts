@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createRedisClient } from '../../adapters/redis/client.js';
+
+/**
+ * A Redis server of the test's own (the same Debian redis-server the stack runs), so a test can freeze
+ * and resume it without touching the engines other test files share.
+ */
+export interface PrivateRedis {
+  readonly url: string;
+  /** SIGSTOP: connections stay open, commands go unanswered, as with a hung or partitioned server. */
+  freeze(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = createRedisClient(url);
+  probe.on('error', () => undefined); // refused until the server listens
+  try {
+    for (let tries = 0; ; tries++) {
+      try {
+        await probe.ping();
+        break;
+      } catch (error) {
+        if (tries > 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    probe.disconnect();
+  }
+  return {
+    url,
+    freeze: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    async stop() {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisClient } from '../../adapters/redis/client.js';
+import { liveChannel } from '../../adapters/redis/live-updates.js';
+import { allClientProfiles } from '../../dashboard/index.js';
+import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { account } from '../support/fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { unique } from '../support/unique.js';
+
+/**
+ * A build commits at its view write; the cache refresh and the announcement follow from it, and an
+ * engine being away delays them without failing the build. Redis here is a server of this test's own,
+ * frozen and resumed (SIGSTOP/SIGCONT), so the engines other tests share stay untouched.
+ */
+let redis: PrivateRedis;
+let platform: TestPlatform;
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  platform = await startTestPlatform({ env: { REDIS_URL: redis.url } });
+});
+afterAll(async () => {
+  await platform?.stop();
+  await redis?.stop();
+});
+
+describe('Redis away during a build', () => {
+  it('stores the view without failing, then refreshes the cache and announces the update once Redis answers, without a new trigger', async () => {
+    const userId = unique('u');
+    const profile = allClientProfiles()[0]?.key ?? 'web-v3';
+    platform.domain.setItems('accounts', userId, [account('acc-1', 'Before')]);
+    const first = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
+    expect((await platform.deps.cache.get(userId, profile))?.version).toBe(first.version);
+
+    const subscriber = createRedisClient(redis.url);
+    const heard: number[] = [];
+    subscriber.on('message', (_channel: string, message: string) => heard.push((JSON.parse(message) as { data: { version: number } }).data.version));
+    await subscriber.subscribe(liveChannel(userId));
+    try {
+      platform.domain.setItems('accounts', userId, [account('acc-1', 'After')]);
+      redis.freeze();
+      // The operator's rebuild answers with the new view although the cache cannot be written.
+      const second = await platform.workflows.rebuildNow(userId, 'admin', 30_000);
+      expect(second.sections.accounts.items[0]?.name).toBe('After');
+      expect((await platform.deps.views.load(userId))?.version).toBe(second.version);
+      // The run stays open to finish what the build could not: it neither failed nor completed.
+      expect((await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe('RUNNING');
+      redis.resume();
+
+      // Resumed, Redis still holds the first build's entry; the run's next try replaces it and announces.
+      await expect.poll(async () => (await platform.deps.cache.get(userId, profile))?.version ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(second.version);
+      await expect.poll(() => heard.filter((version) => version >= second.version).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      const cached = await platform.deps.cache.get(userId, profile);
+      expect(cached?.body).toContain('After');
+      // Settled, the run completes.
+      await expect.poll(async () => (await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, { timeout: 30_000 }).toBe('COMPLETED');
+    } finally {
+      redis.resume();
+      subscriber.disconnect();
+    }
+  });
+});
