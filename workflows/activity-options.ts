@@ -24,7 +24,19 @@ const storageOptions = {
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 } satisfies ActivityOptions;
 
+/**
+ * Steps of a preference change: once the caller's request is accepted, its steps wait out an engine
+ * that is away (Cassandra, Kafka, Temporal itself) instead of failing the change: a retried request
+ * with the same key then gets the change's real outcome. Bounded by a day, as settling builds are.
+ */
+const durableOptions = {
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} satisfies ActivityOptions;
+
 export const domainActivities = proxyActivities<Activities>(domainOptions);
+export const durableActivities = proxyActivities<Activities>(durableOptions);
 export const storageActivities = proxyActivities<Activities>(storageOptions);
 
 /**

@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { PreferencesResult } from '../dashboard/preferences.js';
 import type { Preferences } from '../dashboard/index.js';
-import { storageActivities } from './activity-options.js';
+import { durableActivities as storage } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
 import { ErrorType, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';
 
@@ -9,22 +9,29 @@ import { ErrorType, type ChangePreferencesInput, type ChangePreferencesResult } 
  * One preference change, applied once per request key (the workflow id is preferences:{userId}:{key}
  * and the client refuses to start a second run with that id). The stored document changes only by
  * compare-and-set on the version the caller saw; the audit row is keyed by the new version, so a
- * retried activity writes the same row again instead of a second one.
+ * retried activity writes the same row again instead of a second one. Every step waits out an engine
+ * that is away (durableActivities), and the rebuild is requested before the event is published, so
+ * Kafka being away delays the event, never the user's dashboard.
  */
 export async function changePreferences(input: ChangePreferencesInput): Promise<ChangePreferencesResult> {
   const { userId, requestKey, expectedVersion } = input;
-  const current = await storageActivities.loadPreferences(userId);
+  const current = await storage.loadPreferences(userId);
   if (current.version !== expectedVersion) throw conflict(current.version);
 
   const now = workflowNowIso();
   const next = unwrap(await applyChange(current, input, now));
   if (next.version === current.version) return { version: current.version, changed: false, preferences: current };
 
-  const stored = await storageActivities.storePreferences(next, expectedVersion, requestKey);
+  const stored = await storage.storePreferences(next, expectedVersion, requestKey);
   if (!stored.ok) throw conflict(stored.currentVersion);
-  await storageActivities.appendPreferenceHistory({ version: next.version, preferences: next, requestKey, changedAt: now });
-  await storageActivities.publishPreferencesChanged(next);
-  await storageActivities.requestRebuild(userId, 'preferences');
+  await storage.appendPreferenceHistory({ version: next.version, preferences: next, requestKey, changedAt: now });
+  if (patched('rebuild-before-event')) {
+    await storage.requestRebuild(userId, 'preferences');
+    await storage.publishPreferencesChanged(next);
+  } else {
+    await storage.publishPreferencesChanged(next);
+    await storage.requestRebuild(userId, 'preferences');
+  }
   return { version: next.version, changed: true, preferences: next };
 }
 
@@ -45,7 +52,7 @@ async function applyChange(current: Preferences, input: ChangePreferencesInput, 
     case 'replace':
       return replacePreferences(current, change.document, now);
     case 'restore': {
-      const earlier = await storageActivities.loadPreferenceVersion(input.userId, change.version);
+      const earlier = await storage.loadPreferenceVersion(input.userId, change.version);
       if (!earlier) {
         throw ApplicationFailure.create({ type: ErrorType.PreferencesVersionNotFound, message: `no preferences version ${change.version}`, nonRetryable: true });
       }

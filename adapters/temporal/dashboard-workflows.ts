@@ -1,5 +1,7 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../dashboard/canonical-json.js';
 import type { TaskQueues } from '../../config/index.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
 import {
@@ -65,6 +67,19 @@ function updateNotRun(error: unknown): boolean {
   if (!(error instanceof WorkflowUpdateFailedError)) return false;
   const cause = error.cause;
   return !(cause instanceof ApplicationFailure && (Object.values(ErrorType) as string[]).includes(cause.type ?? ''));
+}
+
+/** An Idempotency-Key sent again with a different request: answering with the first request's outcome would be a lie. */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor(readonly requestKey: string) {
+    super(`request key ${requestKey} was used for a different request`);
+  }
+}
+
+/** What a preference request asks for, independent of key order: the same request has the same fingerprint. */
+function requestFingerprint({ expectedVersion, change }: ChangePreferencesInput): string {
+  return createHash('sha256').update(canonicalJson({ expectedVersion, change })).digest('base64url');
 }
 
 export function createDashboardWorkflows(client: Client, queues: TaskQueues): DashboardWorkflows {
@@ -146,23 +161,29 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
 
     async changePreferences(input, timeoutMs) {
       const workflowId = preferencesWorkflowId(input.userId, input.requestKey);
+      const request = requestFingerprint(input);
       return client.withDeadline(Date.now() + timeoutMs, async () => {
+        let handle: WorkflowHandle;
         try {
-          return await client.workflow.execute('changePreferences', {
+          handle = await client.workflow.start('changePreferences', {
             taskQueue,
             workflowId,
             args: [input],
             // A request key is used once: the same key again must not apply the change again.
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowExecutionTimeout: '1 minute',
+            // No execution timeout: its steps wait out an engine that is away (bounded by their own deadlines).
             typedSearchAttributes: attributes([input.userId], 'preferences'),
-            memo: memo(input.userId, `Preference change ${input.requestKey}`),
+            memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
           });
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          return (await client.workflow.getHandle(workflowId).result()) as ChangePreferencesResult;
+          handle = client.workflow.getHandle(workflowId);
         }
+        // The key found a change already made: it answers only a repeat of the same request.
+        const first = (await handle.describe()).memo?.['request'];
+        if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
+        return (await handle.result()) as ChangePreferencesResult;
       });
     },
 

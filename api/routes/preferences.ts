@@ -6,6 +6,7 @@ import cassandra from 'cassandra-driver';
 import type { Context } from 'hono';
 import { Preferences, PreferencesInput, PreferencesPatch, parsePreferencesInput, parsePreferencesPatch } from '../../dashboard/index.js';
 import { ErrorType, type PreferenceChange } from '../../workflows/definitions.js';
+import { IdempotencyKeyReusedError } from '../../adapters/temporal/dashboard-workflows.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { jsonBody, validationFailed } from '../middleware/body.js';
@@ -166,6 +167,9 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
       const result = await deps.workflows.changePreferences({ userId, requestKey, expectedVersion: expected, change }, WRITE_TIMEOUT_MS);
       return c.json(result.preferences, 200, { ETag: `"${result.version}"`, 'Idempotency-Key': requestKey });
     } catch (error) {
+      if (error instanceof IdempotencyKeyReusedError) {
+        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', { detail: 'This Idempotency-Key was sent with a different request; use a new key for a new change' });
+      }
       if (error instanceof WorkflowFailedError && error.cause instanceof ApplicationFailure) {
         const failure = error.cause;
         switch (failure.type) {

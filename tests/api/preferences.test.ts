@@ -98,6 +98,22 @@ describe('preferences', () => {
     expect(badKey.status).toBe(422);
   });
 
+  it('refuses an Idempotency-Key sent again with a different body (422) and changes nothing', async () => {
+    const user = await client();
+    const headers = { 'If-Match': '"0"', 'Idempotency-Key': 'phone-edit-2' };
+    expect((await user.patch(orderPatch(['x', 'y']), headers)).status).toBe(200);
+    // Same key, same body with its keys in another order: the same request.
+    const reordered = await user.patch(JSON.stringify({ sections: { accounts: { order: ['x', 'y'], sort: 'custom' } } }), headers);
+    expect(reordered.status).toBe(200);
+
+    const other = await user.patch(orderPatch(['y', 'x']), headers);
+    expect(other.status).toBe(422);
+    expect(other.headers.get('Content-Type')).toContain('application/problem+json');
+    expect(await other.json()).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+    const current = (await (await user.get()).json()) as PreferencesBody;
+    expect(current).toMatchObject({ version: 1, sections: { accounts: { order: ['x', 'y'] } } });
+  });
+
   it('restores an earlier order as a new version, and the dashboard follows', async () => {
     const user = await client();
     harness.platform.domain.setItems('accounts', user.userId, [account('a', 'Alpha'), account('b', 'Beta')]);

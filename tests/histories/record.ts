@@ -44,20 +44,27 @@ try {
   const second = await platform.workflows.changePreferences({ userId, requestKey: 'record-1b', expectedVersion: change.version, change: { kind: 'patch', patch: { layout: 'compact' } } }, 30_000);
   await platform.workflows.changePreferences({ userId, requestKey: 'record-2', expectedVersion: second.version, change: { kind: 'restore', version: 1 } }, 30_000);
   await platform.workflows.changePreferences({ userId, requestKey: 'record-3', expectedVersion: 0, change: { kind: 'patch', patch: {} } }, 30_000).catch(() => undefined);
+  // The failing source is tried again until it answers; then the run settles and completes.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  platform.domain.setMode('transactions', 'ok');
   await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result();
   await save('rebuildDashboard', rebuildWorkflowId(userId));
   await save('changePreferences-patch', preferencesWorkflowId(userId, 'record-1'));
   await save('changePreferences-restore', preferencesWorkflowId(userId, 'record-2'));
   await save('changePreferences-conflict', preferencesWorkflowId(userId, 'record-3'));
 
-  // A batch of two users, one of whom nothing can be shown for: built, and handed to its own rebuild.
+  // A batch of two users, one of whom nothing can be shown for: built, and handed to its own rebuild;
+  // the other is built again once its failing source answers.
   const doomed = unique('u-hist');
   platform.domain.failUser(doomed, true);
+  platform.domain.setMode('offers', 'error');
   const batchKey = unique('record');
   await platform.workflows.startRebuildBatch(batchKey, [
     { userId, trigger: 'event' },
     { userId: doomed, trigger: 'event' },
   ]);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  platform.domain.setMode('offers', 'ok');
   await platform.client.workflow.getHandle(rebuildBatchWorkflowId(batchKey)).result();
   await save('rebuildBatch', rebuildBatchWorkflowId(batchKey));
   await platform.client.workflow.getHandle(rebuildWorkflowId(doomed)).result().catch(() => undefined);
