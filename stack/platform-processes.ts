@@ -18,14 +18,14 @@ export const WORKER_HEAP_MB = 256;
  */
 export function platformProcesses(config: Config): ProcessSpec[] {
   const host = localHost(config.BIND_HOST);
-  const node = (name: string, entry: string, healthUrl?: string, nodeFlags: string[] = []): ProcessSpec => ({
+  const node = (name: string, entry: string, ready: Pick<ProcessSpec, 'healthUrl' | 'readyLine'>, nodeFlags: string[] = []): ProcessSpec => ({
     name,
     command: process.execPath,
     args: [...nodeFlags, '--import', 'tsx', entry],
     cwd: root,
-    ...(healthUrl ? { healthUrl } : {}),
+    ...ready,
   });
-  const domainHealth = (url: string) => new URL('/healthz', url).toString();
+  const domainHealth = (url: string) => ({ healthUrl: new URL('/healthz', url).toString() });
   return [
     node('accounts', 'domain-services/accounts/server.ts', domainHealth(config.ACCOUNTS_URL)),
     node('partners', 'domain-services/partners/server.ts', domainHealth(config.PARTNERS_URL)),
@@ -34,8 +34,9 @@ export function platformProcesses(config: Config): ProcessSpec[] {
     // The worker has no HTTP port; it is ready when it polls, which its log line says.
     // A heap limit makes V8 collect before the worker's RSS grows past its budget (bench/README.md);
     // its live data is small, since builds run with bounded concurrency.
-    node('worker', 'workers/worker.ts', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
-    node('bridge', 'workers/bridge.ts', `http://${host}:${config.BRIDGE_PORT}/healthz`),
-    node('api', 'api/server.ts', `http://${host}:${config.API_PORT}/healthz`),
+    node('worker', 'workers/worker.ts', { readyLine: /^worker: polling task queues/ }, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
+    // Ready only once it holds partitions of its consumer group (/healthz answers as soon as it runs).
+    node('bridge', 'workers/bridge.ts', { healthUrl: `http://${host}:${config.BRIDGE_PORT}/readyz` }),
+    node('api', 'api/server.ts', { healthUrl: `http://${host}:${config.API_PORT}/healthz` }),
   ];
 }

@@ -2,11 +2,12 @@ import { createDevToken } from '../cli/token.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { localHost, platformProcesses } from './platform-processes.js';
 import { status, up } from './stack.js';
-import { describeExit, supervise } from './supervisor.js';
+import { supervise } from './supervisor.js';
 
 /**
  * `npm start`: brings the local engines up, runs the platform (domain services, worker, bridge, api)
- * as child processes with prefixed logs, and prints where to look and a dev token to try it with.
+ * as child processes with prefixed logs (restarted with backoff when one crashes), and once every one
+ * is ready prints where to look and a dev token to try it with.
  * Ctrl-C stops the platform's processes; the engines keep running (`npm run stack:down` stops them).
  */
 const log = (line: string) => process.stdout.write(`[start] ${line}\n`);
@@ -29,8 +30,8 @@ async function main(): Promise<void> {
       process.exit(exitCode);
     })());
   // SIGHUP: the terminal closed; the children (process groups of their own) would not notice.
+  // A process that exits on its own is restarted by the supervisor, as production's orchestrator does.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(signal, 0));
-  void supervisor.unexpectedExit.then((exit) => stopAll(`${exit.name} ${describeExit(exit)} unexpectedly`, 1));
 
   try {
     await supervisor.waitHealthy(HEALTH_DEADLINE_MS);

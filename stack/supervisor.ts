@@ -3,11 +3,12 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Runs the platform's processes as children of `npm start`: every output line prefixed with the
- * process's name, an unexpected exit of one stops the rest, and stop() ends them all gracefully
- * (SIGTERM, then SIGKILL after a grace period). Each child leads a process group of its own, so a
- * Ctrl-C in the terminal reaches only the supervisor, which then signals each child exactly once: a
- * second signal would cut a graceful shutdown short (the Temporal worker takes it as "force quit").
+ * Runs the platform's processes as children of `npm start`, as an orchestrator would: every output
+ * line prefixed with the process's name, a process that exits on its own restarted after a backoff
+ * (one crash never stops the rest), and stop() ending them all gracefully (SIGTERM, then SIGKILL after
+ * a grace period). Each child leads a process group of its own, so a Ctrl-C in the terminal reaches
+ * only the supervisor, which then signals each child exactly once: a second signal would cut a
+ * graceful shutdown short (the Temporal worker takes it as "force quit").
  */
 export interface ProcessSpec {
   readonly name: string;
@@ -15,8 +16,10 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
-  /** Answers 2xx when the process is ready; processes without one count as ready once started. */
+  /** Answers 2xx when the process is ready. */
   readonly healthUrl?: string;
+  /** A line the process writes once it is ready (for processes without HTTP). */
+  readonly readyLine?: RegExp;
 }
 
 export interface ProcessExit {
@@ -26,42 +29,55 @@ export interface ProcessExit {
 }
 
 export interface Supervisor {
-  /** Resolves once every health URL answers 2xx; rejects naming the processes that did not, or that exited. */
+  /**
+   * Resolves once every process is ready (health URL 2xx, ready line seen since its latest start);
+   * rejects at the deadline naming the processes that are not, with their restarts.
+   */
   waitHealthy(deadlineMs: number): Promise<void>;
-  /** The first process that exited on its own (not because we stopped it). */
-  readonly unexpectedExit: Promise<ProcessExit>;
-  /** Stops every process still running; resolves with how each one ended. */
+  /** How often each process was restarted. */
+  restarts(): Record<string, number>;
+  /** Stops every process (and every pending restart); resolves with how each one ended. */
   stop(graceMs?: number): Promise<ProcessExit[]>;
+}
+
+export interface RestartPolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A process that ran this long before exiting starts again from the initial delay. */
+  readonly resetAfterMs: number;
 }
 
 export interface SupervisorOptions {
   /** Where prefixed lines go (stdout of npm start). */
   readonly write: (line: string) => void;
   readonly colour?: boolean;
+  readonly restart?: RestartPolicy;
 }
 
+const DEFAULT_RESTART: RestartPolicy = { initialDelayMs: 1_000, maxDelayMs: 30_000, resetAfterMs: 60_000 };
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95];
 
 export function describeExit(exit: ProcessExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
-export function supervise(specs: readonly ProcessSpec[], options: SupervisorOptions): Supervisor {
-  const width = Math.max(...specs.map((s) => s.name.length));
-  const children = new Map<string, { child: ChildProcess; exited: Promise<ProcessExit> }>();
-  let stopping = false;
-  let reportExit: (exit: ProcessExit) => void = () => {};
-  const unexpectedExit = new Promise<ProcessExit>((resolve) => {
-    reportExit = resolve;
-  });
+interface Running {
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+  ready: boolean;
+  restarts: number;
+  restartTimer?: NodeJS.Timeout;
+}
 
-  specs.forEach((spec, index) => {
-    const label = spec.name.padEnd(width);
-    const prefix = options.colour ? `\u001b[${COLOURS[index % COLOURS.length]}m${label} |\u001b[0m ` : `${label} | `;
+export function supervise(specs: readonly ProcessSpec[], options: SupervisorOptions): Supervisor {
+  const policy = options.restart ?? DEFAULT_RESTART;
+  const width = Math.max(...specs.map((s) => s.name.length));
+  const running = new Map<string, Running>();
+  let stopping = false;
+
+  const start = (spec: ProcessSpec, prefix: string, restarts: number, delayMs: number): void => {
+    const startedAt = Date.now();
     const child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => options.write(`${prefix}${line}`));
-    }
     const exited = new Promise<ProcessExit>((resolve) => {
       child.once('error', (error) => {
         options.write(`${prefix}could not start: ${error.message}`);
@@ -69,43 +85,66 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
       });
       child.once('exit', (code, signal) => resolve({ name: spec.name, code, signal }));
     });
-    children.set(spec.name, { child, exited });
+    const state: Running = { child, exited, ready: false, restarts };
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        if (spec.readyLine?.test(line)) state.ready = true;
+        options.write(`${prefix}${line}`);
+      });
+    }
+    running.set(spec.name, state);
     void exited.then((exit) => {
-      if (!stopping) reportExit(exit);
+      if (stopping) return;
+      const delay = Date.now() - startedAt >= policy.resetAfterMs ? policy.initialDelayMs : delayMs;
+      options.write(`${prefix}${describeExit(exit)}; restarting in ${(delay / 1000).toFixed(1)} s (restart ${restarts + 1})`);
+      state.restartTimer = setTimeout(() => start(spec, prefix, restarts + 1, Math.min(delay * 2, policy.maxDelayMs)), delay);
     });
+  };
+
+  specs.forEach((spec, index) => {
+    const label = spec.name.padEnd(width);
+    const prefix = options.colour ? `\u001b[${COLOURS[index % COLOURS.length]}m${label} |\u001b[0m ` : `${label} | `;
+    start(spec, prefix, 0, policy.initialDelayMs);
   });
   // Detached children would outlive a supervisor that dies without stopping them (an uncaught error).
   const killLeftovers = () => {
-    for (const { child } of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const { child } of running.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   process.once('exit', killLeftovers);
 
-  return {
-    unexpectedExit,
+  const isReady = async (spec: ProcessSpec): Promise<boolean> => {
+    const state = running.get(spec.name);
+    if (!state || state.child.exitCode !== null || state.child.signalCode !== null) return false;
+    if (spec.readyLine && !state.ready) return false;
+    if (!spec.healthUrl) return true;
+    return fetch(spec.healthUrl, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+  };
 
+  return {
     async waitHealthy(deadlineMs) {
       const deadline = Date.now() + deadlineMs;
-      const pending = new Set(specs.filter((s) => s.healthUrl));
-      const gone = new Set<string>();
-      for (const { exited } of children.values()) void exited.then((exit) => gone.add(exit.name));
-      while (pending.size > 0) {
-        const dead = [...pending].filter((s) => gone.has(s.name));
-        if (dead.length > 0) throw new Error(`${dead.map((s) => s.name).join(', ')} exited before answering its health check`);
-        if (Date.now() > deadline) throw new Error(`not healthy within ${Math.round(deadlineMs / 1000)} s: ${[...pending].map((s) => `${s.name} (${s.healthUrl})`).join(', ')}`);
-        await Promise.all(
-          [...pending].map(async (spec) => {
-            const ok = await fetch(spec.healthUrl ?? '', { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-            if (ok) pending.delete(spec);
-          }),
-        );
-        if (pending.size > 0) await sleep(500);
+      for (;;) {
+        const waiting = (await Promise.all(specs.map(async (spec) => ((await isReady(spec)) ? [] : [spec])))).flat();
+        if (waiting.length === 0) return;
+        if (Date.now() > deadline) {
+          const named = waiting.map((s) => `${s.name}${s.healthUrl ? ` (${s.healthUrl})` : ''}${running.get(s.name)?.restarts ? `, restarted ${running.get(s.name)?.restarts} times` : ''}`);
+          throw new Error(`not ready within ${Math.round(deadlineMs / 1000)} s: ${named.join('; ')}`);
+        }
+        await sleep(500);
       }
     },
+
+    restarts: () => Object.fromEntries([...running].map(([name, state]) => [name, state.restarts])),
 
     async stop(graceMs = 15_000) {
       stopping = true;
       const exits = await Promise.all(
-        [...children.values()].map(async ({ child, exited }) => {
+        [...running.values()].map(async ({ child, exited, restartTimer }) => {
+          clearTimeout(restartTimer);
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
           const exit = await exited;

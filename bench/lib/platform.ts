@@ -47,8 +47,8 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   await skipOldEvents(config);
 
   const specs = platformProcesses(config).map((spec) => ({ ...spec, env }));
-  const supervisor: Supervisor = supervise(specs, { write: (line) => (/error|fatal/i.test(line) ? log(line) : undefined) });
-  void supervisor.unexpectedExit.then((exit) => log(`!! ${exit.name} exited during the benchmark (${exit.code ?? exit.signal})`));
+  // A process that exits during the benchmark is restarted, and the line saying so is shown.
+  const supervisor: Supervisor = supervise(specs, { write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined) });
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

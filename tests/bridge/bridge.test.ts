@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/index.js';
 import { topics as platformTopics } from '../../config/topics.js';
 import type { Trigger } from '../../workflows/definitions.js';
 import { createBridge } from '../../workers/bridge/create-bridge.js';
+import { createBridgeHttp } from '../../workers/bridge/http.js';
 import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, workflowsTouching, type TestBridge, type TestTopics } from '../e2e/support.js';
 import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
@@ -240,8 +241,12 @@ describe('starting positions', () => {
     await produce(topics.domain.transactions, [{ key: before, value: envelope(before) }]);
 
     const first = start();
+    // Ready (for the supervisor and orchestrators) only once the bridge holds partitions of its group.
+    const readiness = async () => (await createBridgeHttp(first).request('/readyz')).status;
+    expect(await readiness()).toBe(503);
     await first.start();
-    await expect.poll(() => first.health().joined, { timeout: 30_000 }).toBe(true);
+    await expect.poll(readiness, { timeout: 30_000 }).toBe(200);
+    expect(first.health().joined).toBe(true);
     await first.stop();
     // Every partition has a position, also those no message was ever consumed from.
     const positions = await committedPositions(groupId, topics.domain.transactions);
