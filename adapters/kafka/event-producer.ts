@@ -1,3 +1,4 @@
+import { TimeoutStrategy, timeout as deadline } from 'cockatiel';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '../../dashboard/index.js';
 
@@ -10,6 +11,9 @@ export interface EventProducer {
 
 export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number } = {}): EventProducer {
   const timeout = options.timeoutMs ?? 5_000;
+  // kafkajs retries a send (and its connect) for up to half a minute while Kafka is away; a build must
+  // not wait that long for an announcement it can make later (a repeat carries the same event id).
+  const withDeadline = deadline(timeout, TimeoutStrategy.Aggressive);
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
 
@@ -30,8 +34,10 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
 
   return {
     async publishMany(topic, events) {
-      const p = await connected();
-      await p.send({ topic, acks: -1, timeout, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } })) });
+      await withDeadline.execute(async () => {
+        const p = await connected();
+        await p.send({ topic, acks: -1, timeout, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } })) });
+      });
     },
     async disconnect() {
       await producer?.disconnect();

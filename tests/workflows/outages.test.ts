@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
+import { topics } from '../../config/topics.js';
 import { allClientProfiles } from '../../dashboard/index.js';
 import { rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { collectTopic, type TopicCollector } from '../support/kafka.js';
+import { createTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { unique } from '../support/unique.js';
 
 /**
  * A build commits at its view write; the cache refresh and the announcement follow from it, and an
  * engine being away delays them without failing the build. Redis here is a server of this test's own,
- * frozen and resumed (SIGSTOP/SIGCONT), so the engines other tests share stay untouched.
+ * frozen and resumed (SIGSTOP/SIGCONT), and Kafka is reached through a port that refuses connections
+ * until the test opens it, so the engines other tests share stay untouched.
  */
 let redis: PrivateRedis;
 let platform: TestPlatform;
@@ -58,5 +62,37 @@ describe('Redis away during a build', () => {
       redis.resume();
       subscriber.disconnect();
     }
+  });
+});
+
+describe('Kafka away during a build', () => {
+  let gate: TcpGate;
+  let own: TestPlatform;
+  let updates: TopicCollector;
+  beforeAll(async () => {
+    const [host = '127.0.0.1', port = '9092'] = (platform.config.KAFKA_BROKERS[0] ?? '').split(':');
+    gate = await createTcpGate({ host, port: Number(port) });
+    own = await startTestPlatform({ env: { KAFKA_BROKERS: gate.address } });
+    updates = await collectTopic(platform.config, topics.dashboardUpdated);
+  });
+  afterAll(async () => {
+    await updates?.stop();
+    await own?.stop();
+    await gate?.close();
+  });
+
+  it('answers a cache miss with the stored view, and publishes DashboardUpdated once Kafka is reachable, without a new trigger', async () => {
+    const userId = unique('u');
+    own.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto')]);
+    const view = await own.workflows.rebuildNow(userId, 'miss', 30_000);
+    expect(view.sections.accounts.items[0]?.name).toBe('Girokonto');
+    expect((await own.deps.views.load(userId))?.version).toBe(view.version);
+    expect((await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe('RUNNING');
+
+    await gate.open();
+    const event = await updates.waitFor((value) => value['subject'] === userId, 40_000);
+    expect(event).toMatchObject({ type: 'DashboardUpdated', data: { userId, version: expect.any(Number) } });
+    expect((event['data'] as { version: number }).version).toBeGreaterThanOrEqual(view.version);
+    await expect.poll(async () => (await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, { timeout: 30_000 }).toBe('COMPLETED');
   });
 });
