@@ -125,7 +125,11 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
   }
 
   /** Builds and stores one view, then refreshes the cache; a cache that is away leaves it unsettled. */
-  async function buildAndStore({ userId, afterVersion = 0 }: BuildRequest): Promise<Stored> {
+  async function buildAndStore({ userId, afterVersion = 0, retryOf }: BuildRequest): Promise<Stored> {
+    if (retryOf !== undefined) {
+      const current = await deps.views.load(userId);
+      if (current && current.version > retryOf) return { view: current, announce: false, unsettled: [] };
+    }
     const [accounts, partners, offers, insights, preferences] = await Promise.all([
       fetchSource(userId, 'accounts'),
       fetchSource(userId, 'partners'),
@@ -209,12 +213,13 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     async buildMany(requests) {
       const announced: EventEnvelope[] = [];
       const failures: { userId: string; reason: string }[] = [];
-      const unsettled = new Map<string, Set<Unsettled>>();
-      const mark = (userId: string, what: readonly Unsettled[]) => {
-        const marks = unsettled.get(userId) ?? new Set();
-        for (const w of what) marks.add(w);
-        if (marks.size > 0) unsettled.set(userId, marks);
+      const unsettled = new Map<string, { what: Set<Unsettled>; version: number }>();
+      const mark = (view: CanonicalDashboard, what: readonly Unsettled[]) => {
+        const marks = unsettled.get(view.userId) ?? { what: new Set(), version: view.version };
+        for (const w of what) marks.what.add(w);
+        if (marks.what.size > 0) unsettled.set(view.userId, marks);
       };
+      const views = new Map<string, CanonicalDashboard>();
       let unchanged = 0;
       const queue = [...requests];
       const lane = async () => {
@@ -222,14 +227,15 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
           await yieldToInteractive();
           try {
             const stored = await buildAndStore(request);
-            mark(request.userId, stored.unsettled);
+            mark(stored.view, stored.unsettled);
             if (!stored.announce) {
               unchanged++;
               continue;
             }
             const event = announcement(stored.view, request.trigger);
             announced.push(event);
-            if (!(await publishLive(event))) mark(request.userId, ['announcement']);
+            views.set(request.userId, stored.view);
+            if (!(await publishLive(event))) mark(stored.view, ['announcement']);
           } catch (error) {
             failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
           }
@@ -238,9 +244,9 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
       // One Kafka request for the whole batch instead of one acknowledged round trip per user.
       if (announced.length > 0 && !(await publishEvents(announced))) {
-        for (const { subject } of announced) mark(subject, ['announcement']);
+        for (const view of views.values()) mark(view, ['announcement']);
       }
-      return { built: announced.length, unchanged, failures, unsettled: [...unsettled].map(([userId, what]) => ({ userId, what: [...what] })) };
+      return { built: announced.length, unchanged, failures, unsettled: [...unsettled].map(([userId, { what, version }]) => ({ userId, what: [...what], version })) };
     },
   };
 }

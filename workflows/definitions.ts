@@ -65,6 +65,13 @@ export interface BuildRequest {
   readonly userId: string;
   readonly trigger: Trigger;
   readonly afterVersion?: number;
+  /**
+   * Set when this build only finishes what the build of that version left unsettled: if a newer view
+   * is stored meanwhile, its own build owns the rest and this one does nothing. Under an event storm
+   * (domain services slow, many sources answered from snapshots) this keeps retries from multiplying
+   * the load that caused them.
+   */
+  readonly retryOf?: number;
 }
 
 /**
@@ -87,12 +94,12 @@ export interface BatchBuildResult {
   readonly unchanged: number;
   readonly failures: { readonly userId: string; readonly reason: string }[];
   /** Users built, but not all the way (absent from results recorded before 'settle-builds'). */
-  readonly unsettled?: { readonly userId: string; readonly what: readonly Unsettled[] }[];
+  readonly unsettled?: { readonly userId: string; readonly what: readonly Unsettled[]; readonly version?: number }[];
 }
 
 /** The distinct users of one or more bridge batches, built together by one workflow. */
 export interface RebuildBatchInput {
-  readonly users: { readonly userId: string; readonly trigger: Trigger }[];
+  readonly users: Pick<BuildRequest, 'userId' | 'trigger' | 'retryOf'>[];
   /** Carried over by continue-as-new while unsettled users are built again. */
   readonly settling?: Settling;
 }

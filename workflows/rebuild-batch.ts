@@ -35,13 +35,14 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
       return { built: 0, unchanged: 0, failures: [], handedOver: users.length };
     }
     const handedOver = await handOver(users, result);
-    const unsettled = new Set((result.unsettled ?? []).map((u) => u.userId));
+    const unsettled = new Map((result.unsettled ?? []).map((u) => [u.userId, u.version]));
     settling = afterBuild(settling, unsettled.size > 0);
     const retry = nextTry(settling);
     if (!retry) return { ...result, handedOver };
     await sleep(retry.delayMs);
     settling = retry.next;
-    users = users.filter((u) => unsettled.has(u.userId));
+    // A user built anew meanwhile (a newer version stored) is left to that build: see BuildRequest.retryOf.
+    users = users.flatMap((u) => (unsettled.has(u.userId) ? [{ userId: u.userId, trigger: u.trigger, retryOf: unsettled.get(u.userId) }] : []));
     if (rounds >= RETRIES_PER_RUN || workflowInfo().continueAsNewSuggested) return continueAsNew<typeof rebuildBatch>({ users, settling });
   }
 }

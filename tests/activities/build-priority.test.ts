@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createDashboardBuilder, type BuilderDeps } from '../../activities/build-dashboard.js';
-import type { DomainClient } from '../../adapters/domain/domain-client.js';
-import { defaultPreferences } from '../../dashboard/index.js';
+import { createDashboardBuilder } from '../../activities/build-dashboard.js';
+import { builderStandIns } from './builder-stand-ins.js';
 
-/**
- * Which builds a worker process starts while a person waits: pure scheduling in the builder, so its
- * stores and services are stand-ins here (the engines are exercised by the workflow and e2e tests).
- */
-function standIns() {
-  const calls: string[] = [];
-  const held = new Map<string, () => void>();
-  const domain = (service: string): DomainClient => ({
-    service,
-    circuitState: () => 'closed',
-    async getItems(userId) {
-      calls.push(`${service}:${userId}`);
-      // A user whose name starts with "slow" answers only when the test releases it.
-      if (userId.startsWith('slow')) await new Promise<void>((resolve) => held.set(`${service}:${userId}`, resolve));
-      return { asOf: new Date().toISOString(), items: [] };
-    },
-  });
-  const deps: BuilderDeps = {
-    domain: { accounts: domain('accounts'), partners: domain('partners'), transactions: domain('transactions'), offers: domain('offers') },
-    preferences: { load: async (userId) => defaultPreferences(userId) },
-    views: { load: async () => undefined, write: async () => ({ written: true }) },
-    snapshots: { load: async () => undefined, save: async () => undefined },
-    cache: { refresh: async () => true },
-    events: { publishMany: async () => undefined },
-    live: { publish: async () => 1 },
-  };
-  return { deps, calls, release: () => held.forEach((resolve) => resolve()) };
-}
+// Which builds a worker process starts while a person waits: pure scheduling in the builder.
+const standIns = () => builderStandIns();
 
 describe('build priority', () => {
   it('starts no batch build while an interactive build is in progress, and resumes when it ends', async () => {
