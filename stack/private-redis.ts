@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { createRedisClient } from '../../adapters/redis/client.js';
+import { createRedisClient } from '../adapters/redis/client.js';
 
 /**
- * A Redis server of the test's own (the same Debian redis-server the stack runs), so a test can freeze
- * and resume it without touching the engines other test files share.
+ * A Redis server of its own (the same Debian redis-server the stack runs) on a free port, so a test or
+ * the chaos run can freeze or kill it without touching the Redis everything else shares.
  */
 export interface PrivateRedis {
   readonly url: string;

@@ -36,6 +36,8 @@ export interface Supervisor {
   waitHealthy(deadlineMs: number): Promise<void>;
   /** How often each process was restarted. */
   restarts(): Record<string, number>;
+  /** The pid of the process's current run (undefined while it waits to be restarted). */
+  pid(name: string): number | undefined;
   /** Stops every process (and every pending restart); resolves with how each one ended. */
   stop(graceMs?: number): Promise<ProcessExit[]>;
 }
@@ -139,6 +141,11 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
     },
 
     restarts: () => Object.fromEntries([...running].map(([name, state]) => [name, state.restarts])),
+
+    pid(name) {
+      const child = running.get(name)?.child;
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
 
     async stop(graceMs = 15_000) {
       stopping = true;

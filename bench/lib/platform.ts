@@ -99,7 +99,7 @@ async function skipOldEvents(config: Config): Promise<void> {
   }
 }
 
-async function waitForWorker(client: Client, config: Config, taskQueue: string): Promise<void> {
+export async function waitForWorker(client: Client, config: Config, taskQueue: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
     const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: taskQueue }, taskQueueType: 1 });
     if ((queue.pollers?.length ?? 0) > 0) return;

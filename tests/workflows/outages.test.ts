@@ -6,7 +6,7 @@ import { allClientProfiles } from '../../dashboard/index.js';
 import { rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { startPrivateRedis, type PrivateRedis } from '../../stack/private-redis.js';
 import { collectTopic, type TopicCollector } from '../support/kafka.js';
 import { createTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { unique } from '../support/unique.js';

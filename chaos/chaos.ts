@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { listFailedRebuilds } from '../cli/ops/commands/failed.js';
+import { firstAccounts } from '../bench/lib/domain-writes.js';
+import { inBatches, tokensFor, userId } from '../bench/lib/users.js';
+import { CLIENT, callApi, startLoad, type ChaosUsers } from './load.js';
+import { startChaosPlatform, type ChaosPlatform } from './platform.js';
+import { waitForConvergence } from './verify.js';
+
+export type ChaosMode = 'quick' | 'full';
+
+/** One fault: a process killed (SIGKILL; the supervisor restarts it) or frozen (SIGSTOP, then SIGCONT). */
+export interface Scenario {
+  readonly name: string;
+  /** A platform process (api-1, worker-2, bridge-1, accounts, ...) or 'redis'. */
+  readonly target: string;
+  readonly fault: 'kill' | 'freeze';
+  /** How long the fault lasts (a killed process is restarted by the supervisor within it). */
+  readonly seconds: number;
+}
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly accepted: number;
+  readonly refused: number;
+  /** Users whose accepted changes were not on their dashboard by the deadline. */
+  readonly lost: number;
+  /** Rebuilds that failed for good (what `ops failed` would list). */
+  readonly stranded: number;
+  /** Seconds from the end of the fault until every touched dashboard showed the truth. */
+  readonly convergedAfterS?: number;
+  readonly reads: number;
+  readonly reads5xx: number;
+}
+
+export interface ChaosReport {
+  readonly mode: ChaosMode;
+  readonly users: number;
+  readonly results: readonly ScenarioResult[];
+  readonly targets: { readonly convergeWithinS: number };
+}
+
+const QUICK: readonly Scenario[] = [
+  { name: 'worker-1 killed', target: 'worker-1', fault: 'kill', seconds: 10 },
+  { name: 'bridge-1 frozen 10 s', target: 'bridge-1', fault: 'freeze', seconds: 10 },
+  { name: 'api-1 killed', target: 'api-1', fault: 'kill', seconds: 10 },
+  { name: 'accounts service killed', target: 'accounts', fault: 'kill', seconds: 10 },
+  { name: 'Redis frozen 10 s', target: 'redis', fault: 'freeze', seconds: 10 },
+];
+
+const FULL: readonly Scenario[] = [
+  ...QUICK,
+  { name: 'bridge-2 killed', target: 'bridge-2', fault: 'kill', seconds: 10 },
+  { name: 'worker-2 frozen 90 s', target: 'worker-2', fault: 'freeze', seconds: 90 },
+  { name: 'bridge-1 frozen 90 s', target: 'bridge-1', fault: 'freeze', seconds: 90 },
+  { name: 'partners service frozen 90 s', target: 'partners', fault: 'freeze', seconds: 90 },
+  { name: 'Redis frozen 90 s', target: 'redis', fault: 'freeze', seconds: 90 },
+];
+
+const SIZES = { quick: { users: 60, writes: 15, preferences: 2, reads: 20 }, full: { users: 300, writes: 40, preferences: 5, reads: 50 } } as const;
+const CONVERGE_WITHIN_S = 30;
+/** How long after a fault the run waits for dashboards before it counts the rest as lost. */
+const DEADLINE_MS = 90_000;
+
+/**
+ * `npm run chaos`: the platform with replicas under a steady load, one fault at a time; after each,
+ * every touched user's dashboard is compared with the domain truth and their preferences.
+ */
+export async function runChaos(mode: ChaosMode, log: (line: string) => void): Promise<ChaosReport> {
+  const size = SIZES[mode];
+  const platform = await startChaosPlatform(size.users * 4, log);
+  try {
+    const users = await prepareUsers(platform, size.users);
+    log(`platform up with replicas (${platform.processes.join(', ')}); ${size.users} users warmed`);
+    const results: ScenarioResult[] = [];
+    for (const scenario of mode === 'quick' ? QUICK : FULL) {
+      log(`${scenario.name}: load, fault, recovery`);
+      const result = await runScenario(platform, users, scenario, size);
+      log(`${scenario.name}: ${result.accepted} accepted, ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`);
+      results.push(result);
+    }
+    return { mode, users: size.users, results, targets: { convergeWithinS: CONVERGE_WITHIN_S } };
+  } finally {
+    await platform.stop();
+  }
+}
+
+async function prepareUsers(platform: ChaosPlatform, count: number): Promise<ChaosUsers> {
+  const ids = Array.from({ length: count }, (_, i) => userId(i + 1));
+  const tokens = await tokensFor(platform.config, ids);
+  const tokenOf = new Map(ids.map((id, i) => [id, tokens[i] ?? '']));
+  // Warm every dashboard: the reads during faults are cache hits, as most reads are.
+  await inBatches(ids, 10, async (id) => {
+    const response = await callApi(platform.apiUrls, '/v1/dashboard', { headers: { Authorization: `Bearer ${tokenOf.get(id) ?? ''}`, ...CLIENT } });
+    await response?.arrayBuffer();
+    if (!response?.ok) throw new Error(`could not warm the dashboard of ${id}: ${response?.status ?? 'no API answered'}`);
+  });
+  return { ids, accountOf: await firstAccounts(platform.config, ids), tokenOf };
+}
+
+async function runScenario(platform: ChaosPlatform, users: ChaosUsers, scenario: Scenario, rates: { writes: number; preferences: number; reads: number }): Promise<ScenarioResult> {
+  const started = new Date();
+  const load = startLoad(platform.config, platform.apiUrls, users, rates);
+  await sleep(3_000);
+  const recoveredAt = await applyFault(platform, scenario);
+  await sleep(3_000);
+  const done = await load.stop();
+  const { convergedAfterMs, behind } = await waitForConvergence(platform.config, platform.apiUrls, users, done.touched, recoveredAt, DEADLINE_MS);
+  const stranded = await listFailedRebuilds(platform.temporal, started, platform.config.TEMPORAL_TASK_QUEUE);
+  return {
+    scenario: scenario.name,
+    accepted: done.writesAccepted + done.preferencesAccepted,
+    refused: done.writesRefused + done.preferencesRefused,
+    lost: behind.length,
+    stranded: stranded.length,
+    ...(convergedAfterMs === undefined ? {} : { convergedAfterS: Math.round(convergedAfterMs / 100) / 10 }),
+    reads: done.reads,
+    reads5xx: done.reads5xx,
+  };
+}
+
+/** Applies the fault for its duration; resolves with the time it ended (the target runs again). */
+async function applyFault(platform: ChaosPlatform, { target, fault, seconds }: Scenario): Promise<number> {
+  if (target === 'redis') {
+    platform.redis.freeze();
+    await sleep(seconds * 1000);
+    platform.redis.resume();
+    return Date.now();
+  }
+  const pid = platform.supervisor.pid(target);
+  if (pid === undefined) throw new Error(`${target} is not running`);
+  process.kill(pid, fault === 'kill' ? 'SIGKILL' : 'SIGSTOP');
+  await sleep(seconds * 1000);
+  if (fault === 'freeze') process.kill(pid, 'SIGCONT');
+  // A killed process counts as back once the supervisor has restarted it and it is ready.
+  await platform.supervisor.waitHealthy(60_000);
+  return Date.now();
+}
+
+/** What the run missed of its targets, one line each: nothing lost or stranded, no 5xx, convergence in time. */
+export function missedTargets(report: ChaosReport): string[] {
+  return report.results.flatMap((r) => [
+    ...(r.lost > 0 ? [`${r.scenario}: ${r.lost} users' changes lost`] : []),
+    ...(r.stranded > 0 ? [`${r.scenario}: ${r.stranded} rebuilds failed`] : []),
+    ...(r.reads5xx > 0 ? [`${r.scenario}: ${r.reads5xx} reads answered 5xx`] : []),
+    ...(r.convergedAfterS === undefined || r.convergedAfterS > report.targets.convergeWithinS ? [`${r.scenario}: converged after ${r.convergedAfterS ?? 'never'} s`] : []),
+  ]);
+}

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { terminateOpenWorkflows } from '../adapters/temporal/open-workflows.js';
+import { createCassandraClient } from '../adapters/cassandra/client.js';
+import { migrate } from '../adapters/cassandra/migrate.js';
+import { waitForWorker } from '../bench/lib/platform.js';
+import { loadConfig, taskQueues, type Config } from '../config/index.js';
+import { stackPaths } from '../stack/engines.js';
+import { platformProcesses } from '../stack/platform-processes.js';
+import { startPrivateRedis, type PrivateRedis } from '../stack/private-redis.js';
+import { up } from '../stack/stack.js';
+import { supervise, type ProcessSpec, type Supervisor } from '../stack/supervisor.js';
+
+/**
+ * The platform as production runs it, twice over: two API processes, two workers and two bridges (a
+ * consumer group of two) beside the four domain services, under the same supervisor as `npm start`,
+ * which restarts what is killed. Everything it writes is its own: ports, task queues, a consumer
+ * group per run, a Cassandra keyspace and a Redis server (so the Redis can be killed and frozen), a
+ * domain-service journal. Kafka topics are shared: events of other runs only cause extra rebuilds,
+ * which read this run's truth.
+ */
+export interface ChaosPlatform {
+  readonly config: Config;
+  readonly apiUrls: readonly string[];
+  readonly supervisor: Supervisor;
+  readonly redis: PrivateRedis;
+  readonly temporal: Client;
+  /** The platform's processes (replicas have their own names: api-1, api-2, ...). */
+  readonly processes: readonly string[];
+  stop(): Promise<void>;
+}
+
+const KEYSPACE = 'chaos';
+const REPLICATED = new Set(['worker', 'bridge', 'api']);
+
+export async function startChaosPlatform(seedUsers: number, log: (line: string) => void): Promise<ChaosPlatform> {
+  const base = loadConfig();
+  const dataDir = join(stackPaths(base).dir, 'chaos', 'domain-services');
+  rmSync(dataDir, { recursive: true, force: true });
+  await up(base, () => {});
+  await freshKeyspace(base);
+  const redis = await startPrivateRedis();
+  const env: Record<string, string> = {
+    ACCOUNTS_URL: 'http://127.0.0.1:18401',
+    PARTNERS_URL: 'http://127.0.0.1:18402',
+    TRANSACTIONS_URL: 'http://127.0.0.1:18403',
+    OFFERS_URL: 'http://127.0.0.1:18404',
+    TEMPORAL_TASK_QUEUE: 'chaos',
+    // A group of its own each run: it starts at the end of the topics, so earlier runs are not its load.
+    BRIDGE_GROUP_ID: `chaos-bridge-${Date.now()}`,
+    CASSANDRA_KEYSPACE: KEYSPACE,
+    REDIS_URL: redis.url,
+    DOMAIN_DATA_DIR: dataDir,
+    DOMAIN_SEED_USERS: String(seedUsers),
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'warn',
+  };
+  const replica = (n: 1 | 2) => ({ ...env, API_PORT: String(18379 + n), BRIDGE_PORT: String(18389 + n) });
+  const specs: ProcessSpec[] = [];
+  for (const n of [1, 2] as const) {
+    const replicaEnv = replica(n);
+    for (const spec of platformProcesses(loadConfig({ ...process.env, ...replicaEnv }))) {
+      if (REPLICATED.has(spec.name)) specs.push({ ...spec, name: `${spec.name}-${n}`, env: replicaEnv });
+      else if (n === 1) specs.push({ ...spec, env: replicaEnv });
+    }
+  }
+  const config = loadConfig({ ...process.env, ...replica(1) });
+  const supervisor = supervise(specs, { write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined) });
+  await supervisor.waitHealthy(120_000);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run started');
+  for (const queue of Object.values(taskQueues(config))) await waitForWorker(temporal, config, queue);
+  return {
+    config,
+    apiUrls: [1, 2].map((n) => `http://127.0.0.1:${18379 + n}`),
+    supervisor,
+    redis,
+    temporal,
+    processes: specs.map((s) => s.name),
+    async stop() {
+      await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run ended');
+      await supervisor.stop(15_000);
+      await connection.close();
+      await redis.stop();
+    },
+  };
+}
+
+async function freshKeyspace(config: Config): Promise<void> {
+  const client = createCassandraClient(config);
+  await client.connect();
+  try {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`);
+    await migrate(client, KEYSPACE, 1);
+  } finally {
+    await client.shutdown();
+  }
+}
