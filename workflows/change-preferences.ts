@@ -1,19 +1,42 @@
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { PreferencesResult } from '../dashboard/preferences.js';
 import type { Preferences } from '../dashboard/index.js';
 import { durableActivities as storage } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
-import { ErrorType, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';
+import { ErrorType, preferencesAppliedUpdate, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';
 
 /**
  * One preference change, applied once per request key (the workflow id is preferences:{userId}:{key}
  * and the client refuses to start a second run with that id). The stored document changes only by
  * compare-and-set on the version the caller saw; the audit row is keyed by the new version, so a
  * retried activity writes the same row again instead of a second one. Every step waits out an engine
- * that is away (durableActivities), and the rebuild is requested before the event is published, so
- * Kafka being away delays the event, never the user's dashboard.
+ * that is away (durableActivities). The caller is answered (update 'applied') once the change is
+ * stored and its rebuild requested; the PreferencesChanged event follows, so Kafka being away delays
+ * the event, never the answer or the user's dashboard.
  */
 export async function changePreferences(input: ChangePreferencesInput): Promise<ChangePreferencesResult> {
+  let answer: { result: ChangePreferencesResult } | { failure: unknown } | undefined;
+  setHandler(preferencesAppliedUpdate, async () => {
+    await condition(() => answer !== undefined);
+    if (answer && 'result' in answer) return answer.result;
+    throw answer?.failure;
+  });
+  try {
+    const result = await applyAndStore(input, (applied) => {
+      answer = { result: applied };
+    });
+    answer ??= { result };
+    await condition(allHandlersFinished);
+    return result;
+  } catch (error) {
+    answer = { failure: error };
+    await condition(allHandlersFinished);
+    throw error;
+  }
+}
+
+/** The change itself; `applied` is called at its commit point, before the event waits on Kafka. */
+async function applyAndStore(input: ChangePreferencesInput, applied: (result: ChangePreferencesResult) => void): Promise<ChangePreferencesResult> {
   const { userId, requestKey, expectedVersion } = input;
   const current = await storage.loadPreferences(userId);
   if (current.version !== expectedVersion) throw conflict(current.version);
@@ -25,14 +48,16 @@ export async function changePreferences(input: ChangePreferencesInput): Promise<
   const stored = await storage.storePreferences(next, expectedVersion, requestKey);
   if (!stored.ok) throw conflict(stored.currentVersion);
   await storage.appendPreferenceHistory({ version: next.version, preferences: next, requestKey, changedAt: now });
+  const result = { version: next.version, changed: true, preferences: next };
   if (patched('rebuild-before-event')) {
     await storage.requestRebuild(userId, 'preferences');
+    applied(result);
     await storage.publishPreferencesChanged(next);
   } else {
     await storage.publishPreferencesChanged(next);
     await storage.requestRebuild(userId, 'preferences');
   }
-  return { version: next.version, changed: true, preferences: next };
+  return result;
 }
 
 /**

@@ -159,6 +159,12 @@ export interface ChangePreferencesResult {
   readonly preferences: Preferences;
 }
 
+/**
+ * Answers once the change is stored and its rebuild requested (or refused): the caller waits for the
+ * change's commit point, not for the PreferencesChanged event, which waits out Kafka being away.
+ */
+export const preferencesAppliedUpdate = defineUpdate<ChangePreferencesResult>('applied');
+
 // ---- rebuildMany
 
 export interface RebuildManyInput {

@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../dashboard/canonical-json.js';
@@ -15,6 +15,7 @@ import {
   rebuildWorkflowId,
   requestRebuildSignal,
   eraseWorkflowId,
+  preferencesAppliedUpdate,
   type ChangePreferencesInput,
   type ErasureReceipt,
   type ChangePreferencesResult,
@@ -162,28 +163,30 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
     async changePreferences(input, timeoutMs) {
       const workflowId = preferencesWorkflowId(input.userId, input.requestKey);
       const request = requestFingerprint(input);
+      const start = new WithStartWorkflowOperation('changePreferences', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        // A request key is used once: the same key again must not apply the change again.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // No execution timeout: its steps wait out an engine that is away (bounded by their own deadlines).
+        typedSearchAttributes: attributes([input.userId], 'preferences'),
+        memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
+      });
       return client.withDeadline(Date.now() + timeoutMs, async () => {
-        let handle: WorkflowHandle;
-        try {
-          handle = await client.workflow.start('changePreferences', {
-            taskQueue,
-            workflowId,
-            args: [input],
-            // A request key is used once: the same key again must not apply the change again.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            // No execution timeout: its steps wait out an engine that is away (bounded by their own deadlines).
-            typedSearchAttributes: attributes([input.userId], 'preferences'),
-            memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          handle = client.workflow.getHandle(workflowId);
-        }
+        // Answered at the change's commit point, or, for a key whose run has ended, with that run's result.
+        const outcome = await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, { startWorkflowOperation: start }).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
+        const handle = client.workflow.getHandle(workflowId);
         // The key found a change already made: it answers only a repeat of the same request.
         const first = (await handle.describe()).memo?.['request'];
         if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
-        return (await handle.result()) as ChangePreferencesResult;
+        if ('result' in outcome) return outcome.result;
+        if (outcome.error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(outcome.error)) return (await handle.result()) as ChangePreferencesResult;
+        throw outcome.error;
       });
     },
 

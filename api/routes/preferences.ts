@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import cassandra from 'cassandra-driver';
 import type { Context } from 'hono';
@@ -170,7 +170,8 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
       if (error instanceof IdempotencyKeyReusedError) {
         throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', { detail: 'This Idempotency-Key was sent with a different request; use a new key for a new change' });
       }
-      if (error instanceof WorkflowFailedError && error.cause instanceof ApplicationFailure) {
+      // A refusal reaches the caller as the update's failure, or as the run's for a key whose run has ended.
+      if ((error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) && error.cause instanceof ApplicationFailure) {
         const failure = error.cause;
         switch (failure.type) {
           case ErrorType.PreferencesVersionConflict:

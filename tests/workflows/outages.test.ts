@@ -65,23 +65,26 @@ describe('Redis away during a build', () => {
   });
 });
 
-describe('Kafka away during a build', () => {
+describe('Kafka away', () => {
   let gate: TcpGate;
   let own: TestPlatform;
   let updates: TopicCollector;
+  let preferenceEvents: TopicCollector;
   beforeAll(async () => {
     const [host = '127.0.0.1', port = '9092'] = (platform.config.KAFKA_BROKERS[0] ?? '').split(':');
     gate = await createTcpGate({ host, port: Number(port) });
     own = await startTestPlatform({ env: { KAFKA_BROKERS: gate.address } });
     updates = await collectTopic(platform.config, topics.dashboardUpdated);
+    preferenceEvents = await collectTopic(platform.config, topics.preferences);
   });
   afterAll(async () => {
     await updates?.stop();
+    await preferenceEvents?.stop();
     await own?.stop();
     await gate?.close();
   });
 
-  it('answers a cache miss with the stored view, and publishes DashboardUpdated once Kafka is reachable, without a new trigger', async () => {
+  it('answers a cache miss and a preference change, rebuilds the dashboard, and publishes their events once Kafka is reachable, without a new trigger', async () => {
     const userId = unique('u');
     own.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto')]);
     const view = await own.workflows.rebuildNow(userId, 'miss', 30_000);
@@ -89,10 +92,16 @@ describe('Kafka away during a build', () => {
     expect((await own.deps.views.load(userId))?.version).toBe(view.version);
     expect((await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe('RUNNING');
 
+    // The change is answered at its commit point; its event waits for Kafka, the dashboard does not.
+    const change = await own.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid' } } }, 30_000);
+    expect(change).toMatchObject({ version: 1, changed: true });
+    await expect.poll(async () => (await own.deps.views.load(userId))?.layout, { timeout: 20_000 }).toBe('grid');
+
     await gate.open();
-    const event = await updates.waitFor((value) => value['subject'] === userId, 40_000);
-    expect(event).toMatchObject({ type: 'DashboardUpdated', data: { userId, version: expect.any(Number) } });
-    expect((event['data'] as { version: number }).version).toBeGreaterThanOrEqual(view.version);
+    const updated = await updates.waitFor((value) => value['subject'] === userId, 40_000);
+    expect(updated).toMatchObject({ type: 'DashboardUpdated', data: { userId, version: expect.any(Number) } });
+    expect((updated['data'] as { version: number }).version).toBeGreaterThanOrEqual(view.version);
+    expect(await preferenceEvents.waitFor((value) => value['subject'] === userId, 40_000)).toMatchObject({ type: 'PreferencesChanged', data: { userId, version: 1 } });
     await expect.poll(async () => (await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, { timeout: 30_000 }).toBe('COMPLETED');
   });
 });
