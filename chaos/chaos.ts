@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listFailedRebuilds } from '../cli/ops/commands/failed.js';
+import { status, up } from '../stack/stack.js';
 import { firstAccounts } from '../bench/lib/domain-writes.js';
 import { inBatches, tokensFor, userId } from '../bench/lib/users.js';
 import { CLIENT, callApi, startLoad, type ChaosUsers } from './load.js';
@@ -8,10 +9,13 @@ import { waitForConvergence } from './verify.js';
 
 export type ChaosMode = 'quick' | 'full';
 
-/** One fault: a process killed (SIGKILL; the supervisor restarts it) or frozen (SIGSTOP, then SIGCONT). */
+/**
+ * One fault: a process killed (SIGKILL; the supervisor restarts a platform process, the stack an
+ * engine) or frozen (SIGSTOP, then SIGCONT).
+ */
 export interface Scenario {
   readonly name: string;
-  /** A platform process (api-1, worker-2, bridge-1, accounts, ...) or 'redis'. */
+  /** A platform process (api-1, worker-2, bridge-1, accounts, ...), 'redis' (the run's own) or a shared engine. */
   readonly target: string;
   readonly fault: 'kill' | 'freeze';
   /** How long the fault lasts (a killed process is restarted by the supervisor within it). */
@@ -24,6 +28,8 @@ export interface ScenarioResult {
   readonly refused: number;
   /** Users whose accepted changes were not on their dashboard by the deadline. */
   readonly lost: number;
+  /** The first of them, for looking into (e.g. `npm run ops -- view <userId>`). */
+  readonly lostUsers: readonly string[];
   /** Rebuilds that failed for good (what `ops failed` would list). */
   readonly stranded: number;
   /** Seconds from the end of the fault until every touched dashboard showed the truth. */
@@ -47,8 +53,14 @@ const QUICK: readonly Scenario[] = [
   { name: 'Redis frozen 10 s', target: 'redis', fault: 'freeze', seconds: 10 },
 ];
 
+// Kafka, Cassandra and Temporal are shared by everything on the machine: only the full run, which runs
+// alone, stops them.
 const FULL: readonly Scenario[] = [
   ...QUICK,
+  { name: 'Kafka killed', target: 'kafka', fault: 'kill', seconds: 10 },
+  { name: 'Cassandra frozen 10 s', target: 'cassandra', fault: 'freeze', seconds: 10 },
+  { name: 'Temporal killed', target: 'temporal', fault: 'kill', seconds: 10 },
+  { name: 'Kafka frozen 90 s', target: 'kafka', fault: 'freeze', seconds: 90 },
   { name: 'bridge-2 killed', target: 'bridge-2', fault: 'kill', seconds: 10 },
   { name: 'worker-2 frozen 90 s', target: 'worker-2', fault: 'freeze', seconds: 90 },
   { name: 'bridge-1 frozen 90 s', target: 'bridge-1', fault: 'freeze', seconds: 90 },
@@ -65,14 +77,16 @@ const DEADLINE_MS = 90_000;
  * `npm run chaos`: the platform with replicas under a steady load, one fault at a time; after each,
  * every touched user's dashboard is compared with the domain truth and their preferences.
  */
-export async function runChaos(mode: ChaosMode, log: (line: string) => void): Promise<ChaosReport> {
+export async function runChaos(mode: ChaosMode, log: (line: string) => void, options: { only?: string } = {}): Promise<ChaosReport> {
   const size = SIZES[mode];
   const platform = await startChaosPlatform(size.users * 4, log);
   try {
     const users = await prepareUsers(platform, size.users);
     log(`platform up with replicas (${platform.processes.join(', ')}); ${size.users} users warmed`);
     const results: ScenarioResult[] = [];
-    for (const scenario of mode === 'quick' ? QUICK : FULL) {
+    const scenarios = (mode === 'quick' ? QUICK : FULL).filter((s) => options.only === undefined || s.name.includes(options.only));
+    if (scenarios.length === 0) throw new Error(`no ${mode} scenario is named like "${options.only ?? ''}"`);
+    for (const scenario of scenarios) {
       log(`${scenario.name}: load, fault, recovery`);
       const result = await runScenario(platform, users, scenario, size);
       log(`${scenario.name}: ${result.accepted} accepted, ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`);
@@ -111,6 +125,7 @@ async function runScenario(platform: ChaosPlatform, users: ChaosUsers, scenario:
     accepted: done.writesAccepted + done.preferencesAccepted,
     refused: done.writesRefused + done.preferencesRefused,
     lost: behind.length,
+    lostUsers: behind.slice(0, 20),
     stranded: stranded.length,
     ...(convergedAfterMs === undefined ? {} : { convergedAfterS: Math.round(convergedAfterMs / 100) / 10 }),
     reads: done.reads,
@@ -126,13 +141,16 @@ async function applyFault(platform: ChaosPlatform, { target, fault, seconds }: S
     platform.redis.resume();
     return Date.now();
   }
-  const pid = platform.supervisor.pid(target);
-  if (pid === undefined) throw new Error(`${target} is not running`);
+  const engine = (await status(platform.config)).find((e) => e.name === target);
+  const pid = engine ? engine.pid : platform.supervisor.pid(target);
+  if (pid === undefined) throw new Error(`${target} is not running (or not started by this stack)`);
   process.kill(pid, fault === 'kill' ? 'SIGKILL' : 'SIGSTOP');
   await sleep(seconds * 1000);
   if (fault === 'freeze') process.kill(pid, 'SIGCONT');
-  // A killed process counts as back once the supervisor has restarted it and it is ready.
-  await platform.supervisor.waitHealthy(60_000);
+  // A killed engine is started again as `npm start` would; a killed process counts as back once the
+  // supervisor has restarted it and it is ready.
+  if (engine) await up(platform.config);
+  await platform.supervisor.waitHealthy(120_000);
   return Date.now();
 }
 

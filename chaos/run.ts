@@ -6,12 +6,12 @@ import { stackPaths } from '../stack/engines.js';
 import { missedTargets, runChaos, type ChaosReport } from './chaos.js';
 
 /**
- * `npm run chaos [-- --full]`: faults one at a time on the platform with replicas (chaos/chaos.ts),
+ * `npm run chaos [-- --full] [--only <part of a scenario's name>]`: faults one at a time on the platform with replicas (chaos/chaos.ts),
  * a table of what each did to accepted changes, and the same as JSON in .stack/chaos/report.json.
  * Exits 1 when a change was lost or stranded, a cached read answered 5xx, or dashboards took longer
  * than the target to converge.
  */
-const { values } = parseArgs({ options: { full: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const log = (line: string) => process.stdout.write(`[chaos] ${line}\n`);
 
 function table(report: ChaosReport): string {
@@ -21,7 +21,7 @@ function table(report: ChaosReport): string {
   return [header, ...rows].map((cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
-const report = await runChaos(values.full ? 'full' : 'quick', log);
+const report = await runChaos(values.full ? 'full' : 'quick', log, values.only === undefined ? {} : { only: values.only });
 const dir = join(stackPaths(loadConfig()).dir, 'chaos');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

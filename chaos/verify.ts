@@ -32,19 +32,16 @@ async function shows(apiUrls: readonly string[], users: ChaosUsers, userId: stri
 
 /**
  * Waits until every touched user's dashboard, as the apps read it (cache first), shows the domain
- * truth and their preferences, or the deadline passes. Returns when that happened (ms since `since`)
- * and the users whose dashboard never did.
+ * truth and their preferences, or the deadline passes. The truth is read again with each look: a
+ * preference change whose caller gave up may still be applied, durably, after the load stopped.
+ * Returns when that happened (ms since `since`) and the users whose dashboard never did.
  */
 export async function waitForConvergence(config: Config, apiUrls: readonly string[], users: ChaosUsers, touched: ReadonlySet<string>, since: number, deadlineMs: number): Promise<{ convergedAfterMs?: number; behind: string[] }> {
-  const truths = new Map<string, Truth>();
-  await inBatches([...touched], 20, async (userId) => {
-    truths.set(userId, await truthOf(config, apiUrls, users, userId));
-  });
   let behind = [...touched];
   for (;;) {
     const still: string[] = [];
     await inBatches(behind, 20, async (userId) => {
-      const truth = truths.get(userId);
+      const truth = await truthOf(config, apiUrls, users, userId).catch(() => undefined);
       if (!truth || !(await shows(apiUrls, users, userId, truth))) still.push(userId);
     });
     behind = still;
