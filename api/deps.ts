@@ -10,6 +10,7 @@ import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createRedisRateLimiter, type RateLimiter } from './redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from './redis/swr-lock.js';
+import { withTimeout } from './with-timeout.js';
 
 /** The settings the API reads. */
 export type ApiConfig = Pick<
@@ -55,6 +56,9 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
  * first use and Redis reconnects by itself, so the API starts (and answers /readyz with what is
  * down) while a dependency is still coming up.
  */
+/** How long closing one engine's connections may take at shutdown. */
+const CLOSE_DEADLINE_MS = 3_000;
+
 export function createApiDeps(config: Config, options: { logger?: Logger } = {}): ApiResources {
   const logger = options.logger ?? createLogger(config);
   // Short command timeouts: on the read path a slow Redis is skipped, not waited on.
@@ -98,9 +102,11 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     async close() {
       await live.close();
       subscriber.disconnect();
-      await redis.quit().catch(() => redis.disconnect());
-      await cassandra.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'cassandra shutdown failed'));
-      await connection.close().catch((error: unknown) => logger.warn({ err: error }, 'temporal connection close failed'));
+      // Each engine gets a bounded goodbye: a driver still connecting (the engine away) must not hold up a shutdown.
+      const bounded = (closing: Promise<unknown>, what: string) => withTimeout(closing, CLOSE_DEADLINE_MS, what).catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
+      await bounded(redis.quit(), 'redis quit');
+      redis.disconnect();
+      await Promise.all([bounded(cassandra.shutdown(), 'cassandra shutdown'), bounded(connection.close(), 'temporal connection close')]);
     },
   };
 }

@@ -18,8 +18,13 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
   const resources = createApiDeps(config);
   const { logger } = resources.deps;
   const app = createApp(resources.deps, { defaultMetrics: true });
-  const server: ServerType = await new Promise((resolve) => {
+  // A port already taken is an error event, not a callback: without the reject this would wait for ever.
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () => resolve(started));
+    started.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await resources.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.BIND_HOST, port }, 'dashboard API listening');

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApiServer } from '../../api/server.js';
 import { unique } from '../support/unique.js';
@@ -112,9 +113,20 @@ describe('GET /v1/dashboard/stream', () => {
     expect((await openStream(server.baseUrl, { Authorization: 'Bearer nonsense' })).status).toBe(401);
   });
 
+  it('fails to start on a port already taken, instead of waiting', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      await expect(runApiServer({ ...harness.platform.config, API_PORT: port, BIND_HOST: '127.0.0.1', LOG_LEVEL: 'silent' })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      taken.close();
+    }
+  });
+
   it('ends open streams when the process shuts down', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const api = await runApiServer({ ...harness.platform.config, API_PORT: port, LOG_LEVEL: 'silent' });
+    // Port 0: the system picks a free one (a random one could be taken by another test's connection).
+    const api = await runApiServer({ ...harness.platform.config, API_PORT: 0, LOG_LEVEL: 'silent' });
     const stream = await openStream(`http://127.0.0.1:${api.port}`, bearer(await harness.token(unique('u'))));
     await connected(stream);
     const started = Date.now();
