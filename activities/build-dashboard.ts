@@ -211,7 +211,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     },
 
     async buildMany(requests) {
-      const announced: EventEnvelope[] = [];
+      const announced: { event: EventEnvelope; view: CanonicalDashboard }[] = [];
       const failures: { userId: string; reason: string }[] = [];
       const unsettled = new Map<string, { what: Set<Unsettled>; version: number }>();
       const mark = (view: CanonicalDashboard, what: readonly Unsettled[]) => {
@@ -219,7 +219,6 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
         for (const w of what) marks.what.add(w);
         if (marks.what.size > 0) unsettled.set(view.userId, marks);
       };
-      const views = new Map<string, CanonicalDashboard>();
       let unchanged = 0;
       const queue = [...requests];
       const lane = async () => {
@@ -233,8 +232,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
               continue;
             }
             const event = announcement(stored.view, request.trigger);
-            announced.push(event);
-            views.set(request.userId, stored.view);
+            announced.push({ event, view: stored.view });
             if (!(await publishLive(event))) mark(stored.view, ['announcement']);
           } catch (error) {
             failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
@@ -243,8 +241,8 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
       // One Kafka request for the whole batch instead of one acknowledged round trip per user.
-      if (announced.length > 0 && !(await publishEvents(announced))) {
-        for (const view of views.values()) mark(view, ['announcement']);
+      if (announced.length > 0 && !(await publishEvents(announced.map((a) => a.event)))) {
+        for (const { view } of announced) mark(view, ['announcement']);
       }
       return { built: announced.length, unchanged, failures, unsettled: [...unsettled].map(([userId, { what, version }]) => ({ userId, what: [...what], version })) };
     },

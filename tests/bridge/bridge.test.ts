@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { topics as platformTopics } from '../../config/topics.js';
 import type { Trigger } from '../../workflows/definitions.js';
-import { createBridge } from '../../workers/bridge/create-bridge.js';
+import { createBridge, type BridgeDeps, type BridgeOptions } from '../../workers/bridge/create-bridge.js';
 import { createBridgeHttp } from '../../workers/bridge/http.js';
 import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, workflowsTouching, type TestBridge, type TestTopics } from '../e2e/support.js';
 import { consumeFromNow } from '../support/kafka.js';
@@ -53,6 +53,22 @@ async function watchDeadLetters(): Promise<{ letters: Letter[]; stop(): Promise<
     letters.push({ key: String(message.key), value: message.value, headers: text(message.headers) });
   });
   return { letters, stop: () => consumer.stop() };
+}
+
+/**
+ * A bridge of its own group on one of this file's topics, whose Temporal is played by `startRebuilds`
+ * (so a test controls exactly when and how it refuses); short backoffs keep the tests quick.
+ */
+function bridgeOn(groupId: string, topic: string, startRebuilds: BridgeDeps['startRebuilds'], options: BridgeOptions = {}) {
+  return createBridge({
+    kafka: testKafka(config),
+    groupId,
+    topics: [topic],
+    deadLetterTopic: platformTopics.deadLetter,
+    startRebuilds,
+    logger: silent,
+    options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000, ...options },
+  });
 }
 
 describe('poison messages and unknown types', () => {
@@ -137,16 +153,7 @@ describe('Temporal refusing work', () => {
   it('pauses without committing, resumes when Temporal accepts again, and skips nothing, also across a restart', async () => {
     const groupId = unique('bridge-pause');
     const temporal = flakyTemporal();
-    const start = () =>
-      createBridge({
-        kafka: testKafka(config),
-        groupId,
-        topics: [topics.domain.partners],
-        deadLetterTopic: platformTopics.deadLetter,
-        startRebuilds: (users) => temporal.startRebuilds(users),
-        logger: silent,
-        options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
-      });
+    const start = () => bridgeOn(groupId, topics.domain.partners, (users) => temporal.startRebuilds(users));
     const users = Array.from({ length: 12 }, () => unique('u'));
     await produce(topics.domain.partners, users.map((u) => ({ key: u, value: envelope(u) })));
 
@@ -187,19 +194,11 @@ describe('Temporal refusing a rebuild for good', () => {
     const groupId = unique('bridge-rejected');
     const poison = unique('poison');
     const accepted = new Set<string>();
-    const bridge = createBridge({
-      kafka: testKafka(config),
-      groupId,
-      topics: [topics.domain.accounts],
-      deadLetterTopic: platformTopics.deadLetter,
-      // As the server answers a start it can never accept (e.g. a search attribute over its size limit).
-      async startRebuilds(users) {
-        if (users.some((u) => u.userId === poison)) throw Object.assign(new Error('3 INVALID_ARGUMENT: search attribute UserId exceeds size limit'), { code: 3 });
-        for (const { userId } of users) accepted.add(userId);
-        return { finished: Promise.resolve() };
-      },
-      logger: silent,
-      options: { backoff: { initialMs: 50, maxMs: 400 }, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
+    // As the server answers a start it can never accept (e.g. a search attribute over its size limit).
+    const bridge = bridgeOn(groupId, topics.domain.accounts, async (users) => {
+      if (users.some((u) => u.userId === poison)) throw Object.assign(new Error('3 INVALID_ARGUMENT: search attribute UserId exceeds size limit'), { code: 3 });
+      for (const { userId } of users) accepted.add(userId);
+      return { finished: Promise.resolve() };
     });
     const watch = await watchDeadLetters();
     const others = Array.from({ length: 8 }, () => unique('u'));
@@ -224,19 +223,16 @@ describe('starting positions', () => {
     const groupId = unique('bridge-positions');
     const accepted = new Set<string>();
     const start = () =>
-      createBridge({
-        kafka: testKafka(config),
+      bridgeOn(
         groupId,
-        topics: [topics.domain.transactions],
-        deadLetterTopic: platformTopics.deadLetter,
-        async startRebuilds(users) {
+        topics.domain.transactions,
+        async (users) => {
           for (const { userId } of users) accepted.add(userId);
           return { finished: Promise.resolve() };
         },
-        logger: silent,
         // As the bridge process runs: a new group starts at the end of the topics.
-        options: { fromBeginning: false, lagIntervalMs: 200, stopDeadlineMs: 10_000 },
-      });
+        { fromBeginning: false },
+      );
     const before = unique('u');
     await produce(topics.domain.transactions, [{ key: before, value: envelope(before) }]);
 

@@ -3,9 +3,8 @@ import type { Bridge } from './create-bridge.js';
 
 /**
  * /metrics for Prometheus, /healthz (liveness) and /readyz (readiness) for the supervisor and
- * orchestrators. A paused bridge is
- * alive and answers 200 with `paused: true` (restarting it would not bring Temporal back); only a
- * bridge whose consumer is not running answers 503.
+ * orchestrators. A paused bridge is alive and answers 200 with `paused: true` (restarting it would not
+ * bring Temporal back); only a bridge whose consumer is not running answers 503.
  */
 export function createBridgeHttp(bridge: Pick<Bridge, 'health' | 'metrics'>): Hono {
   const app = new Hono();
