@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { terminateOpenWorkflows } from '../adapters/temporal/open-workflows.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { migrate } from '../adapters/cassandra/migrate.js';
-import { waitForWorker } from '../bench/lib/platform.js';
+import { skipOldEvents, waitForWorker } from '../bench/lib/platform.js';
 import { loadConfig, taskQueues, type Config } from '../config/index.js';
 import { stackPaths } from '../stack/engines.js';
 import { platformProcesses } from '../stack/platform-processes.js';
@@ -17,8 +17,7 @@ import { supervise, type ProcessSpec, type Supervisor } from '../stack/superviso
  * consumer group of two) beside the four domain services, under the same supervisor as `npm start`,
  * which restarts what is killed. Everything it writes is its own: ports, task queues, a consumer
  * group per run, a Cassandra keyspace and a Redis server (so the Redis can be killed and frozen), a
- * domain-service journal. Kafka topics are shared: events of other runs only cause extra rebuilds,
- * which read this run's truth.
+ * domain-service journal. Kafka topics are shared; the run's group starts at their end.
  */
 export interface ChaosPlatform {
   readonly config: Config;
@@ -47,7 +46,8 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     TRANSACTIONS_URL: 'http://127.0.0.1:18403',
     OFFERS_URL: 'http://127.0.0.1:18404',
     TEMPORAL_TASK_QUEUE: 'chaos',
-    // A group of its own each run: it starts at the end of the topics, so earlier runs are not its load.
+    // A group of its own each run, at the end of the topics before its bridges start: events of earlier
+    // runs and tests (users this run's domain services do not know) are not its load.
     BRIDGE_GROUP_ID: `chaos-bridge-${Date.now()}`,
     CASSANDRA_KEYSPACE: KEYSPACE,
     REDIS_URL: redis.url,
@@ -57,6 +57,8 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     LOG_LEVEL: 'warn',
   };
   const replica = (n: 1 | 2) => ({ ...env, API_PORT: String(18379 + n), BRIDGE_PORT: String(18389 + n) });
+  const config = loadConfig({ ...process.env, ...replica(1) });
+  await skipOldEvents(config);
   const specs: ProcessSpec[] = [];
   for (const n of [1, 2] as const) {
     const replicaEnv = replica(n);
@@ -65,7 +67,6 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
       else if (n === 1) specs.push({ ...spec, env: replicaEnv });
     }
   }
-  const config = loadConfig({ ...process.env, ...replica(1) });
   const supervisor = supervise(specs, { write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined) });
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

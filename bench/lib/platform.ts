@@ -73,8 +73,8 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
 
 export const apiUrl = (config: Config) => `http://127.0.0.1:${config.API_PORT}`;
 
-/** The benchmark's bridge group starts at the end of the topics: earlier tests' events are not its load. */
-async function skipOldEvents(config: Config): Promise<void> {
+/** The bridge group of a benchmark or chaos run starts at the end of the topics: earlier tests' events are not its load. */
+export async function skipOldEvents(config: Config): Promise<void> {
   const admin = new Kafka({ brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

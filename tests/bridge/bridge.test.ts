@@ -262,6 +262,35 @@ describe('starting positions', () => {
       await second.stop();
     }
   });
+
+  it('starts two replicas of a new group at once at the end of the topics: neither replays what was there before', async () => {
+    const groupId = unique('bridge-replicas');
+    const accepted = new Set<string>();
+    const replica = () =>
+      bridgeOn(
+        groupId,
+        topics.domain.offers,
+        async (users) => {
+          for (const { userId } of users) accepted.add(userId);
+          return { finished: Promise.resolve() };
+        },
+        { fromBeginning: false },
+      );
+    const before = Array.from({ length: 6 }, () => unique('u'));
+    await produce(topics.domain.offers, before.map((u) => ({ key: u, value: envelope(u) })));
+
+    const replicas = [replica(), replica()];
+    await Promise.all(replicas.map((r) => r.start()));
+    try {
+      await expect.poll(() => replicas.every((r) => r.health().joined), { timeout: 30_000 }).toBe(true);
+      const after = Array.from({ length: 12 }, () => unique('u'));
+      await produce(topics.domain.offers, after.map((u) => ({ key: u, value: envelope(u) })));
+      await expect.poll(() => after.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(after.length);
+      expect(before.filter((u) => accepted.has(u))).toEqual([]);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
+  });
 });
 
 async function committedPositions(groupId: string, topic: string): Promise<number[]> {
