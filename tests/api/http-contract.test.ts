@@ -52,6 +52,19 @@ describe('authentication and authorisation', () => {
     }
   });
 
+  it('stops taking a token the moment it expires, although it was verified (and remembered) before', async () => {
+    const secret = harness.platform.config.JWT_SECRET;
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = bearer(await signToken(secret, { sub: alice }, { expiresAt }));
+    const app = harness.app();
+    expect((await app.request('/v1/dashboard', { headers: token })).status).toBe(200);
+    expect((await app.request('/v1/dashboard', { headers: token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    const expired = await app.request('/v1/dashboard', { headers: token });
+    expect(expired.status).toBe(401);
+    expect((await problemOf(expired)).code).toBe('UNAUTHORIZED');
+  });
+
   it("lets users read only their own dashboard, and admins anyone's", async () => {
     const app = harness.app();
     const matrix: [caller: keyof typeof tokens, owner: () => string, status: number][] = [
