@@ -36,7 +36,7 @@ export interface ApiDeps {
   readonly workflows: Pick<DashboardWorkflows, 'requestRebuild' | 'rebuildNow' | 'changePreferences'>;
   /** Single flight of background rebuilds across API processes. */
   readonly lock: SingleFlightLock;
-  readonly rateLimiter: RateLimiter;
+  readonly rateLimiter: Pick<RateLimiter, 'hit'>;
   readonly live: LiveUpdates;
   readonly probes: Readonly<Record<Dependency, Probe>>;
 }
@@ -73,6 +73,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const live = createStreamHub(subscriber, logger);
+  const rateLimiter = createRedisRateLimiter(redis, { logger });
 
   const deps: ApiDeps = {
     config,
@@ -82,7 +83,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     preferences: createPreferenceStore(cassandra),
     workflows: createDashboardWorkflows(temporal, taskQueues(config)),
     lock: createRedisLock(redis),
-    rateLimiter: createRedisRateLimiter(redis),
+    rateLimiter,
     live,
     probes: {
       redis: async () => {
@@ -102,6 +103,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     async close() {
       await live.close();
       subscriber.disconnect();
+      await withTimeout(rateLimiter.close(), CLOSE_DEADLINE_MS, 'rate limit counts').catch(() => undefined);
       // Each engine gets a bounded goodbye: a driver still connecting (the engine away) must not hold up a shutdown.
       const bounded = (closing: Promise<unknown>, what: string) => withTimeout(closing, CLOSE_DEADLINE_MS, what).catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
       await bounded(redis.quit(), 'redis quit');

@@ -175,13 +175,14 @@ describe('GET /v1/dashboard', () => {
     await harness.platform.deps.views.write(fixtureView(userId));
     const deadRedis = createRedisClient('redis://127.0.0.1:1', { commandTimeoutMs: 300 });
     deadRedis.on('error', () => undefined);
+    const rateLimiter = createRedisRateLimiter(deadRedis);
     try {
       const app = harness.app(
         {},
         {
           cache: createDashboardCache(deadRedis, { ttlSeconds: 60 }),
           lock: createRedisLock(deadRedis),
-          rateLimiter: createRedisRateLimiter(deadRedis),
+          rateLimiter,
           probes: { ...harness.deps.probes, redis: async () => void (await deadRedis.ping()) },
         },
       );
@@ -196,6 +197,7 @@ describe('GET /v1/dashboard', () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { redis: 'down', cassandra: expect.stringMatching(/up|degraded/), temporal: expect.stringMatching(/up|degraded/) } });
     } finally {
+      await rateLimiter.close();
       deadRedis.disconnect();
     }
   });
