@@ -8,6 +8,7 @@ import { createDashboardCache, type DashboardCache } from '../adapters/redis/das
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
+import { createNearCache } from './near-cache.js';
 import { createRedisRateLimiter, type RateLimiter } from './redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from './redis/swr-lock.js';
 import { withTimeout } from './with-timeout.js';
@@ -78,7 +79,8 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   const deps: ApiDeps = {
     config,
     logger,
-    cache: createDashboardCache(redis),
+    // Repeated reads are answered from memory, kept correct by the updates `live` hears.
+    cache: createNearCache(createDashboardCache(redis), live),
     views: createViewStore(cassandra),
     preferences: createPreferenceStore(cassandra),
     workflows: createDashboardWorkflows(temporal, taskQueues(config)),

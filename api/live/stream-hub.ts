@@ -14,34 +14,71 @@ export interface LiveListener {
   onClose(): void;
 }
 
+/** What the process hears of every user's updates: what the near cache keeps itself correct by. */
+export interface UpdateFeed {
+  /** Called with the user of every update as it arrives, before any parsing. */
+  onUpdateOf(listener: (userId: string) => void): void;
+  /** Whether updates are heard right now (subscribed, connection up). */
+  hearing(): boolean;
+  /** Called when updates may have been missed (the subscriber connection closed). */
+  onDeaf(listener: () => void): void;
+}
+
 /** What the SSE route needs: a per-user subscription, and counts tests and /metrics can read. */
-export interface LiveUpdates {
-  /** Resolves once the subscription is active, so nothing published afterwards is missed. Returns the unsubscribe. */
+export interface LiveUpdates extends UpdateFeed {
+  /** Resolves once updates are heard, so nothing published afterwards is missed. Returns the unsubscribe. */
   subscribe(userId: string, listener: LiveListener): Promise<() => void>;
   /** Open listeners (one per SSE stream) in this process. */
   listenerCount(): number;
-  /** Redis channels this process is subscribed to (one per user with at least one open stream). */
+  /** Users with at least one open stream in this process. */
   channelCount(): number;
   /** Ends every stream and unsubscribes; later subscribes fail. */
   close(): Promise<void>;
 }
 
+const PREFIX = liveChannel('');
+const PATTERN = `${PREFIX}*`;
+
 /**
- * Fan-out of DashboardUpdated to this process's SSE streams over ONE Redis subscriber connection.
- * A user's channel is subscribed when their first stream opens and unsubscribed when their last one
- * closes, so a process only hears the users it serves, and every process serving a user hears it
- * (which is what makes fan-out correct with several API processes).
+ * Fan-out of DashboardUpdated over ONE Redis subscriber connection and ONE pattern subscription:
+ * every process hears every user's updates (small messages, one per build), which its near cache
+ * needs anyway, and an SSE stream opening or closing costs no Redis command. A message is parsed only
+ * when the user has a stream here.
  */
 export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates {
   const listeners = new Map<string, Set<LiveListener>>();
-  const subscriptions = new Map<string, Promise<unknown>>();
-  const userOfChannel = new Map<string, string>();
+  const updateListeners: ((userId: string) => void)[] = [];
+  const deafListeners: (() => void)[] = [];
   let closed = false;
+  let hearing = false;
+  let subscribed: Promise<unknown> = Promise.resolve();
 
-  subscriber.on('message', (channel: string, message: string) => {
-    const userId = userOfChannel.get(channel);
-    const audience = userId === undefined ? undefined : listeners.get(userId);
-    if (userId === undefined || audience === undefined) return;
+  // After a reconnect ioredis subscribes again by itself but does not say when that is done; asking
+  // once more on the same connection answers after it, since commands on one connection run in order.
+  const subscribe = () => {
+    subscribed = subscriber.psubscribe(PATTERN).then(() => {
+      if (subscriber.status === 'ready') hearing = true;
+    });
+    subscribed.catch((error: unknown) => logger.warn({ err: error }, 'live updates not subscribed'));
+    return subscribed;
+  };
+  void subscribe();
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (connectedOnce && !closed) void subscribe();
+    connectedOnce = true;
+  });
+  subscriber.on('close', () => {
+    if (!hearing) return;
+    hearing = false;
+    for (const listener of deafListeners) listener();
+  });
+
+  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    const userId = channel.slice(PREFIX.length);
+    for (const listener of updateListeners) listener(userId);
+    const audience = listeners.get(userId);
+    if (audience === undefined) return;
     const parsed = parseEvent(message);
     // The channel names the user, but a stream must never show another user's event, whatever was published.
     if (parsed === undefined || parsed.subject !== userId || parsed.data.userId !== userId) {
@@ -61,12 +98,6 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
     const audience = listeners.get(userId);
     if (!audience?.delete(listener) || audience.size > 0) return;
     listeners.delete(userId);
-    subscriptions.delete(userId);
-    const channel = liveChannel(userId);
-    userOfChannel.delete(channel);
-    // Commands on one connection run in order, so a SUBSCRIBE for a new first stream sent after this
-    // UNSUBSCRIBE leaves the channel subscribed, as it should be.
-    subscriber.unsubscribe(channel).catch((error: unknown) => logger.warn({ err: error, channel }, 'unsubscribe failed'));
   };
 
   return {
@@ -76,13 +107,10 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
       if (audience === undefined) {
         audience = new Set();
         listeners.set(userId, audience);
-        const channel = liveChannel(userId);
-        userOfChannel.set(channel, userId);
-        subscriptions.set(userId, subscriber.subscribe(channel));
       }
       audience.add(listener);
       try {
-        await subscriptions.get(userId);
+        await (hearing ? subscribed : subscribe());
       } catch (error) {
         remove(userId, listener);
         throw error;
@@ -95,18 +123,22 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
       };
     },
 
+    onUpdateOf: (listener) => void updateListeners.push(listener),
+    hearing: () => hearing,
+    onDeaf: (listener) => void deafListeners.push(listener),
     listenerCount: () => [...listeners.values()].reduce((sum, audience) => sum + audience.size, 0),
     channelCount: () => listeners.size,
 
     async close() {
       closed = true;
-      const all = [...listeners.entries()];
-      for (const [userId, audience] of all) {
+      hearing = false;
+      for (const [userId, audience] of [...listeners.entries()]) {
         for (const listener of [...audience]) {
           listener.onClose();
           remove(userId, listener);
         }
       }
+      await subscriber.punsubscribe(PATTERN).catch(() => undefined);
     },
   };
 }

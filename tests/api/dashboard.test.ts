@@ -36,7 +36,10 @@ describe('GET /v1/dashboard', () => {
   it('reads Redis, then the Cassandra view, then rebuilds, and says which', async () => {
     const userId = unique('u');
     seed(userId);
-    const app = harness.app();
+    // Redis itself, without this process's near cache in front (tests/api/near-cache.test.ts): the
+    // entry is deleted below behind the API's back, which no update announces.
+    const redis = createRedisClient(harness.platform.config.REDIS_URL);
+    const app = harness.app({}, { cache: createDashboardCache(redis) });
     const auth = bearer(await harness.token(userId));
     const get = () => app.request('/v1/dashboard', { headers: auth });
 
@@ -50,18 +53,17 @@ describe('GET /v1/dashboard', () => {
 
     expect((await get()).headers.get('X-Dashboard-Source')).toBe('cache');
 
-    const redis = createRedisClient(harness.platform.config.REDIS_URL);
     try {
       await redis.del(cacheKey(userId));
+      const fromView = await get();
+      expect(fromView.status).toBe(200);
+      expect(fromView.headers.get('X-Dashboard-Source')).toBe('view');
+      // The view read re-warmed Redis.
+      expect((await get()).headers.get('X-Dashboard-Source')).toBe('cache');
+      expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
     } finally {
       redis.disconnect();
     }
-    const fromView = await get();
-    expect(fromView.status).toBe(200);
-    expect(fromView.headers.get('X-Dashboard-Source')).toBe('view');
-    // The view read re-warmed Redis.
-    expect((await get()).headers.get('X-Dashboard-Source')).toBe('cache');
-    expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
   });
 
   it('answers 304 to If-None-Match with the current strong ETag', async () => {

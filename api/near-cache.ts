@@ -1,0 +1,71 @@
+import { LRUCache } from 'lru-cache';
+import type { CacheEntry, DashboardCache } from '../adapters/redis/dashboard-cache.js';
+import type { UpdateFeed } from './live/stream-hub.js';
+
+export interface NearCacheOptions {
+  /** Bytes of rendered dashboards held at most. */
+  readonly maxBytes?: number;
+  /**
+   * How long an entry is served without asking Redis: the bound for what no update announces (an
+   * erased user, an update whose announcement failed and is retried later).
+   */
+  readonly ttlMs?: number;
+}
+
+/**
+ * Ready-to-send entries of this process's recent reads in memory, in front of Redis: a repeated read
+ * costs no round trip. Kept correct by the updates the process hears (every user's, see stream-hub):
+ * an update drops the user's entries, a read of Redis that was under way when an update arrived is
+ * not kept, and while updates cannot be heard (the subscriber connection is down) nothing is kept and
+ * everything held is dropped, since what was missed is unknown.
+ */
+export function createNearCache(cache: Pick<DashboardCache, 'get' | 'put'>, feed: UpdateFeed, options: NearCacheOptions = {}): Pick<DashboardCache, 'get' | 'put'> & { readonly size: () => number } {
+  // Per user, which profiles are held, so an update drops exactly them; kept in step with evictions.
+  const profilesOf = new Map<string, Set<string>>();
+  const entries = new LRUCache<string, CacheEntry>({
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (entry) => entry.body.length + 200,
+    ttl: options.ttlMs ?? 10_000,
+    dispose: (_entry, key) => {
+      const [userId = '', profileKey = ''] = key.split('\u0000');
+      const profiles = profilesOf.get(userId);
+      if (profiles?.delete(profileKey) && profiles.size === 0) profilesOf.delete(userId);
+    },
+  });
+  // Updates heard, counted; per user the count at their last update, for a read that overlapped one.
+  // Bounded: a read lasts at most the cache timeout, far less than it takes this many updates to arrive.
+  let heard = 0;
+  const lastUpdate = new LRUCache<string, number>({ max: 100_000 });
+
+  const keyOf = (userId: string, profileKey: string) => `${userId}\u0000${profileKey}`;
+  const drop = (userId: string) => {
+    for (const profileKey of [...(profilesOf.get(userId) ?? [])]) entries.delete(keyOf(userId, profileKey));
+  };
+  feed.onUpdateOf((userId) => {
+    lastUpdate.set(userId, ++heard);
+    drop(userId);
+  });
+  feed.onDeaf(() => entries.clear());
+
+  const keep = (userId: string, profileKey: string, entry: CacheEntry, heardBefore: number) => {
+    if (!feed.hearing() || (lastUpdate.get(userId) ?? 0) > heardBefore) return;
+    entries.set(keyOf(userId, profileKey), entry);
+    let profiles = profilesOf.get(userId);
+    if (profiles === undefined) profilesOf.set(userId, (profiles = new Set()));
+    profiles.add(profileKey);
+  };
+
+  return {
+    async get(userId, profileKey) {
+      const held = entries.get(keyOf(userId, profileKey));
+      if (held) return held;
+      const heardBefore = heard;
+      const entry = await cache.get(userId, profileKey);
+      if (entry) keep(userId, profileKey, entry, heardBefore);
+      return entry;
+    },
+    // Not kept: Redis may hold a newer build than the one re-warmed from; the next read takes Redis's.
+    put: (view, profile) => cache.put(view, profile),
+    size: () => entries.size,
+  };
+}

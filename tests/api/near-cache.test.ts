@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisClient } from '../../adapters/redis/client.js';
+import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-cache.js';
+import { liveChannel } from '../../adapters/redis/live-updates.js';
+import { createApp } from '../../api/app.js';
+import { createStreamHub } from '../../api/live/stream-hub.js';
+import { createNearCache } from '../../api/near-cache.js';
+import { allClientProfiles } from '../../dashboard/index.js';
+import { silent } from '../e2e/support.js';
+import { account } from '../support/fixtures.js';
+import { unique } from '../support/unique.js';
+import { bearer, fixtureView, startApiHarness, type ApiHarness } from './support.js';
+
+/**
+ * The near cache of the API on the real Redis, with two API processes (two sets of clients) and the
+ * real worker building and announcing: repeated reads come from memory, and no read started after a
+ * process heard of an update answers with what the update replaced.
+ */
+let harness: ApiHarness;
+beforeAll(async () => {
+  harness = await startApiHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const versionOf = (response: Response) => Number(/^"(\d+)-/.exec(response.headers.get('ETag') ?? '')?.[1]);
+
+describe('near cache', () => {
+  it('answers repeated reads from memory, and never with an older dashboard once the process heard of a newer one', async () => {
+    const userId = unique('u');
+    const rename = (name: string) => harness.platform.domain.setItems('accounts', userId, [account('acc-1', name)]);
+    rename('Name 0');
+    // The reads below are many more than a user's budget per minute.
+    const unlimited = { RATE_LIMIT_PER_MINUTE: 100_000_000 };
+    const a = harness.app(unlimited);
+    const other = harness.anotherProcess();
+    const b = createApp({ ...other.deps, config: { ...other.deps.config, ...unlimited } });
+    const heard: number[] = [];
+    harness.deps.live.onUpdateOf((user) => user === userId && heard.push(Date.now()));
+    const auth = { headers: bearer(await harness.token(userId)) };
+    const read = (app: typeof a) => app.request('/v1/dashboard', auth);
+
+    expect((await read(a)).headers.get('X-Dashboard-Source')).toBe('rebuild');
+    const first = await read(a);
+    expect(first.headers.get('X-Dashboard-Source')).toBe('cache');
+    // Deleted in Redis behind the API's back (nothing announces it): the read comes from memory.
+    const redis = createRedisClient(harness.platform.config.REDIS_URL);
+    try {
+      await redis.del(cacheKey(userId));
+      const fromMemory = await read(a);
+      expect(fromMemory.headers.get('X-Dashboard-Source')).toBe('cache');
+      expect(fromMemory.headers.get('ETag')).toBe(first.headers.get('ETag'));
+    } finally {
+      redis.disconnect();
+    }
+
+    // Reads of process A all along, so its near cache is filled while updates arrive. A read from
+    // memory does no I/O: the loop yields each time, or it would starve everything else.
+    let hammering = true;
+    const hammer = (async () => {
+      while (hammering) {
+        await (await read(a)).arrayBuffer();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    try {
+      for (let round = 1; round <= 5; round++) {
+        rename(`Name ${round}`);
+        const before = heard.length;
+        // Process B's miss path asks the worker for a build, which stores, caches and announces it.
+        const built = await other.deps.workflows.rebuildNow(userId, 'miss', 20_000);
+        await expect.poll(() => heard.length, { timeout: 5_000 }).toBeGreaterThan(before);
+        for (const app of [a, b]) {
+          const response = await read(app);
+          expect(response.status).toBe(200);
+          expect(versionOf(response), `round ${round}`).toBeGreaterThanOrEqual(built.version);
+          const body = (await response.json()) as { sections: { accounts: { items: { name: string }[] } } };
+          expect(body.sections.accounts.items[0]?.name).toBe(`Name ${round}`);
+        }
+      }
+    } finally {
+      hammering = false;
+      await hammer;
+    }
+  });
+
+  it('drops what it holds when its subscriber connection is lost, and holds nothing until it hears again', async () => {
+    const config = harness.platform.config;
+    const name = unique('near-subscriber');
+    const subscriber = new Redis(config.REDIS_URL, { connectionName: name, lazyConnect: false });
+    const redis = createRedisClient(config.REDIS_URL);
+    const hub = createStreamHub(subscriber, silent);
+    const cache = createDashboardCache(redis);
+    const near = createNearCache(cache, hub);
+    let deaf = 0;
+    hub.onDeaf(() => deaf++);
+    try {
+      await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
+      const userId = unique('u');
+      const profile = allClientProfiles()[0]!;
+      await cache.refresh(fixtureView(userId, 1), allClientProfiles());
+      expect((await near.get(userId, profile.key))?.version).toBe(1);
+      expect(near.size()).toBe(1);
+
+      // The subscriber's connection is cut (a Redis restart, a network blip, an overflowing buffer).
+      const clients = String(await redis.client('LIST'));
+      const id = /id=(\d+) .*name=(\S+)/.exec(clients.split('\n').find((line) => line.includes(`name=${name} `)) ?? '')?.[1];
+      expect(id).toBeDefined();
+      await redis.client('KILL', 'ID', id!);
+      await expect.poll(() => deaf, { timeout: 5_000 }).toBe(1);
+      expect(near.size()).toBe(0);
+
+      // A newer build announced while (perhaps) nobody listened: the next read asks Redis.
+      await cache.refresh(fixtureView(userId, 2), allClientProfiles());
+      await redis.publish(liveChannel(userId), 'announced while the subscriber was away');
+      expect((await near.get(userId, profile.key))?.version).toBe(2);
+      // Heard again after the reconnect: reads are kept again.
+      await expect.poll(() => hub.hearing(), { timeout: 10_000 }).toBe(true);
+      await near.get(userId, profile.key);
+      expect(near.size()).toBe(1);
+    } finally {
+      await hub.close();
+      subscriber.disconnect();
+      redis.disconnect();
+    }
+  });
+});
