@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import semver from 'semver';
 import { z } from 'zod';
 import matrixData from '../config/capabilities.json' with { type: 'json' };
@@ -124,6 +125,7 @@ export function createProfileResolver(matrix: CapabilityMatrix) {
     return tier;
   };
   const conservative = profileOf(CONSERVATIVE_PROFILE_KEY, 'unknown', tierOf(matrix.conservative));
+  const resolved = new LRUCache<string, ClientProfile>({ max: 1_000 });
   const profiles = PLATFORMS.flatMap((platform) =>
     matrix.platforms[platform].map((entry) => ({
       range: entry.range,
@@ -136,11 +138,17 @@ export function createProfileResolver(matrix: CapabilityMatrix) {
     allProfiles: (): ClientProfile[] => [...profiles.map((p) => copyProfile(p.profile)), copyProfile(conservative)],
     /** Never fails: anything unknown or unparseable gets the conservative profile. */
     resolve(platform: string | null | undefined, version: string | null | undefined): ClientProfile {
-      const name = (platform ?? '').trim().toLowerCase();
-      const parsed = parseAppVersion(version);
-      if (parsed === null || !isPlatform(name)) return copyProfile(conservative);
-      const match = profiles.find((p) => p.profile.platform === name && semver.satisfies(parsed, p.range));
-      return copyProfile(match?.profile ?? conservative);
+      // Every request resolves its headers, and apps send few distinct ones: semver's range matching is
+      // done once per pair (bounded, since headers are untrusted).
+      const pair = `${platform ?? ''}\u0000${version ?? ''}`;
+      let match = resolved.get(pair);
+      if (match === undefined) {
+        const name = (platform ?? '').trim().toLowerCase();
+        const parsed = parseAppVersion(version);
+        match = parsed === null || !isPlatform(name) ? conservative : (profiles.find((p) => p.profile.platform === name && semver.satisfies(parsed, p.range))?.profile ?? conservative);
+        resolved.set(pair, match);
+      }
+      return copyProfile(match);
     },
   };
 }
