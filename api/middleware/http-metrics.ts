@@ -5,10 +5,19 @@ import { routeOf } from './request-log.js';
 
 /** Observes each request's latency by method, route pattern and status. */
 export function httpMetrics(options: { metrics: ApiMetrics }): MiddlewareHandler<AppEnv> {
+  // One labelled child per (method, route, status), looked up by a string: prom-client hashes the
+  // label object on every observe otherwise. Bounded, since routes are patterns, not paths.
+  const children = new Map<string, ReturnType<ApiMetrics['requestDuration']['labels']>>();
   return async function httpMetrics(c, next) {
-    const end = options.metrics.requestDuration.startTimer();
+    const started = performance.now();
     await next();
     // For a stream this is the time to its first byte, which is what a client waits for.
-    end({ method: c.req.method, route: routeOf(c), status: String(c.res.status) });
+    const method = c.req.method;
+    const route = routeOf(c);
+    const status = String(c.res.status);
+    const key = `${method} ${route} ${status}`;
+    let child = children.get(key);
+    if (child === undefined) children.set(key, (child = options.metrics.requestDuration.labels(method, route, status)));
+    child.observe((performance.now() - started) / 1000);
   };
 }

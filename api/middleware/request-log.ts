@@ -24,9 +24,11 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler<AppEn
     const logger = options.logger.child({ requestId });
     c.set('requestId', requestId);
     c.set('logger', logger);
+    // Set before the response exists, so it is part of whatever response is made (errors included):
+    // touching the finished response's headers would turn its fast path into a full fetch Response.
+    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
     const status = c.res.status;
     const line = { method: c.req.method, route: routeOf(c), status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     if (status >= 500) logger.error(line, 'request failed');

@@ -197,5 +197,11 @@ describe('operations surface', () => {
     const app = harness.app();
     expect((await app.request('/healthz', { headers: { 'X-Request-Id': 'trace-123' } })).headers.get('X-Request-Id')).toBe('trace-123');
     expect((await app.request('/healthz')).headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    // Also on errors, on routes that do not exist, and on dashboards.
+    expect((await app.request('/v1/dashboard', { headers: { 'X-Request-Id': 'trace-401' } })).headers.get('X-Request-Id')).toBe('trace-401');
+    expect((await app.request('/nowhere', { headers: { 'X-Request-Id': 'trace-404' } })).headers.get('X-Request-Id')).toBe('trace-404');
+    const dashboard = await app.request('/v1/dashboard', { headers: { ...bearer(tokens.alice), 'X-Request-Id': 'trace-200' } });
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get('X-Request-Id')).toBe('trace-200');
   });
 });
