@@ -5,7 +5,6 @@ import {
   Partner,
   SUPPORTED_SCHEMA_VERSION,
   Widget,
-  allClientProfiles,
   composeDashboard,
   mergeWidgetSources,
   type CanonicalDashboard,
@@ -156,7 +155,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       return { view: (await deps.views.load(userId)) ?? view, announce: false, unsettled: [] };
     }
     try {
-      await deps.cache.refresh(view, allClientProfiles());
+      await deps.cache.refresh(view);
     } catch {
       unsettled.push('cache');
     }

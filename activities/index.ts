@@ -2,7 +2,6 @@ import { Context } from '@temporalio/activity';
 import type { z } from 'zod';
 import {
   SUPPORTED_SCHEMA_VERSION,
-  allClientProfiles,
   type CanonicalDashboard,
   type EventEnvelope,
   type EventPayload,
@@ -116,7 +115,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Re-renders every client profile's cached entry of the user from the new view. */
     async refreshCache(view: CanonicalDashboard): Promise<boolean> {
-      return deps.cache.refresh(view, allClientProfiles());
+      return deps.cache.refresh(view);
     },
 
     /** DashboardUpdated to Kafka (other consumers) and to the fast channel (the API's live streams). */

@@ -56,12 +56,12 @@ export function createNearCache(cache: Pick<DashboardCache, 'get' | 'put'>, feed
   };
 
   return {
-    async get(userId, profileKey) {
-      const held = entries.get(keyOf(userId, profileKey));
+    async get(userId, profile) {
+      const held = entries.get(keyOf(userId, profile.key));
       if (held) return held;
       const heardBefore = heard;
-      const entry = await cache.get(userId, profileKey);
-      if (entry) keep(userId, profileKey, entry, heardBefore);
+      const entry = await cache.get(userId, profile);
+      if (entry) keep(userId, profile.key, entry, heardBefore);
       return entry;
     },
     // Not kept: Redis may hold a newer build than the one re-warmed from; the next read takes Redis's.

@@ -87,7 +87,7 @@ export function createReadPath(options: ReadPathOptions): ReadPath {
   return {
     async read(userId, profile, logger = options.logger) {
       let cacheUp = true;
-      const cached = await withTimeout(options.cache.get(userId, profile.key), cacheTimeoutMs, 'dashboard cache').catch((error: unknown) => {
+      const cached = await withTimeout(options.cache.get(userId, profile), cacheTimeoutMs, 'dashboard cache').catch((error: unknown) => {
         cacheUp = false;
         logger.warn({ err: error }, 'dashboard cache unavailable; reading the view');
         return undefined;

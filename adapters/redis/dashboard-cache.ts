@@ -1,29 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { renderForClient, type CanonicalDashboard, type ClientProfile } from '../../dashboard/index.js';
+import { CanonicalDashboard, renderForClient, type ClientProfile } from '../../dashboard/index.js';
 
 /**
- * The rendered dashboard per (user, client profile) as ready-to-send bytes with a strong ETag.
- * One Redis hash per user holds every profile's entry plus the version they were rendered from, so a
- * refresh replaces them all at once, an older build never overwrites a newer one, and erasing a user
- * is one DEL.
+ * The dashboard per user in one Redis hash: the canonical view a build stored, and ready-to-send
+ * bytes with a strong ETag for each client profile that was read since. A build stores only the view
+ * (and drops the older renders); the first read of a profile renders it once from that view and
+ * keeps it, so builds do not render profiles nobody uses and Redis holds what clients read. The
+ * version in the hash means an older build never overwrites a newer one, and erasing a user is one DEL.
  */
 export interface CacheEntry {
   readonly body: string;
   readonly etag: string;
   readonly version: number;
-  /** When the entry was written (epoch ms): the API serves it stale-while-revalidate past a soft TTL. */
+  /** When the view was cached (epoch ms): the API serves it stale-while-revalidate past a soft TTL. */
   readonly cachedAt: number;
 }
 
 export interface DashboardCache {
-  get(userId: string, profileKey: string): Promise<CacheEntry | undefined>;
-  /** Replaces every profile's entry of the user with renders of `view`, unless a newer version is cached. */
-  refresh(view: CanonicalDashboard, profiles: readonly ClientProfile[]): Promise<boolean>;
-  /** Adds one profile's entry (re-warm after a miss), unless a newer version is cached. */
+  /** The profile's entry; rendered from the cached view (and kept) when the profile was not read since the build. */
+  get(userId: string, profile: ClientProfile): Promise<CacheEntry | undefined>;
+  /** Stores a build's view in place of everything cached for the user, unless a newer version is cached. */
+  refresh(view: CanonicalDashboard): Promise<boolean>;
+  /** Adds the view and one profile's entry (re-warm after a miss), unless a newer version is cached. */
   put(view: CanonicalDashboard, profile: ClientProfile): Promise<CacheEntry>;
-  /** Deletes every cached render of the user; returns how many there were. */
+  /** Deletes the user's cached view and renders; returns how many there were. */
   erase(userId: string): Promise<number>;
 }
 
@@ -53,41 +55,52 @@ export const CACHE_TTL_SECONDS = 24 * 3600;
 
 export function createDashboardCache(redis: Redis, options: { ttlSeconds?: number } = {}): DashboardCache {
   const ttlSeconds = options.ttlSeconds ?? CACHE_TTL_SECONDS;
-  const write = async (view: CanonicalDashboard, replaceAll: boolean, entries: [ClientProfile, CacheEntry][]) => {
-    const fields = entries.flatMap(([profile, entry]) => [
-      `${profile.key}:body`,
-      entry.body,
-      `${profile.key}:meta`,
-      JSON.stringify({ etag: entry.etag, version: entry.version, cachedAt: entry.cachedAt }),
-    ]);
+  const write = async (view: CanonicalDashboard, replaceAll: boolean, fields: string[]) => {
     const result = await redis.eval(writeScript, 1, cacheKey(view.userId), view.version, ttlSeconds, replaceAll ? '1' : '0', ...fields);
     return result === 1;
   };
+  const viewFields = (view: CanonicalDashboard, cachedAt: number) => ['view', JSON.stringify(view), 'cachedAt', String(cachedAt)];
+  const entryFields = (profile: ClientProfile, entry: CacheEntry) => [
+    `${profile.key}:body`,
+    entry.body,
+    `${profile.key}:meta`,
+    JSON.stringify({ etag: entry.etag, version: entry.version, cachedAt: entry.cachedAt }),
+  ];
 
   return {
-    async get(userId, profileKey) {
-      const [body, rawMeta] = await redis.hmget(cacheKey(userId), `${profileKey}:body`, `${profileKey}:meta`);
-      if (body == null || rawMeta == null) return undefined;
-      const parsed = meta.safeParse(JSON.parse(rawMeta));
-      return parsed.success ? { body, ...parsed.data } : undefined;
+    async get(userId, profile) {
+      const key = cacheKey(userId);
+      const [body, rawMeta] = await redis.hmget(key, `${profile.key}:body`, `${profile.key}:meta`);
+      if (body != null && rawMeta != null) {
+        const parsed = meta.safeParse(JSON.parse(rawMeta));
+        return parsed.success ? { body, ...parsed.data } : undefined;
+      }
+      // Not read in this profile since the build: rendered once from the cached view, and kept.
+      const [rawView, rawCachedAt] = await redis.hmget(key, 'view', 'cachedAt');
+      if (rawView == null) return undefined;
+      const view = CanonicalDashboard.safeParse(JSON.parse(rawView));
+      if (!view.success || view.data.userId !== userId) return undefined;
+      const entry = renderEntry(view.data, profile, Number(rawCachedAt) || Date.now());
+      await write(view.data, false, entryFields(profile, entry));
+      return entry;
     },
 
-    async refresh(view, profiles) {
-      const now = Date.now();
-      return write(view, true, profiles.map((p) => [p, renderEntry(view, p, now)]));
+    async refresh(view) {
+      return write(view, true, viewFields(view, Date.now()));
     },
 
     async put(view, profile) {
-      const entry = renderEntry(view, profile, Date.now());
-      await write(view, false, [[profile, entry]]);
+      const now = Date.now();
+      const entry = renderEntry(view, profile, now);
+      await write(view, false, [...viewFields(view, now), ...entryFields(profile, entry)]);
       return entry;
     },
 
     async erase(userId) {
-      // Counted in rendered entries (one per client profile), which is what a receipt should say.
+      // Counted as a receipt should say it: the cached view and each profile rendered from it.
       const fields = await redis.hkeys(cacheKey(userId));
       await redis.del(cacheKey(userId));
-      return fields.filter((f) => f.endsWith(':body')).length;
+      return fields.filter((f) => f === 'view' || f.endsWith(':body')).length;
     },
   };
 }

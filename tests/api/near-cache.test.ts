@@ -100,8 +100,8 @@ describe('near cache', () => {
       await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
       const userId = unique('u');
       const profile = allClientProfiles()[0]!;
-      await cache.refresh(fixtureView(userId, 1), allClientProfiles());
-      expect((await near.get(userId, profile.key))?.version).toBe(1);
+      await cache.refresh(fixtureView(userId, 1));
+      expect((await near.get(userId, profile))?.version).toBe(1);
       expect(near.size()).toBe(1);
 
       // The subscriber's connection is cut (a Redis restart, a network blip, an overflowing buffer).
@@ -113,12 +113,12 @@ describe('near cache', () => {
       expect(near.size()).toBe(0);
 
       // A newer build announced while (perhaps) nobody listened: the next read asks Redis.
-      await cache.refresh(fixtureView(userId, 2), allClientProfiles());
+      await cache.refresh(fixtureView(userId, 2));
       await redis.publish(liveChannel(userId), 'announced while the subscriber was away');
-      expect((await near.get(userId, profile.key))?.version).toBe(2);
+      expect((await near.get(userId, profile))?.version).toBe(2);
       // Heard again after the reconnect: reads are kept again.
       await expect.poll(() => hub.hearing(), { timeout: 10_000 }).toBe(true);
-      await near.get(userId, profile.key);
+      await near.get(userId, profile);
       expect(near.size()).toBe(1);
     } finally {
       await hub.close();

@@ -84,7 +84,7 @@ describe('event path', () => {
       const version = view?.version;
 
       // The cache is refreshed right after the view is written.
-      const profile = resolveClientProfile('ios', '4.0.0').key;
+      const profile = resolveClientProfile('ios', '4.0.0');
       await expect.poll(async () => (await worker.deps.cache.get(userId, profile))?.version ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(version ?? Infinity);
       expect((await worker.deps.cache.get(userId, profile))?.body).toContain('Reisekasse');
       await expect.poll(() => announced.some((m) => m['type'] === 'DashboardUpdated' && m['subject'] === userId), { timeout: 10_000 }).toBe(true);

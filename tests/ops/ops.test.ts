@@ -159,7 +159,7 @@ describe('ops CLI', () => {
     expect((await deps.preferences.history(userId, 10)).entries).toEqual([]);
     expect(await deps.views.load(userId)).toBeUndefined();
     for (const source of ['accounts', 'partners', 'offers', 'insights']) expect(await deps.snapshots.load(userId, source)).toBeUndefined();
-    expect(await deps.cache.get(userId, resolveClientProfile('ios', '4.0.0').key)).toBeUndefined();
+    expect(await deps.cache.get(userId, resolveClientProfile('ios', '4.0.0'))).toBeUndefined();
     const rebuild = await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe();
     expect(rebuild.status.name).not.toBe('RUNNING');
     expect((await ops('history', userId)).text).toMatch(/no preference history/);

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('Redis away during a build', () => {
   it('stores the view without failing, then refreshes the cache and announces the update once Redis answers, without a new trigger', async () => {
     const userId = unique('u');
-    const profile = allClientProfiles()[0]?.key ?? 'web-v3';
+    const profile = allClientProfiles()[0]!;
     platform.domain.setItems('accounts', userId, [account('acc-1', 'Before')]);
     const first = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
     expect((await platform.deps.cache.get(userId, profile))?.version).toBe(first.version);

@@ -51,7 +51,7 @@ describe('rebuildDashboard', () => {
       expect(view.sections.accounts.freshness.stale).toBe(false);
 
       expect((await platform.deps.views.load(userId))?.version).toBe(view.version);
-      const cached = await platform.deps.cache.get(userId, resolveClientProfile('ios', '4.0.0').key);
+      const cached = await platform.deps.cache.get(userId, resolveClientProfile('ios', '4.0.0'));
       expect(JSON.parse(cached?.body ?? '{}')).toMatchObject({ userId, version: view.version });
       expect(JSON.parse(await announced)).toMatchObject({ type: 'DashboardUpdated', subject: userId, data: { version: view.version, trigger: 'miss' } });
     } finally {

@@ -19,7 +19,7 @@ example: npm run ops -- view u-42 --platform ios --version 2.3.0`,
     if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
     const profile = resolveClientProfile(values.platform, values.version);
     const { views, cache } = await ctx.stores();
-    const [canonical, cached] = await Promise.all([views.load(userId.data), cache.get(userId.data, profile.key)]);
+    const [canonical, cached] = await Promise.all([views.load(userId.data), cache.get(userId.data, profile)]);
     if (!canonical) {
       out.error(`no dashboard stored for ${userId.data} (never built, or erased); \`ops rebuild ${userId.data}\` builds one`);
       return 1;
