@@ -16,7 +16,7 @@ import { withTimeout } from './with-timeout.js';
 /** The settings the API reads. */
 export type ApiConfig = Pick<
   Config,
-  'JWT_SECRET' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS'
+  'JWT_SECRET' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
 >;
 
 /** A readiness check of one dependency: resolves when it answered. */

@@ -63,6 +63,8 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** Seconds between SSE heartbeats. */
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(15),
+  // A live stream ends after this long and the app reconnects (Last-Event-ID): what a vanished peer holds at most.
+  SSE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(900),
 
   /** The bridge's Kafka consumer group and the port of its /metrics and /healthz. */
   BRIDGE_GROUP_ID: z.string().min(1).default('dashboard-bridge'),

@@ -108,6 +108,29 @@ describe('GET /v1/dashboard/stream', () => {
     expect(await gauge()).toBe(String(before));
   });
 
+  it('ends a stream at its maximum age, so a vanished peer holds nothing longer; the app resumes with what it missed', async () => {
+    const userId = unique('u');
+    const short = await serveApp(harness.app({ SSE_MAX_AGE_SECONDS: 1 }));
+    try {
+      const auth = bearer(await harness.token(userId));
+      const stream = await openStream(short.baseUrl, auth);
+      await connected(stream);
+      await stream.ended;
+      expect(harness.deps.live.listenerCount()).toBe(0);
+      // Built while the app was away: the reconnect with its last event id is told at once.
+      await harness.platform.deps.views.write(fixtureView(userId, 7));
+      const resumed = await openStream(short.baseUrl, { ...auth, 'Last-Event-ID': '3' });
+      try {
+        const event = await resumed.waitFor(() => updates(resumed)[0]);
+        expect(event.id).toBe('7');
+      } finally {
+        resumed.close();
+      }
+    } finally {
+      await short.close();
+    }
+  });
+
   it('is authenticated', async () => {
     expect((await openStream(server.baseUrl, {})).status).toBe(401);
     expect((await openStream(server.baseUrl, { Authorization: 'Bearer nonsense' })).status).toBe(401);
