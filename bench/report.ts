@@ -96,7 +96,7 @@ export function report(r: BenchResult): string {
     '',
     `- Highest RSS from the first scenario to the last, sampled every 500 ms (MiB): ${mib(r.rssPeakMiB)}.`,
     `- RSS during the highest-rate cache-hit run (MiB): ${mib(hit.rssDuringMaxMiB)}.`,
-    `- SSE: ${r.capacity.sseStreamsOpened} of ${r.capacity.sseTarget} streams held by one API process; its RSS ${r.capacity.apiRssBeforeMiB} → ${r.capacity.apiRssWithStreamsMiB} MiB.`,
+    `- SSE: ${r.capacity.sseStreamsOpened} of ${r.capacity.sseTarget} streams held by one API process, ${r.capacity.sseStreamsUpdated} received their user's update${r.capacity.sseStreamsUpdated < r.capacity.sseStreamsOpened ? ' (**FAILURE**)' : ''}; its RSS ${r.capacity.apiRssBeforeMiB} → ${r.capacity.apiRssWithStreamsMiB} → ${r.capacity.apiRssAfterMiB} MiB 10 s after they closed (heap used ${r.capacity.apiHeapMiB.before} → ${r.capacity.apiHeapMiB.withStreams} → ${r.capacity.apiHeapMiB.after} MiB; ${r.capacity.streamsLeftOpen} left open).`,
     '',
   ];
   return lines.join('\n');

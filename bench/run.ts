@@ -30,12 +30,12 @@ const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
   quick: {
     seedUsers: 15_000, warmUsers: 300, rates: [500, 1000, 2000], loadSeconds: 8, missSamples: 40, stormRate: 500,
     freshnessRates: [50, 100, 200, 500], freshnessSeconds: 8, freshnessDrainSeconds: 60, rebuildUsers: 300, burstWrites: 1000,
-    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 300, sseStreams: 1000,
+    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 300, sseStreams: 2000,
   },
   full: {
     seedUsers: 25_000, warmUsers: 2000, rates: [500, 1000, 2000], loadSeconds: 30, missSamples: 200, stormRate: 500,
     freshnessRates: [50, 100, 200, 500], freshnessSeconds: 30, freshnessDrainSeconds: 60, rebuildUsers: 2000, burstWrites: 5000,
-    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 600, sseStreams: 5000,
+    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 600, sseStreams: 10_000,
   },
 };
 
