@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * The fast channel for DashboardUpdated: Redis pub/sub, one channel per user, so every API process
- * holding that user's SSE streams hears it and no process hears other users' updates it doesn't need.
+ * The fast channel for DashboardUpdated: Redis pub/sub, one channel per user. Every API process hears
+ * every channel through one pattern subscription (api/live/stream-hub.ts): its SSE streams and its
+ * near cache both need them.
  */
 export const liveChannel = (userId: string) => `dashboard-updated:${userId}`;
 

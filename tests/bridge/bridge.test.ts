@@ -219,20 +219,22 @@ describe('Temporal refusing a rebuild for good', () => {
 });
 
 describe('starting positions', () => {
+  /** A bridge as the bridge process runs it (a new group starts at the end of the topics); Temporal accepts every user it is handed, which lands in `accepted`. */
+  const bridgeOfNewGroup = (groupId: string, topic: string, accepted: Set<string>) =>
+    bridgeOn(
+      groupId,
+      topic,
+      async (users) => {
+        for (const { userId } of users) accepted.add(userId);
+        return { finished: Promise.resolve() };
+      },
+      { fromBeginning: false },
+    );
+
   it('commits a position on every partition when the group first starts, so events sent while no bridge runs are consumed after a restart', async () => {
     const groupId = unique('bridge-positions');
     const accepted = new Set<string>();
-    const start = () =>
-      bridgeOn(
-        groupId,
-        topics.domain.transactions,
-        async (users) => {
-          for (const { userId } of users) accepted.add(userId);
-          return { finished: Promise.resolve() };
-        },
-        // As the bridge process runs: a new group starts at the end of the topics.
-        { fromBeginning: false },
-      );
+    const start = () => bridgeOfNewGroup(groupId, topics.domain.transactions, accepted);
     const before = unique('u');
     await produce(topics.domain.transactions, [{ key: before, value: envelope(before) }]);
 
@@ -266,16 +268,7 @@ describe('starting positions', () => {
   it('starts two replicas of a new group at once at the end of the topics: neither replays what was there before', async () => {
     const groupId = unique('bridge-replicas');
     const accepted = new Set<string>();
-    const replica = () =>
-      bridgeOn(
-        groupId,
-        topics.domain.offers,
-        async (users) => {
-          for (const { userId } of users) accepted.add(userId);
-          return { finished: Promise.resolve() };
-        },
-        { fromBeginning: false },
-      );
+    const replica = () => bridgeOfNewGroup(groupId, topics.domain.offers, accepted);
     const before = Array.from({ length: 6 }, () => unique('u'));
     await produce(topics.domain.offers, before.map((u) => ({ key: u, value: envelope(u) })));
 
