@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { pino, type Logger } from 'pino';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
@@ -6,6 +6,7 @@ import { createViewStore, type ViewStore } from '../adapters/cassandra/view-stor
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
 import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
@@ -71,7 +72,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   }
   const cassandra = createCassandraClient(config);
   cassandra.connect().catch((error: unknown) => logger.warn({ err: error }, 'cassandra not reachable yet'));
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const { connection, close: closeTemporal } = createLazyConnection({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const live = createStreamHub(subscriber, logger);
   const rateLimiter = createRedisRateLimiter(redis, { logger });
@@ -110,7 +111,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       const bounded = (closing: Promise<unknown>, what: string) => withTimeout(closing, CLOSE_DEADLINE_MS, what).catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
       await bounded(redis.quit(), 'redis quit');
       redis.disconnect();
-      await Promise.all([bounded(cassandra.shutdown(), 'cassandra shutdown'), bounded(connection.close(), 'temporal connection close')]);
+      await Promise.all([bounded(cassandra.shutdown(), 'cassandra shutdown'), bounded(closeTemporal(), 'temporal connection close')]);
     },
   };
 }

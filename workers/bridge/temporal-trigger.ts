@@ -1,5 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { createLazyConnection } from '../../adapters/temporal/lazy-connection.js';
 import { taskQueues, type Config } from '../../config/index.js';
 import { randomUUID } from 'node:crypto';
 import type { StartedRebuilds, UserTrigger } from './trigger-batcher.js';
@@ -22,7 +23,7 @@ export interface TemporalTrigger {
  * server within seconds.
  */
 export function createTemporalTrigger(config: Config, options: { maxReconnectBackoffMs?: number } = {}): TemporalTrigger {
-  const connection = Connection.lazy({
+  const { connection, close } = createLazyConnection({
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs ?? 5_000 },
@@ -40,6 +41,6 @@ export function createTemporalTrigger(config: Config, options: { maxReconnectBac
       // Waiting for the result paces the bridge (trigger-batcher.ts); the deadline ends the long poll.
       return { finished: client.withDeadline(Date.now() + FINISHED_WAIT_MS, () => started.finished()) };
     },
-    close: () => connection.close(),
+    close,
   };
 }
