@@ -50,6 +50,7 @@ export async function createActivityDeps(config: Config, options: ActivityDepsOp
   return {
     deps,
     async close() {
+      await Promise.all(Object.values(deps.domain).map((client) => client.close()));
       await events.disconnect();
       await connection.close();
       redis.disconnect();

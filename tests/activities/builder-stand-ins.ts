@@ -19,6 +19,7 @@ export function builderStandIns(stored?: CanonicalDashboard) {
       if (userId.startsWith('slow')) await new Promise<void>((resolve) => held.set(`${service}:${userId}`, resolve));
       return { asOf: new Date().toISOString(), items: [] };
     },
+    close: async () => {},
   });
   const deps: BuilderDeps = {
     domain: { accounts: domain('accounts'), partners: domain('partners'), transactions: domain('transactions'), offers: domain('offers') },
