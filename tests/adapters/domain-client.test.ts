@@ -10,6 +10,8 @@ let baseUrl: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const delayMs = req.url?.includes('/slow') ? 2_000 : 0;
+    if (req.url?.includes('/garbled')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"asOf": ');
+    if (req.url?.includes('/down')) return void res.writeHead(503).end();
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: '2026-01-01T00:00:00.000Z', items: [1] })), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,5 +31,14 @@ describe('domain client', () => {
     expect(failure).toMatchObject({ kind: 'unavailable', message: 'accounts: no answer within 200 ms' });
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(await client.getItems('quick', 'accounts', z.number())).toEqual({ asOf: '2026-01-01T00:00:00.000Z', items: [1] });
+  });
+
+  it('tells a garbled answer (our contract broken, the breaker stays closed) from a failing service', async () => {
+    const client = createDomainClient({ service: 'offers', baseUrl, timeoutMs: 1_000, breakAfterFailures: 1 });
+    for (let i = 0; i < 3; i++) expect(await client.getItems('garbled', 'offers', z.number()).catch((error: unknown) => error)).toMatchObject({ kind: 'invalid-response' });
+    expect(client.circuitState()).toBe('closed');
+    expect(await client.getItems('down', 'offers', z.number()).catch((error: unknown) => error)).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(client.circuitState()).toBe('open');
+    await client.close();
   });
 });
