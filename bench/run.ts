@@ -28,8 +28,8 @@ const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
   },
   // Every scenario takes users of its own (bench/lib/users.ts); rebuild-all alone takes 10,000.
   quick: {
-    seedUsers: 15_000, warmUsers: 300, rates: [500, 1000, 2000], loadSeconds: 8, missSamples: 40, stormRate: 500,
-    freshnessRates: [50, 100, 200, 500], freshnessSeconds: 8, freshnessDrainSeconds: 60, rebuildUsers: 300, burstWrites: 1000,
+    seedUsers: 17_000, warmUsers: 300, rates: [500, 1000, 2000], loadSeconds: 8, missSamples: 40, stormRate: 500,
+    freshnessRates: [50, 100, 200, 500], freshnessSeconds: 8, freshnessDrainSeconds: 60, rebuildUsers: 1000, burstWrites: 1000,
     rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 300, sseStreams: 2000,
   },
   full: {
