@@ -15,7 +15,7 @@ import type { ViewStore, WriteViewResult } from '../adapters/cassandra/view-stor
 import { DomainServiceError, type DomainClient } from '../adapters/domain/domain-client.js';
 import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
-import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
+import { erasedNotice, type LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../workflows/definitions.js';
@@ -176,7 +176,9 @@ export function createActivities(deps: ActivityDeps) {
       return deps.snapshots.erase(userId);
     },
     async eraseCache(userId: string): Promise<number> {
-      return deps.cache.erase(userId);
+      const erased = await deps.cache.erase(userId);
+      await deps.live.publish(userId, erasedNotice(userId));
+      return erased;
     },
   };
 }

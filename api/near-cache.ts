@@ -6,8 +6,8 @@ export interface NearCacheOptions {
   /** Bytes of rendered dashboards held at most. */
   readonly maxBytes?: number;
   /**
-   * How long an entry is served without asking Redis: the bound for what no update announces (an
-   * erased user, an update whose announcement failed and is retried later).
+   * How long an entry is served without asking Redis: the bound for what no message on the user's
+   * channel announces (an update whose announcement failed and is retried later).
    */
   readonly ttlMs?: number;
 }

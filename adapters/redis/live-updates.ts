@@ -7,6 +7,13 @@ import type { Redis } from 'ioredis';
  */
 export const liveChannel = (userId: string) => `dashboard-updated:${userId}`;
 
+/**
+ * Said on the user's live channel when their data is erased: every API process drops what its near
+ * cache holds for them at once (it drops on any message of the channel) instead of serving it until
+ * the entry expires. Streams are not told; there is no dashboard to show them.
+ */
+export const erasedNotice = (userId: string) => JSON.stringify({ type: 'DashboardErased', subject: userId });
+
 export interface LiveUpdatePublisher {
   publish(userId: string, message: string): Promise<number>;
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { eventSchema } from '../../dashboard/index.js';
-import { liveChannel } from '../../adapters/redis/live-updates.js';
+import { erasedNotice, liveChannel } from '../../adapters/redis/live-updates.js';
 
 /** The DashboardUpdated envelope the worker publishes on the user's live channel. */
 export const DashboardUpdatedEvent = eventSchema('DashboardUpdated');
@@ -78,7 +78,7 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
     const userId = channel.slice(PREFIX.length);
     for (const listener of updateListeners) listener(userId);
     const audience = listeners.get(userId);
-    if (audience === undefined) return;
+    if (audience === undefined || message === erasedNotice(userId)) return;
     const parsed = parseEvent(message);
     // The channel names the user, but a stream must never show another user's event, whatever was published.
     if (parsed === undefined || parsed.subject !== userId || parsed.data.userId !== userId) {

@@ -86,6 +86,30 @@ describe('near cache', () => {
     }
   });
 
+  it("forgets an erased user's dashboard in every process at once, not when its entry expires", async () => {
+    const userId = unique('u');
+    harness.platform.domain.setItems('accounts', userId, [account('acc-1', 'Before erasure')]);
+    const other = harness.anotherProcess();
+    const [a, b] = [harness.app(), createApp(other.deps)];
+    const auth = { headers: bearer(await harness.token(userId)) };
+    const accountName = async (app: typeof a) => {
+      const response = await app.request('/v1/dashboard', auth);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { sections: { accounts: { items: { name: string }[] } } };
+      return { source: response.headers.get('X-Dashboard-Source'), name: body.sections.accounts.items[0]?.name };
+    };
+    expect(await accountName(a)).toEqual({ source: 'rebuild', name: 'Before erasure' });
+    for (const app of [a, b]) expect(await accountName(app)).toEqual({ source: 'cache', name: 'Before erasure' });
+
+    // Changed at the service without an event; erasing the user empties the cache everywhere.
+    harness.platform.domain.setItems('accounts', userId, [account('acc-1', 'After erasure')]);
+    await harness.platform.workflows.eraseUser(userId, 30_000);
+    // Well within the near cache's 10 s: each process heard of the erasure and asks Redis, which had
+    // nothing until the first read rebuilt the dashboard from what the services hold now.
+    expect(await accountName(a)).toEqual({ source: 'rebuild', name: 'After erasure' });
+    expect(await accountName(b)).toEqual({ source: 'cache', name: 'After erasure' });
+  });
+
   it('drops what it holds when its subscriber connection is lost, and holds nothing until it hears again', async () => {
     const config = harness.platform.config;
     const name = unique('near-subscriber');
