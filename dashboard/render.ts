@@ -54,7 +54,10 @@ function renderSection<T>(section: OrderedSection<T>, idOf: (item: T) => string,
 
 function renderWidgetSection(section: OrderedSection<Widget>, profile: ClientProfile) {
   const ordered = renderSection(section, (w) => w.widget_id, profile);
-  return { ...ordered, items: renderWidgets(ordered.items, profile) };
+  const items = renderWidgets(ordered.items, profile);
+  // A pinned widget this app cannot show is dropped from the pins too: they list shown ids leading `items`.
+  const shown = new Set(items.map((w) => w.widget_id));
+  return { ...ordered, pinned: ordered.pinned.filter((id) => shown.has(id)), items };
 }
 
 /** Downgrades each widget for the profile, keeping the order; widgets with nothing renderable are dropped. */

@@ -109,6 +109,19 @@ describe('renderForClient: properties', () => {
     );
   });
 
+  it('lists as pinned only what it shows, leading the items in the pinned order', () => {
+    fc.assert(
+      fc.property(canonicalArb, profileArb, (dashboard, profile) => {
+        const rendered = renderForClient(dashboard, profile);
+        for (const section of [rendered.sections.accounts, rendered.sections.partners, rendered.sections.widgets]) {
+          if (section === undefined) continue;
+          const ids = section.items.map((item) => ('widget_id' in item ? item.widget_id : item.id));
+          expect(ids.slice(0, section.pinned.length)).toEqual(section.pinned);
+        }
+      }),
+    );
+  });
+
   it('is idempotent: a rendered widget renders as itself, and rendering twice gives the same bytes', () => {
     fc.assert(
       fc.property(fc.array(widgetArb, { maxLength: 10 }), canonicalArb, profileArb, (widgets: Widget[], dashboard, profile) => {
