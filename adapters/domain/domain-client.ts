@@ -45,7 +45,8 @@ export interface DomainClientOptions {
   readonly halfOpenAfterMs?: number;
 }
 
-const itemsResponse = z.object({ asOf: z.string(), items: z.array(z.unknown()) });
+// asOf is compared as an instant downstream (the older of two sources wins), so it must be one.
+const itemsResponse = z.object({ asOf: z.iso.datetime({ offset: true }), items: z.array(z.unknown()) });
 
 export function createDomainClient(options: DomainClientOptions): DomainClient {
   const { service, timeoutMs } = options;

@@ -12,6 +12,7 @@ beforeAll(async () => {
     const delayMs = req.url?.includes('/slow') ? 2_000 : 0;
     if (req.url?.includes('/garbled')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"asOf": ');
     if (req.url?.includes('/down')) return void res.writeHead(503).end();
+    if (req.url?.includes('/undated')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: 'yesterday', items: [] }));
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: '2026-01-01T00:00:00.000Z', items: [1] })), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,7 +36,7 @@ describe('domain client', () => {
 
   it('tells a garbled answer (our contract broken, the breaker stays closed) from a failing service', async () => {
     const client = createDomainClient({ service: 'offers', baseUrl, timeoutMs: 1_000, breakAfterFailures: 1 });
-    for (let i = 0; i < 3; i++) expect(await client.getItems('garbled', 'offers', z.number()).catch((error: unknown) => error)).toMatchObject({ kind: 'invalid-response' });
+    for (const user of ['garbled', 'undated', 'garbled']) expect(await client.getItems(user, 'offers', z.number()).catch((error: unknown) => error)).toMatchObject({ kind: 'invalid-response' });
     expect(client.circuitState()).toBe('closed');
     expect(await client.getItems('down', 'offers', z.number()).catch((error: unknown) => error)).toMatchObject({ kind: 'unavailable', status: 503 });
     expect(client.circuitState()).toBe('open');

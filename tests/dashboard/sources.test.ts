@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeWidgetSources, type SourceResult, type Widget } from '../../dashboard/index.js';
 
@@ -26,5 +27,23 @@ describe('mergeWidgetSources (offers + transaction insights = one widgets sectio
 
   it('is missing when both parts are, with both reasons', () => {
     expect(mergeWidgetSources({ status: 'missing', reason: 'a' }, { status: 'missing', reason: 'b' })).toEqual({ status: 'missing', reason: 'a; b' });
+  });
+
+  it('takes the earlier instant as asOf, whatever offset or precision each part writes it in', () => {
+    const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true });
+    // An instant as a domain service may write it: UTC with or without milliseconds, or at +02:00.
+    const written = instant.chain((date) =>
+      fc.constantFrom(
+        date.toISOString(),
+        date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        new Date(date.getTime() + 2 * 3_600_000).toISOString().replace('Z', '+02:00'),
+      ),
+    );
+    fc.assert(
+      fc.property(written, written, (a, b) => {
+        const merged = mergeWidgetSources(fresh(a, 'o1'), fresh(b, 'i1'));
+        expect(merged.status === 'missing' ? undefined : Date.parse(merged.asOf)).toBe(Math.min(Date.parse(a), Date.parse(b)));
+      }),
+    );
   });
 });
