@@ -14,3 +14,13 @@ export interface OpsCommand {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** Most users a second an operator may rebuild: what the event path sustains beside live traffic. */
+export const MAX_RATE = 500;
+
+/** The `--rate` of a bulk command: users a second, an integer from 1 to MAX_RATE. */
+export function parseRate(value: string | undefined): number {
+  const rate = Number(value);
+  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE) throw new UsageError(`--rate must be an integer from 1 to ${MAX_RATE}`);
+  return rate;
+}

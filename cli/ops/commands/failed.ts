@@ -3,7 +3,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { taskQueueFilter } from '../../../adapters/temporal/open-workflows.js';
 import { taskQueues } from '../../../config/index.js';
 import { UserIdAttribute } from '../../../workflows/definitions.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, parseRate, type OpsCommand } from '../command.js';
 import { parseDuration } from '../output.js';
 import { runAndFollow } from './follow.js';
 
@@ -85,8 +85,7 @@ Exits 1 if any still fails.
 example: npm run ops -- replay-failed --since 2h --rate 50`,
   async run(args, ctx, out) {
     const { values } = parseArgs({ args, options: { ...sinceOptions, rate: { type: 'string', default: '20' }, 'dry-run': { type: 'boolean', default: false } } });
-    const rate = Number(values.rate);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 500) throw new UsageError('--rate must be an integer from 1 to 500');
+    const rate = parseRate(values.rate);
     const { client } = await ctx.temporal();
     const users = [...new Set((await listFailedRebuilds(client, sinceOf(values.since), values['task-queue'])).map((r) => r.userId))];
     out.line(`${users.length} user${users.length === 1 ? '' : 's'} with failed rebuilds since ${values.since} ago`);

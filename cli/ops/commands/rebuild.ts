@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Id } from '../../../dashboard/index.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, parseRate, type OpsCommand } from '../command.js';
 import { runAndFollow } from './follow.js';
 
 export const rebuild: OpsCommand = {
@@ -32,8 +32,7 @@ second), showing progress; exits 1 if any failed.
 example: npm run ops -- rebuild-all --rate 100`,
   async run(args, ctx, out) {
     const { values } = parseArgs({ args, options: { rate: { type: 'string', default: '250' } } });
-    const rate = Number(values.rate);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 500) throw new UsageError('--rate must be an integer from 1 to 500');
+    const rate = parseRate(values.rate);
     return runAndFollow(ctx, out, { ratePerSecond: rate, trigger: 'admin' }, 'rebuild-all');
   },
 };

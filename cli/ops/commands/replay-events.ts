@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { parseEventEnvelope } from '../../../dashboard/index.js';
 import { bridgeTopics } from '../../../config/topics.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, parseRate, type OpsCommand } from '../command.js';
 import type { OpsContext } from '../context.js';
 import type { Output } from '../output.js';
 import { runAndFollow } from './follow.js';
@@ -107,8 +107,7 @@ example: npm run ops -- replay-events --from 2026-11-22T03:00:00Z`,
     const { values } = parseArgs({ args, options: { from: { type: 'string' }, rate: { type: 'string', default: '50' }, prefix: { type: 'string', default: '' }, 'dry-run': { type: 'boolean', default: false } } });
     const from = new Date(values.from ?? '');
     if (!values.from || Number.isNaN(from.getTime())) throw new UsageError('--from takes an ISO date-time, e.g. 2026-11-22T03:00:00Z');
-    const rate = Number(values.rate);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 500) throw new UsageError('--rate must be an integer from 1 to 500');
+    const rate = parseRate(values.rate);
     const users = (await usersWithEventsSince(ctx, from, out)).filter((u) => u.startsWith(values.prefix));
     out.line(`${users.length} user${users.length === 1 ? '' : 's'} had events since ${from.toISOString()}`);
     if (values['dry-run']) {
