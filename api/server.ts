@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { isEntryPoint } from '../config/entry-point.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
 
@@ -49,7 +50,7 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
 }
 
 // `npx tsx api/server.ts` (docker-compose's api service): every setting comes from the environment.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   try {
     const api = await runApiServer(loadConfig());
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 import { ConfigError, loadConfig } from '../config/index.js';
+import { isEntryPoint } from '../config/entry-point.js';
 import { UsageError, type OpsCommand } from './ops/command.js';
 import { erase } from './ops/commands/erase.js';
 import { failed, replayFailed } from './ops/commands/failed.js';
@@ -59,7 +60,7 @@ export async function runOps(argv: string[], out: Output, env: Record<string, st
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   runOps(process.argv.slice(2), terminalOutput()).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { isEntryPoint } from '../config/entry-point.js';
 
 /** A dev JWT (HS256 with the configured secret): `sub` is the user, `roles` may hold `admin`. */
 export async function createDevToken(config: Pick<Config, 'JWT_SECRET'>, options: { userId: string; admin?: boolean; expiresIn?: string }): Promise<string> {
@@ -13,7 +14,7 @@ export async function createDevToken(config: Pick<Config, 'JWT_SECRET'>, options
 }
 
 // `npm run token -- --user <id> [--admin]` prints a token for local use.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   try {
     const { values } = parseArgs({ options: { user: { type: 'string' }, admin: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
     if (values.help || !values.user) {
