@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import { z } from 'zod';
 import { CanonicalDashboard, renderForClient, type ClientProfile } from '../../dashboard/index.js';
 
@@ -53,10 +53,18 @@ return 1`;
 /** Entries live a day: a rebuild refreshes them and the API re-warms them from Cassandra on a miss. */
 export const CACHE_TTL_SECONDS = 24 * 3600;
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    writeDashboard(key: string, version: number, ttlSeconds: number, replaceAll: '0' | '1', ...fields: string[]): Result<number, Context>;
+  }
+}
+
 export function createDashboardCache(redis: Redis, options: { ttlSeconds?: number } = {}): DashboardCache {
   const ttlSeconds = options.ttlSeconds ?? CACHE_TTL_SECONDS;
+  // Sent by its SHA (EVALSHA, the script loaded once per connection) rather than in full every time.
+  redis.defineCommand('writeDashboard', { numberOfKeys: 1, lua: writeScript });
   const write = async (view: CanonicalDashboard, replaceAll: boolean, fields: string[]) => {
-    const result = await redis.eval(writeScript, 1, cacheKey(view.userId), view.version, ttlSeconds, replaceAll ? '1' : '0', ...fields);
+    const result = await redis.writeDashboard(cacheKey(view.userId), view.version, ttlSeconds, replaceAll ? '1' : '0', ...fields);
     return result === 1;
   };
   const viewFields = (view: CanonicalDashboard, cachedAt: number) => ['view', JSON.stringify(view), 'cachedAt', String(cachedAt)];

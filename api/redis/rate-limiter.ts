@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface RateLimitDecision {
@@ -47,7 +47,15 @@ interface Counter {
   unsent: number;
 }
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    addToRateCounter(key: string, requests: number, windowMs: number): Result<number, Context>;
+  }
+}
+
 export function createRedisRateLimiter(redis: Redis, options: RateLimiterOptions = {}): RateLimiter {
+  // Sent by its SHA (EVALSHA, the script loaded once per connection) rather than in full every time.
+  redis.defineCommand('addToRateCounter', { numberOfKeys: 1, lua: addScript });
   const counters = new Map<string, Counter>();
   let syncing: Promise<void> | undefined;
 
@@ -62,7 +70,7 @@ export function createRedisRateLimiter(redis: Redis, options: RateLimiterOptions
       }
       if (due.length === 0) return;
       const pipeline = redis.pipeline();
-      for (const [key, counter, sent] of due) pipeline.eval(addScript, 1, `rl:${key}:${counter.window}`, sent, counter.windowMs);
+      for (const [key, counter, sent] of due) pipeline.addToRateCounter(`rl:${key}:${counter.window}`, sent, counter.windowMs);
       try {
         const replies = (await pipeline.exec()) ?? [];
         due.forEach(([, counter, sent], i) => {
