@@ -31,7 +31,6 @@ export interface DomainClient {
   readonly service: string;
   /** GET `path` for the user, parsed as `{ asOf, items }` with `itemSchema` for each item. */
   getItems<T>(userId: string, path: string, itemSchema: z.ZodType<T>): Promise<DomainItems<T>>;
-  readonly circuitState: () => 'closed' | 'open' | 'half-open' | 'isolated';
   /** Closes the client's connections once the calls in flight are answered. */
   close(): Promise<void>;
 }
@@ -62,7 +61,6 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
     handleWhen((error) => !(error instanceof DomainServiceError && (error.kind === 'rejected' || error.kind === 'invalid-response'))),
     { halfOpenAfter: options.halfOpenAfterMs ?? 5_000, breaker: new ConsecutiveBreaker(options.breakAfterFailures ?? 5) },
   );
-  const states = ['closed', 'open', 'half-open', 'isolated'] as const;
 
   async function get(path: string): Promise<unknown> {
     let response: Dispatcher.ResponseData;
@@ -91,7 +89,6 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
 
   return {
     service,
-    circuitState: () => states[breaker.state] ?? 'closed',
     async getItems(userId, path, itemSchema) {
       let body: unknown;
       try {

@@ -13,7 +13,6 @@ export function builderStandIns(stored?: CanonicalDashboard) {
   const held = new Map<string, () => void>();
   const domain = (service: string): DomainClient => ({
     service,
-    circuitState: () => 'closed',
     async getItems(userId) {
       calls.push(`${service}:${userId}`);
       if (userId.startsWith('slow')) await new Promise<void>((resolve) => held.set(`${service}:${userId}`, resolve));
