@@ -6,6 +6,7 @@ import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { ActivityDeps } from '../../activities/index.js';
+import { consumerLag } from '../../adapters/kafka/consumer-lag.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { taskQueues, type Config } from '../../config/index.js';
 import type { Account } from '../../dashboard/index.js';
@@ -225,17 +226,10 @@ export async function groupProgress(kafka: Kafka, groupId: string, topics: reado
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    let total = 0;
-    let end = 0;
-    for (const topic of topics) {
-      const ours = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-        total += ours.get(partition) ?? 0;
-        end += Number(high);
-      }
-    }
-    return { committed: total, end, behind: end - total };
+    const partitions = await consumerLag(admin, groupId, topics);
+    const committed = partitions.reduce((sum, p) => sum + Math.max(0, p.committed), 0);
+    const end = partitions.reduce((sum, p) => sum + p.end, 0);
+    return { committed, end, behind: end - committed };
   } finally {
     await admin.disconnect();
   }

@@ -22,15 +22,17 @@ afterAll(async () => {
 
 const services = ['accounts', 'partners', 'offers', 'transactions'] as const;
 
-async function ops(...argv: string[]) {
+async function opsWith(env: Record<string, string>, ...argv: string[]) {
   const out = bufferOutput();
   const code = await runOps(argv, out, {
     ...process.env,
     TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
     CASSANDRA_KEYSPACE: platform.config.CASSANDRA_KEYSPACE,
+    ...env,
   });
   return { code, text: out.text() };
 }
+const ops = (...argv: string[]) => opsWith({}, ...argv);
 
 function seed(userId: string) {
   platform.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto')]);
@@ -39,6 +41,26 @@ function seed(userId: string) {
 }
 
 describe('ops CLI', () => {
+  it('status shows a consumer group\'s lag per topic, read from Kafka', async () => {
+    const groupId = unique('ops-status-group');
+    const kafka = new Kafka({ clientId: 'ops-status-test', brokers: platform.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    const admin = kafka.admin();
+    await Promise.all([producer.connect(), admin.connect()]);
+    try {
+      const topic = topics.dashboardUpdated;
+      await producer.send({ topic, messages: [0, 1, 2].map((i) => ({ partition: 0, key: groupId, value: `not for anyone ${i}` })) });
+      // The group has read everything but those three.
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: String(partition === 0 ? Number(high) - 3 : Number(high)) })) });
+      const { text } = await opsWith({ BRIDGE_GROUP_ID: groupId }, 'status');
+      expect(text).toContain(`kafka lag of consumer group ${groupId}`);
+      expect(text).toMatch(new RegExp(`\\n  ${topic.replace('.', '\\.')} +3\\n`));
+    } finally {
+      await Promise.all([producer.disconnect(), admin.disconnect()]);
+    }
+  });
+
   it('has --help on every command and refuses bad usage with exit code 2', async () => {
     for (const command of commands) {
       const help = await ops(command.name, '--help');

@@ -1,24 +1,11 @@
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
+import { consumerLag } from '../../adapters/kafka/consumer-lag.js';
 import type { BridgeMetrics } from './metrics.js';
 
-/**
- * Lag = messages on a partition beyond the group's committed offset. It is read from Kafka (not from
- * the batches the bridge sees) so it keeps growing while the bridge is paused, which is when it matters.
- */
+/** Sets the lag gauge per partition from Kafka's offsets (adapters/kafka/consumer-lag.ts). */
 export async function refreshLag(admin: Admin, groupId: string, topics: readonly string[], metrics: BridgeMetrics): Promise<void> {
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-  await Promise.all(
-    topics.map(async (topic) => {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const ours = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      for (const { partition, high, low } of ends) {
-        const at = ours.get(partition) ?? -1;
-        // -1 = nothing committed yet: everything still retained is unread.
-        metrics.lag.set({ topic, partition: String(partition) }, Number(high) - (at < 0 ? Number(low) : at));
-      }
-    }),
-  );
+  for (const { topic, partition, lag } of await consumerLag(admin, groupId, topics)) metrics.lag.set({ topic, partition: String(partition) }, lag);
 }
 
 /** Refreshes the lag gauge every `intervalMs` until the returned function is called. */

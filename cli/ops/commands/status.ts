@@ -1,4 +1,5 @@
 import { status as engineStatus } from '../../../stack/stack.js';
+import { consumerLag } from '../../../adapters/kafka/consumer-lag.js';
 import type { OpsCommand } from '../command.js';
 import type { OpsContext } from '../context.js';
 
@@ -11,23 +12,15 @@ async function httpHealth(url: string): Promise<string> {
   }
 }
 
-/** Sum over partitions of (high watermark - committed offset) of the bridge's group. */
+/** The bridge's lag per topic it has committed on: messages beyond its committed offsets. */
 async function bridgeLag(ctx: OpsContext): Promise<{ topic: string; lag: number }[]> {
   const admin = ctx.kafka().admin();
   await admin.connect();
   try {
-    const committed = await admin.fetchOffsets({ groupId: ctx.config.BRIDGE_GROUP_ID });
-    const lags = [];
-    for (const { topic, partitions } of committed) {
-      const high = await admin.fetchTopicOffsets(topic);
-      const lag = partitions.reduce((sum, p) => {
-        const end = Number(high.find((h) => h.partition === p.partition)?.high ?? 0);
-        const at = Number(p.offset);
-        return sum + (at < 0 ? end - Number(high.find((h) => h.partition === p.partition)?.low ?? 0) : end - at);
-      }, 0);
-      lags.push({ topic, lag });
-    }
-    return lags;
+    const topics = (await admin.fetchOffsets({ groupId: ctx.config.BRIDGE_GROUP_ID })).map((t) => t.topic);
+    const lags = new Map<string, number>();
+    for (const { topic, lag } of await consumerLag(admin, ctx.config.BRIDGE_GROUP_ID, topics)) lags.set(topic, (lags.get(topic) ?? 0) + lag);
+    return [...lags].map(([topic, lag]) => ({ topic, lag }));
   } finally {
     await admin.disconnect();
   }
