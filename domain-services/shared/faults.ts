@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { parseJsonBody } from './http.js';
 import { problemResponse } from './problem.js';
-import { sleep } from './timeout.js';
 
 /**
  * Fault injection, switchable at run time so tests and benchmarks can make a service slow, flaky or

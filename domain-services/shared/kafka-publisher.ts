@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { withTimeout } from './timeout.js';
+import pTimeout from 'p-timeout';
 
 /** One Kafka message of the outbox: key = user id, value = the event envelope as JSON. */
 export interface OutboxMessage {
@@ -46,7 +46,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
     // One in flight keeps a user's events in journal order even when kafkajs retries a request.
     const fresh = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     try {
-      await withTimeout('kafka connect', callTimeoutMs, fresh.connect());
+      await pTimeout(fresh.connect(), { milliseconds: callTimeoutMs, message: `kafka connect timed out after ${callTimeoutMs} ms` });
     } catch (error) {
       await discard(fresh);
       throw error;
@@ -57,7 +57,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
 
   const discard = async (stale: Producer): Promise<void> => {
     if (producer === stale) producer = null;
-    await withTimeout('kafka disconnect', callTimeoutMs, stale.disconnect()).catch((error: unknown) => {
+    await pTimeout(stale.disconnect(), { milliseconds: callTimeoutMs, message: `kafka disconnect timed out after ${callTimeoutMs} ms` }).catch((error: unknown) => {
       options.logger.debug({ err: error }, 'disconnecting a failed producer failed');
     });
   };
@@ -66,7 +66,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
     async publish(messages) {
       const current = await connected();
       try {
-        await withTimeout('kafka send', callTimeoutMs, current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }));
+        await pTimeout(current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }), { milliseconds: callTimeoutMs, message: `kafka send timed out after ${callTimeoutMs} ms` });
       } catch (error) {
         await discard(current);
         throw error;

@@ -1,9 +1,9 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { JournalEntry } from './journal.js';
 import type { EventPublisher } from './kafka-publisher.js';
-import { sleep } from './timeout.js';
 
 export const PUBLISHED_SEQ_FILE = 'published.seq';
 
