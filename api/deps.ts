@@ -10,8 +10,8 @@ import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
 import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
-import { createRedisRateLimiter, type RateLimiter } from './redis/rate-limiter.js';
-import { createRedisLock, type SingleFlightLock } from './redis/swr-lock.js';
+import { createRedisRateLimiter, type RateLimiter } from '../adapters/redis/rate-limiter.js';
+import { createRedisLock, type SingleFlightLock } from '../adapters/redis/swr-lock.js';
 import { withTimeout } from './with-timeout.js';
 
 /** The settings the API reads. */

@@ -6,7 +6,7 @@ import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflow
 import type { CanonicalDashboard, ClientProfile } from '../dashboard/index.js';
 import type { ApiMetrics, DashboardSource } from './metrics.js';
 import { ApiError } from './problem.js';
-import type { SingleFlightLock } from './redis/swr-lock.js';
+import type { SingleFlightLock } from '../adapters/redis/swr-lock.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface DashboardRead {

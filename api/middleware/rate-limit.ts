@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../problem.js';
-import type { RateLimiter } from '../redis/rate-limiter.js';
+import type { RateLimiter } from '../../adapters/redis/rate-limiter.js';
 
 export interface RateLimitOptions {
   readonly limiter: Pick<RateLimiter, 'hit'>;

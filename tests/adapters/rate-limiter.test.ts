@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
-import { createRedisRateLimiter, type RateLimiter } from '../../api/redis/rate-limiter.js';
+import { createRedisRateLimiter, type RateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { loadConfig } from '../../config/index.js';
 import { unique } from '../support/unique.js';
 
