@@ -145,6 +145,25 @@ describe('rebuildDashboard', () => {
     }
   });
 
+  it('stops waiting for a source that hangs and shows its last-known snapshot, marked stale', async () => {
+    const userId = unique('u');
+    seedUser(userId);
+    await platform.workflows.rebuildNow(userId, 'miss', 30_000);
+    platform.domain.setItems('partners', userId, [partner('p-2', 'Never seen')]);
+    platform.domain.setMode('partners', { slowMs: 60_000 });
+    try {
+      const started = Date.now();
+      const view = await platform.workflows.rebuildNow(userId, 'admin', 30_000);
+      // Two tries of the 1 s call timeout and a short backoff, not the service's minute.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(view.sections.partners.freshness).toMatchObject({ stale: true, reason: expect.stringMatching(/partners: no answer within 1000 ms/) });
+      expect(view.sections.partners.items.map((p) => p.id)).toEqual(['p-1']);
+      expect(view.sections.accounts.freshness.stale).toBe(false);
+    } finally {
+      platform.domain.setMode('partners', 'ok');
+    }
+  });
+
   it('while every source is down, shows the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
     const userId = unique('u');
     seedUser(userId);
