@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import { createParser } from 'eventsource-parser';
 
 export interface SseEvent {
   readonly event: string;
@@ -6,7 +7,7 @@ export interface SseEvent {
   readonly data: string;
 }
 
-/** A minimal SSE reader over node:http (one socket per stream, no fetch machinery in the way). */
+/** An SSE reader over node:http (one socket per stream, no fetch machinery in the way), parsed by eventsource-parser. */
 export function openStream(url: string, headers: Record<string, string>, onEvent: (event: SseEvent) => void): Promise<{ close: () => void }> {
   return new Promise((resolve, reject) => {
     const req: ClientRequest = request(url, { headers: { ...headers, accept: 'text/event-stream' } }, (res) => {
@@ -15,24 +16,9 @@ export function openStream(url: string, headers: Record<string, string>, onEvent
         res.resume();
         return;
       }
-      let buffer = '';
+      const parser = createParser({ onEvent: ({ event, id, data }) => onEvent({ event: event ?? 'message', id: id ?? '', data }) });
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const field = (name: string) =>
-            block
-              .split('\n')
-              .filter((l) => l.startsWith(`${name}:`))
-              .map((l) => l.slice(name.length + 1).trimStart())
-              .join('\n');
-          if (block.startsWith(':')) continue;
-          onEvent({ event: field('event') || 'message', id: field('id'), data: field('data') });
-        }
-      });
+      res.on('data', (chunk: string) => parser.feed(chunk));
       resolve({ close: () => req.destroy() });
     });
     req.on('error', reject);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { SignJWT } from 'jose';
+import { createParser } from 'eventsource-parser';
 import { createDevToken } from '../../cli/token.js';
 import { createApp } from '../../api/app.js';
 import { createApiDeps, type ApiConfig, type ApiDeps, type ApiResources } from '../../api/deps.js';
@@ -89,27 +90,12 @@ export async function openStream(baseUrl: string, headers: Record<string, string
   const ended = (async () => {
     if (!response.body || response.status !== 200) return;
     const decoder = new TextDecoder();
-    let buffer = '';
+    const parser = createParser({
+      onEvent: ({ event, id, data }) => events.push({ ...(event === undefined ? {} : { event }), ...(id === undefined ? {} : { id }), data }),
+      onComment: (comment) => comments.push(comment.trim()),
+    });
     try {
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else {
-              const i = line.indexOf(':');
-              const key = i < 0 ? line : line.slice(0, i);
-              const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-              fields[key] = key === 'data' && fields['data'] !== undefined ? `${fields['data']}\n${value}` : value;
-            }
-          }
-          if (fields['data'] !== undefined) events.push({ event: fields['event'], id: fields['id'], data: fields['data'] });
-        }
-      }
+      for await (const chunk of response.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
     } catch {
       // aborted by close()
     }

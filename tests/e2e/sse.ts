@@ -1,4 +1,6 @@
-/** A minimal Server-Sent Events client for tests: collects every event of one stream. */
+import { createParser } from 'eventsource-parser';
+
+/** A Server-Sent Events client for tests: collects every event of one stream. */
 export interface SseEvent {
   readonly event: string;
   readonly id: string | undefined;
@@ -11,19 +13,12 @@ export async function openEventStream(url: string, headers: Record<string, strin
   if (response.status !== 200 || !response.body) throw new Error(`stream answered ${response.status}: ${await response.text()}`);
   const events: SseEvent[] = [];
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const parser = createParser({ onEvent: ({ event, id, data }) => events.push({ event: event ?? 'message', id, data }) });
   void (async () => {
-    let buffer = '';
     for (;;) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
       if (done) return;
-      buffer += value;
-      // Events end with a blank line; comment lines (heartbeats) start with ':'.
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => lines.filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trimStart());
-        if (field('data').length > 0) events.push({ event: field('event')[0] ?? 'message', id: field('id')[0], data: field('data').join('\n') });
-      }
+      parser.feed(value);
     }
   })();
   return { events, close: () => abort.abort() };
