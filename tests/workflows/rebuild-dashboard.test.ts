@@ -162,6 +162,11 @@ describe('rebuildDashboard', () => {
     } finally {
       platform.domain.setMode('partners', 'ok');
     }
+    // The timeouts may have opened the partners breaker; once it lets a call through, builds are fresh
+    // again (and the tests after this one find it closed).
+    await expect
+      .poll(async () => (await platform.workflows.rebuildNow(userId, 'admin', 30_000)).sections.partners.items.map((p) => p.id), { timeout: 20_000, interval: 1_000 })
+      .toEqual(['p-2']);
   });
 
   it('while every source is down, shows the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
