@@ -113,7 +113,7 @@ export function createActivities(deps: ActivityDeps) {
       return deps.views.write(view);
     },
 
-    /** Re-renders every client profile's cached entry of the user from the new view. */
+    /** Caches the new view in place of the user's older renders (each profile is rendered at its first read). */
     async refreshCache(view: CanonicalDashboard): Promise<boolean> {
       return deps.cache.refresh(view);
     },

@@ -51,7 +51,7 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
   const { service, timeoutMs } = options;
   // undici's request API on a pool of its own rather than fetch: measured in the worker, fetch (its
   // streams, its AbortSignal and the DOMException cockatiel's timeout raises as it cleans up after every
-  // call) took a fifth of a build's CPU. The pool's own timers bound every call: connecting, the
+  // call) took about a third of a build's CPU. The pool's own timers bound every call: connecting, the
   // answer's headers, and each gap in its body, each within timeoutMs.
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');

@@ -31,6 +31,8 @@ export interface KafkaPublisherOptions {
  */
 export function createKafkaPublisher(options: KafkaPublisherOptions): EventPublisher {
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
+  // Every call to Kafka gets a deadline: a hung call must never stall the relay.
+  const deadline = <T>(what: string, call: Promise<T>) => pTimeout(call, { milliseconds: callTimeoutMs, message: `kafka ${what} timed out after ${callTimeoutMs} ms` });
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -46,7 +48,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
     // One in flight keeps a user's events in journal order even when kafkajs retries a request.
     const fresh = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     try {
-      await pTimeout(fresh.connect(), { milliseconds: callTimeoutMs, message: `kafka connect timed out after ${callTimeoutMs} ms` });
+      await deadline('connect', fresh.connect());
     } catch (error) {
       await discard(fresh);
       throw error;
@@ -57,7 +59,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
 
   const discard = async (stale: Producer): Promise<void> => {
     if (producer === stale) producer = null;
-    await pTimeout(stale.disconnect(), { milliseconds: callTimeoutMs, message: `kafka disconnect timed out after ${callTimeoutMs} ms` }).catch((error: unknown) => {
+    await deadline('disconnect', stale.disconnect()).catch((error: unknown) => {
       options.logger.debug({ err: error }, 'disconnecting a failed producer failed');
     });
   };
@@ -66,7 +68,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
     async publish(messages) {
       const current = await connected();
       try {
-        await pTimeout(current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }), { milliseconds: callTimeoutMs, message: `kafka send timed out after ${callTimeoutMs} ms` });
+        await deadline('send', current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }));
       } catch (error) {
         await discard(current);
         throw error;
