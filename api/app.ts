@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
@@ -15,6 +14,7 @@ import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createReadPath } from './read-path.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { docsRoutes } from './routes/docs.js';
 import { opsRoutes } from './routes/ops.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { streamRoutes } from './routes/stream.js';
@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
       description: 'Personalised dashboards for the mobile and web apps. Errors are problem+json (RFC 9457) with a stable `code`.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes('/openapi.json'));
 
   // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
   app.use('/v1/*', bearerAuth({ secret: config.JWT_SECRET }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));

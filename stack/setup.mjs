@@ -139,6 +139,17 @@ const steps = [
     },
   },
   {
+    name: 'chromium',
+    async run() {
+      // The browser tests drive Debian's Chromium with playwright-core: Playwright's own browser
+      // downloads come from a host this project cannot reach.
+      if (has('chromium')) return 'chromium present';
+      await aptInstall('chromium', ['chromium']);
+      if (!has('chromium')) throw new StepFailure('chromium: chromium still missing after apt-get install chromium');
+      return 'installed chromium from Debian packages';
+    },
+  },
+  {
     name: 'temporal cli',
     async run() {
       const bin = join(stackDir, 'bin/temporal');

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unique } from '../support/unique.js';
-import { bearer, fixtureView, signToken, startApiHarness, type ApiHarness } from './support.js';
+import { launchChromium, screenshot } from '../support/browser.js';
+import { bearer, fixtureView, serveApp, signToken, startApiHarness, type ApiHarness } from './support.js';
 
 let harness: ApiHarness;
 let alice: string;
@@ -188,9 +189,29 @@ describe('operations surface', () => {
       expect.arrayContaining(['/v1/dashboard', '/v1/users/{userId}/dashboard', '/v1/dashboard/stream', '/v1/preferences', '/v1/preferences/history', '/v1/preferences/restore', '/healthz', '/readyz']),
     );
     expect(document.components.securitySchemes['bearerAuth']).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const docs = await app.request('/docs');
-    expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+  });
+
+  it('shows every operation of the docs in a browser, with nothing loaded from outside the API', async () => {
+    const server = await serveApp(harness.app());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(server.baseUrl)) elsewhere.push(request.url());
+      });
+      await page.goto(`${server.baseUrl}/docs`);
+      await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
+      const operations = await page.locator('.opblock-summary-path').allInnerTexts();
+      const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(new Set(operations.map((path) => path.replace(/\u200b/g, '').trim()))).toEqual(new Set(Object.keys(document.paths)));
+      expect(await page.getByText('Dashboard API').first().isVisible()).toBe(true);
+      expect(elsewhere).toEqual([]);
+      await screenshot(page, 'api-docs');
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 
   it('echoes a request id, or makes one', async () => {
