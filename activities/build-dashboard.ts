@@ -46,6 +46,16 @@ export async function loadSnapshot<S extends SourceName>(snapshots: Pick<Snapsho
   return { status: 'stale', asOf: snapshot.asOf, items: items.data, reason };
 }
 
+/** What a build reports as it goes, for the worker's metrics. */
+export interface BuildObserver {
+  /** A build ended: `interactive` (someone waits) or `batch` (event-driven); `unchanged` when a newer view won or nothing answered. */
+  built(path: 'interactive' | 'batch', outcome: 'built' | 'unchanged' | 'failed', seconds: number): void;
+  /** A source a build showed from its last snapshot (`stale`) or could not show (`missing`). */
+  sourceDegraded(source: SourceName, status: 'stale' | 'missing'): void;
+}
+
+const unobserved: BuildObserver = { built() {}, sourceDegraded() {} };
+
 export interface BuilderDeps {
   readonly domain: Record<DomainServiceName, DomainClient>;
   readonly preferences: Pick<PreferenceStore, 'load'>;
@@ -54,6 +64,7 @@ export interface BuilderDeps {
   readonly cache: Pick<DashboardCache, 'refresh'>;
   readonly events: Pick<EventProducer, 'publishMany'>;
   readonly live: LiveUpdatePublisher;
+  readonly observer?: BuildObserver;
 }
 
 export interface BuildOptions {
@@ -84,6 +95,7 @@ export interface DashboardBuilder {
  */
 export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions = {}): DashboardBuilder {
   const concurrency = options.concurrency ?? 16;
+  const observer = deps.observer ?? unobserved;
   // Interactive builds (a waiting cache miss, a preference change) in progress in this process. Batch
   // builds start no new user while there are any, so the domain services' queues drain for the build
   // a person waits for; a bounded wait, so a stream of misses cannot starve the batches.
@@ -137,6 +149,9 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       deps.preferences.load(userId),
     ]);
     const all = [accounts, partners, offers, insights];
+    for (const [source, result] of [['accounts', accounts], ['partners', partners], ['offers', offers], ['insights', insights]] as const) {
+      if (result.status !== 'fresh') observer.sourceDegraded(source, result.status);
+    }
     const unsettled: Unsettled[] = all.every((s) => s.status === 'fresh') ? [] : ['sources'];
     if (all.every((s) => s.status === 'missing')) {
       // Nothing is known at all: the last view stays as it is.
@@ -192,9 +207,14 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
   return {
     async build(request) {
       interactive++;
+      const started = performance.now();
       let stored: Stored;
       try {
         stored = await buildAndStore(request);
+        observer.built('interactive', stored.announce ? 'built' : 'unchanged', (performance.now() - started) / 1000);
+      } catch (error) {
+        observer.built('interactive', 'failed', (performance.now() - started) / 1000);
+        throw error;
       } finally {
         if (--interactive === 0) {
           for (const resume of resumeBatches) resume();
@@ -223,8 +243,10 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       const lane = async () => {
         for (let request = queue.shift(); request; request = queue.shift()) {
           await yieldToInteractive();
+          const started = performance.now();
           try {
             const stored = await buildAndStore(request);
+            observer.built('batch', stored.announce ? 'built' : 'unchanged', (performance.now() - started) / 1000);
             mark(stored.view, stored.unsettled);
             if (!stored.announce) {
               unchanged++;
@@ -234,6 +256,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
             announced.push({ event, view: stored.view });
             if (!(await publishLive(event))) mark(stored.view, ['announcement']);
           } catch (error) {
+            observer.built('batch', 'failed', (performance.now() - started) / 1000);
             failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
           }
         }

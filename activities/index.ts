@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { z } from 'zod';
 import {
   SUPPORTED_SCHEMA_VERSION,
@@ -19,7 +19,7 @@ import { erasedNotice, type LiveUpdatePublisher } from '../adapters/redis/live-u
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../workflows/definitions.js';
-import { SOURCES, createDashboardBuilder, loadSnapshot, type SourceItem, type SourceName } from './build-dashboard.js';
+import { SOURCES, createDashboardBuilder, loadSnapshot, type BuildObserver, type SourceItem, type SourceName } from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
 export type { SourceItem, SourceName } from './build-dashboard.js';
@@ -38,6 +38,8 @@ export interface ActivityDeps {
   readonly workflows: DashboardWorkflows;
   /** Deadline of one synchronous rebuild requested by an operator's bulk run. */
   readonly rebuildTimeoutMs?: number;
+  /** Where builds are counted and timed (the worker's metrics); none in tests that do not look. */
+  readonly observer?: BuildObserver;
 }
 
 function envelope<T extends EventType>(type: T, source: string, subject: string, data: EventPayload<T>): EventEnvelope {
@@ -70,7 +72,10 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Builds of many users at once; who failed and why is returned, never thrown. */
     async buildDashboards(requests: BuildRequest[]): Promise<BatchBuildResult> {
-      return builder.buildMany(requests);
+      const result = await builder.buildMany(requests);
+      // Reported, not thrown, so the SDK's own failure line would not name them.
+      for (const { userId, reason } of result.failures) log.warn('dashboard build failed', { userId, reason });
+      return result;
     },
 
     /** Hands users to their own rebuildDashboard workflow (signal-with-start on the interactive queue). */

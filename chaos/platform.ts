@@ -56,7 +56,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
-  const replica = (n: 1 | 2) => ({ ...env, API_PORT: String(18379 + n), BRIDGE_PORT: String(18389 + n) });
+  const replica = (n: 1 | 2) => ({ ...env, API_PORT: String(18379 + n), BRIDGE_PORT: String(18389 + n), WORKER_PORT: String(18369 + n), WORKER_SDK_METRICS_PORT: String(18359 + n) });
   const config = loadConfig({ ...process.env, ...replica(1) });
   await skipOldEvents(config);
   const specs: ProcessSpec[] = [];

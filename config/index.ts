@@ -69,6 +69,9 @@ export const envSchema = z.object({
   /** The bridge's Kafka consumer group and the port of its /metrics and /healthz. */
   BRIDGE_GROUP_ID: z.string().min(1).default('dashboard-bridge'),
   BRIDGE_PORT: port.default(8090),
+  /** The worker's /metrics and /healthz, and where the Temporal SDK's own Prometheus exporter listens (loopback only: /metrics serves both). */
+  WORKER_PORT: port.default(8091),
+  WORKER_SDK_METRICS_PORT: port.default(8092),
 
   ACCOUNTS_URL: z.string().url().default('http://127.0.0.1:8101'),
   PARTNERS_URL: z.string().url().default('http://127.0.0.1:8102'),

@@ -18,7 +18,7 @@ export const WORKER_HEAP_MB = 256;
  */
 export function platformProcesses(config: Config): ProcessSpec[] {
   const host = localHost(config.BIND_HOST);
-  const node = (name: string, entry: string, ready: Pick<ProcessSpec, 'healthUrl' | 'readyLine'>, nodeFlags: string[] = []): ProcessSpec => ({
+  const node = (name: string, entry: string, ready: Pick<ProcessSpec, 'healthUrl'>, nodeFlags: string[] = []): ProcessSpec => ({
     name,
     command: process.execPath,
     args: [...nodeFlags, '--import', 'tsx', entry],
@@ -31,10 +31,10 @@ export function platformProcesses(config: Config): ProcessSpec[] {
     node('partners', 'domain-services/partners/server.ts', domainHealth(config.PARTNERS_URL)),
     node('transactions', 'domain-services/transactions/server.ts', domainHealth(config.TRANSACTIONS_URL)),
     node('offers', 'domain-services/offers/server.ts', domainHealth(config.OFFERS_URL)),
-    // The worker has no HTTP port; it is ready when it polls, which its log line says.
+    // Ready when it polls: its /healthz answers only from then on.
     // A heap limit makes V8 collect before the worker's RSS grows past its budget (bench/README.md);
     // its live data is small, since builds run with bounded concurrency.
-    node('worker', 'workers/worker.ts', { readyLine: /^worker: polling task queues/ }, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
+    node('worker', 'workers/worker.ts', { healthUrl: `http://${host}:${config.WORKER_PORT}/healthz` }, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
     // Ready only once it holds partitions of its consumer group (/healthz answers as soon as it runs).
     node('bridge', 'workers/bridge.ts', { healthUrl: `http://${host}:${config.BRIDGE_PORT}/readyz` }),
     node('api', 'api/server.ts', { healthUrl: `http://${host}:${config.API_PORT}/healthz` }),

@@ -54,6 +54,7 @@ async function banner(config: Config): Promise<string[]> {
     `  API docs     ${api}/docs`,
     `  Temporal UI  http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
     `  bridge       http://${localHost(config.BIND_HOST)}:${config.BRIDGE_PORT}/metrics`,
+    `  worker       http://${localHost(config.BIND_HOST)}:${config.WORKER_PORT}/metrics`,
     '',
     'A dev token for user u-1 (valid 12 h; `npm run token -- --user u-2` makes others):',
     `  export TOKEN=${token}`,

@@ -18,8 +18,6 @@ export interface ProcessSpec {
   readonly cwd?: string;
   /** Answers 2xx when the process is ready. */
   readonly healthUrl?: string;
-  /** A line the process writes once it is ready (for processes without HTTP). */
-  readonly readyLine?: RegExp;
 }
 
 export interface ProcessExit {
@@ -30,7 +28,7 @@ export interface ProcessExit {
 
 export interface Supervisor {
   /**
-   * Resolves once every process is ready (health URL 2xx, ready line seen since its latest start);
+   * Resolves once every process is ready (running, and its health URL, if any, answers 2xx);
    * rejects at the deadline naming the processes that are not, with their restarts.
    */
   waitHealthy(deadlineMs: number): Promise<void>;
@@ -66,7 +64,6 @@ export function describeExit(exit: ProcessExit): string {
 interface Running {
   child: ChildProcess;
   exited: Promise<ProcessExit>;
-  ready: boolean;
   restarts: number;
   restartTimer?: NodeJS.Timeout;
 }
@@ -87,11 +84,10 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
       });
       child.once('exit', (code, signal) => resolve({ name: spec.name, code, signal }));
     });
-    const state: Running = { child, exited, ready: false, restarts };
+    const state: Running = { child, exited, restarts };
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (spec.readyLine?.test(line)) state.ready = true;
         options.write(`${prefix}${line}`);
       });
     }
@@ -118,7 +114,6 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
   const isReady = async (spec: ProcessSpec): Promise<boolean> => {
     const state = running.get(spec.name);
     if (!state || state.child.exitCode !== null || state.child.signalCode !== null) return false;
-    if (spec.readyLine && !state.ready) return false;
     if (!spec.healthUrl) return true;
     return fetch(spec.healthUrl, { signal: AbortSignal.timeout(2_000) }).then(
       (r) => r.ok,

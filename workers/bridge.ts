@@ -16,7 +16,7 @@ import { createTemporalTrigger } from './bridge/temporal-trigger.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { process: 'bridge' } });
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-bridge' } });
   const kafka = new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-bridge`,
     brokers: config.KAFKA_BROKERS,

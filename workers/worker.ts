@@ -1,27 +1,62 @@
-import { NativeConnection } from '@temporalio/worker';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import pino from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, taskQueues } from '../config/index.js';
 import { createActivityDeps } from './activity-deps.js';
 import { bundleWorkflowsInChild } from './bundle-workflows.js';
 import { createDashboardWorkers } from './create-worker.js';
+import { temporalLogger } from './temporal-logger.js';
+import { createWorkerHttp } from './worker-http.js';
+import { createWorkerMetrics } from './worker-metrics.js';
 
-/** The Temporal worker process: all workflows and activities, on the batch and the interactive task queue. */
+/**
+ * The Temporal worker process: all workflows and activities, on the batch and the interactive task
+ * queue; /metrics and /healthz on WORKER_PORT once it polls.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-worker' } });
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      // The native core's warnings and errors reach pino too, instead of going straight to stderr.
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // Named as Prometheus names ours: durations in seconds with a _seconds suffix, counters ending in _total.
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${config.WORKER_SDK_METRICS_PORT}`, useSecondsForDurations: true, unitSuffix: true, countersTotalSuffix: true } },
+    },
+  });
   const { deps, close } = await createActivityDeps(config);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const observer = createWorkerMetrics(registry, deps.domain);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const queues = taskQueues(config);
-  const workers = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues, deps, workflowBundle: await bundleWorkflowsInChild() });
+  const workers = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues, deps: { ...deps, observer }, workflowBundle: await bundleWorkflowsInChild() });
+
+  let polling = true;
+  const http = createWorkerHttp({ registry, sdkMetricsUrl: `http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`, polling: () => polling });
+  const server = serve({ fetch: http.fetch, hostname: config.BIND_HOST, port: config.WORKER_PORT }, (info: AddressInfo) =>
+    logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
+  );
+  server.once('error', (error) => {
+    logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
+    workers.shutdown();
+  });
   // The SDK shuts the workers down gracefully on SIGINT/SIGTERM; run() resolves once both have drained.
-  console.log(`worker: polling task queues ${queues.batch} and ${queues.interactive} in namespace ${config.TEMPORAL_NAMESPACE}`);
+  logger.info({ queues, namespace: config.TEMPORAL_NAMESPACE }, 'polling task queues');
   try {
     await workers.run();
   } finally {
+    polling = false;
+    server.close();
     await connection.close();
     await close();
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

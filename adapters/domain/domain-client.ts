@@ -1,4 +1,4 @@
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
 import { Pool, errors, type Dispatcher } from 'undici';
 import { z } from 'zod';
 
@@ -31,9 +31,20 @@ export interface DomainClient {
   readonly service: string;
   /** GET `path` for the user, parsed as `{ asOf, items }` with `itemSchema` for each item. */
   getItems<T>(userId: string, path: string, itemSchema: z.ZodType<T>): Promise<DomainItems<T>>;
+  /** The circuit breaker's state, for the worker's metrics. */
+  circuit(): CircuitName;
   /** Closes the client's connections once the calls in flight are answered. */
   close(): Promise<void>;
 }
+
+export type CircuitName = 'closed' | 'open' | 'half-open';
+const circuitNames: Record<CircuitState, CircuitName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  // Isolated is a manual hold this platform never sets; it stops calls as open does.
+  [CircuitState.Isolated]: 'open',
+};
 
 export interface DomainClientOptions {
   readonly service: string;
@@ -103,6 +114,7 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
       if (!items.success) throw new DomainServiceError(service, 'invalid-response', `invalid items: ${items.error.issues[0]?.message ?? ''}`);
       return { asOf: parsed.data.asOf, items: items.data };
     },
+    circuit: () => circuitNames[breaker.state],
     close: () => pool.close(),
   };
 }

@@ -24,6 +24,8 @@ export interface OutboxStatus {
   /** Journaled entries not yet acknowledged. */
   pending: number;
   consecutiveFailures: number;
+  /** Failed publish attempts since the relay started. */
+  failedAttempts: number;
   lastError: string | null;
 }
 
@@ -40,6 +42,7 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private publishedSeq: number;
   private consecutiveFailures = 0;
+  private failedAttempts = 0;
   private lastError: string | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -70,7 +73,13 @@ export class OutboxRelay {
   }
 
   status(): OutboxStatus {
-    return { publishedSeq: this.publishedSeq, pending: this.pending.length, consecutiveFailures: this.consecutiveFailures, lastError: this.lastError };
+    return {
+      publishedSeq: this.publishedSeq,
+      pending: this.pending.length,
+      consecutiveFailures: this.consecutiveFailures,
+      failedAttempts: this.failedAttempts,
+      lastError: this.lastError,
+    };
   }
 
   start(): void {
@@ -118,6 +127,7 @@ export class OutboxRelay {
         if (this.pending.length === 0) this.notifyDrained();
       } catch (error) {
         this.consecutiveFailures++;
+        this.failedAttempts++;
         this.lastError = error instanceof Error ? error.message : String(error);
         const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(this.consecutiveFailures - 1, 20));
         // Logging every attempt of a long outage would flood the log; the first and then every tenth is enough.

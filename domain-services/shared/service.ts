@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { topics } from '../../config/topics.js';
 import { systemClock, type EventClock, type ServiceName } from './events.js';
 import { faultInjection, FaultSwitch, mountFaultAdmin } from './faults.js';
 import { createBaseApp } from './http.js';
 import { openJournal } from './journal.js';
+import { registerOutboxMetrics } from './metrics.js';
 import { createKafkaPublisher, type EventPublisher } from './kafka-publisher.js';
 import { OutboxRelay } from './relay.js';
 import { JournaledStore, type StoreModel } from './store.js';
@@ -24,6 +26,8 @@ export interface DomainServiceDeps {
   clock?: EventClock;
   /** Relay retry timing; defaults 100 ms doubling up to 5 s. */
   relay?: { initialBackoffMs?: number; maxBackoffMs?: number };
+  /** Where /metrics reads from; the entry point's also has the process's own metrics. */
+  registry?: Registry;
 }
 
 export interface DomainService {
@@ -75,7 +79,10 @@ export async function createDomainService<State>(
   const faults = deps.faults ?? new FaultSwitch();
 
   const app = createBaseApp(logger);
+  const registry = deps.registry ?? new Registry();
+  registerOutboxMetrics(registry, name, outbox);
   app.get('/healthz', (c) => c.json({ status: 'ok', service: name, outbox: outbox.status() }));
+  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   mountFaultAdmin(app, faults);
   app.use('*', faultInjection(faults));
   mountRoutes(app, { store, seedUsers: deps.seedUsers, clock: deps.clock ?? systemClock, logger });

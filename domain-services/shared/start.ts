@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, type Config } from '../../config/index.js';
 import type { ServiceName } from './events.js';
 import { listen } from './listen.js';
@@ -22,8 +23,11 @@ const SHUTDOWN_FLUSH_MS = 5_000;
 export async function startService(name: ServiceName, createApp: (deps: DomainServiceDeps, config: Config) => Promise<DomainService>): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const service = await createApp(
     {
+      registry,
       dataDir: config.DOMAIN_DATA_DIR,
       seedUsers: config.DOMAIN_SEED_USERS,
       logger,

@@ -18,6 +18,7 @@ export function builderStandIns(stored?: CanonicalDashboard) {
       if (userId.startsWith('slow')) await new Promise<void>((resolve) => held.set(`${service}:${userId}`, resolve));
       return { asOf: new Date().toISOString(), items: [] };
     },
+    circuit: () => 'closed',
     close: async () => {},
   });
   const deps: BuilderDeps = {

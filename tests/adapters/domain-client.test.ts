@@ -39,8 +39,10 @@ describe('domain client', () => {
     const kindOf = (user: string) => client.getItems(user, 'offers', z.number()).then(() => 'answered', (error: unknown) => (error as DomainServiceError).kind);
     for (const user of ['garbled', 'undated', 'garbled']) expect(await kindOf(user)).toBe('invalid-response');
     expect(await kindOf('quick')).toBe('answered');
+    expect(client.circuit()).toBe('closed');
     expect(await kindOf('down')).toBe('unavailable');
     // One failure opens this breaker: the next call is not made at all.
+    expect(client.circuit()).toBe('open');
     expect(await kindOf('quick')).toBe('circuit-open');
     await client.close();
   });

@@ -48,6 +48,7 @@ async function serve(service: DomainService): Promise<Running> {
   return { ...running, stop };
 }
 
+const metricsOf = async (running: Running) => (await fetch(`${running.url}/metrics`)).text();
 const countOf = (watch: TopicWatch, id: string) => watch.messages.filter((m) => eventId(m.event) === id).length;
 
 describe('durability', () => {
@@ -94,6 +95,10 @@ describe('durability', () => {
     await waitUntil('several failed sends', () => partners.service.outbox.status().consecutiveFailures >= 3);
     expect(partners.service.outbox.status()).toMatchObject({ publishedSeq: 0, pending: 3 });
     expect((await partners.call('GET', '/healthz')).body).toMatchObject({ outbox: { pending: 3, lastError: expect.any(String) } });
+    // What an alert on an outbox that does not drain reads.
+    const during = await metricsOf(partners);
+    expect(during).toContain('outbox_pending_events{service="partners"} 3\n');
+    expect(Number(/^outbox_relay_failures_total\{service="partners"\} (\d+)$/m.exec(during)?.[1])).toBeGreaterThanOrEqual(3);
     const journal = await readFile(join(dir, 'partners', 'journal.jsonl'), 'utf8');
     expect(journal.trim().split('\n')).toHaveLength(3);
 
@@ -104,6 +109,7 @@ describe('durability', () => {
     for (const message of arrived) expect(message.key).toBe(userId);
     await waitUntil('outbox drained', () => partners.service.outbox.status().pending === 0);
     expect(partners.service.outbox.status()).toMatchObject({ publishedSeq: 3, consecutiveFailures: 0, lastError: null });
+    expect(await metricsOf(partners)).toContain('outbox_pending_events{service="partners"} 0\n');
   });
 
   it('a service stopped during an outage publishes the rest of its journal on the next start', async () => {

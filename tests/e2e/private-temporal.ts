@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../../config/index.js';
 import { stackPaths } from '../../stack/engines.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * A Temporal dev server of this test's own, so the test can stop and restart it without disturbing the
@@ -24,14 +24,6 @@ export interface PrivateTemporal {
 }
 
 const namespaceSpec = JSON.parse(readFileSync(new URL('../../temporal-config/namespace.json', import.meta.url), 'utf8')) as { searchAttributes: Record<string, string> };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startPrivateTemporal(config: Config): Promise<PrivateTemporal> {
   const dir = await mkdtemp(join(tmpdir(), 'private-temporal-'));

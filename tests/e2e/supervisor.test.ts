@@ -41,17 +41,6 @@ describe('supervise', () => {
     expect(supervisor.restarts()['crasher']).toBe(restarts);
   });
 
-  it('counts a process without HTTP as ready only after its ready line', async () => {
-    const slow = script('worker', `setTimeout(() => console.log('worker: polling task queues q'), 800); setInterval(() => {}, 1000);`);
-    const supervisor = supervise([{ ...slow, readyLine: /^worker: polling/ }], { write: () => {} });
-    try {
-      await expect(supervisor.waitHealthy(300)).rejects.toThrow(/not ready within 0 s: worker/);
-      await supervisor.waitHealthy(10_000);
-    } finally {
-      await supervisor.stop(1_000);
-    }
-  });
-
   it('kills a process that ignores SIGTERM after the grace period, and waits for health checks', async () => {
     const health = createServer((_req, res) => res.writeHead(200).end('ok'));
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
