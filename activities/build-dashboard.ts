@@ -52,9 +52,11 @@ export interface BuildObserver {
   built(path: 'interactive' | 'batch', outcome: 'built' | 'unchanged' | 'failed', seconds: number): void;
   /** A source a build showed from its last snapshot (`stale`) or could not show (`missing`). */
   sourceDegraded(source: SourceName, status: 'stale' | 'missing'): void;
+  /** An event-driven update was announced this long after the oldest domain event it answers. */
+  updateAnnounced(lagSeconds: number): void;
 }
 
-const unobserved: BuildObserver = { built() {}, sourceDegraded() {} };
+const unobserved: BuildObserver = { built() {}, sourceDegraded() {}, updateAnnounced() {} };
 
 export interface BuilderDeps {
   readonly domain: Record<DomainServiceName, DomainClient>;
@@ -255,6 +257,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
             const event = announcement(stored.view, request.trigger);
             announced.push({ event, view: stored.view });
             if (!(await publishLive(event))) mark(stored.view, ['announcement']);
+            else if (request.since !== undefined) observer.updateAnnounced((Date.now() - Date.parse(request.since)) / 1000);
           } catch (error) {
             observer.built('batch', 'failed', (performance.now() - started) / 1000);
             failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });

@@ -29,6 +29,12 @@ export function createWorkerMetrics(registry: Registry, domain: Record<string, P
     labelNames: ['source', 'status'],
     registers,
   });
+  const lag = new Histogram({
+    name: 'dashboard_update_lag_seconds',
+    help: 'From a domain event to the DashboardUpdated it caused on the live channel (event-driven builds)',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers,
+  });
   new Gauge({
     name: 'domain_circuit_state',
     help: '1 for the state the circuit breaker of each domain service is in, 0 for the others',
@@ -48,6 +54,9 @@ export function createWorkerMetrics(registry: Registry, domain: Record<string, P
     },
     sourceDegraded(source, status) {
       degraded.inc({ source, status });
+    },
+    updateAnnounced(lagSeconds) {
+      lag.observe(Math.max(0, lagSeconds));
     },
   };
 }

@@ -64,6 +64,11 @@ export const rebuildStatusQuery = defineQuery<RebuildStatus>('status');
 export interface BuildRequest {
   readonly userId: string;
   readonly trigger: Trigger;
+  /**
+   * When the oldest domain event this build answers was written (event-driven builds only): how far
+   * behind its data the dashboard was when it was announced, for the worker's metrics.
+   */
+  readonly since?: string;
   readonly afterVersion?: number;
   /**
    * Set when this build only finishes what the build of that version left unsettled: if a newer view
@@ -99,7 +104,7 @@ export interface BatchBuildResult {
 
 /** The distinct users of one or more bridge batches, built together by one workflow. */
 export interface RebuildBatchInput {
-  readonly users: Pick<BuildRequest, 'userId' | 'trigger' | 'retryOf'>[];
+  readonly users: Pick<BuildRequest, 'userId' | 'trigger' | 'since' | 'retryOf'>[];
   /** Carried over by continue-as-new while unsettled users are built again. */
   readonly settling?: Settling;
 }

@@ -44,7 +44,7 @@ export interface DashboardWorkflows {
    * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them,
    * with a way to wait until they finished.
    */
-  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger }[]): Promise<{ finished(): Promise<void> }>;
+  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger; since?: string }[]): Promise<{ finished(): Promise<void> }>;
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
@@ -143,7 +143,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
           client.workflow.start('rebuildBatch', {
             taskQueue: queues.batch,
             workflowId: rebuildBatchWorkflowId(i === 0 ? key : `${key}.${i}`),
-            args: [{ users: chunk.map(({ userId, trigger }) => ({ userId, trigger })) }],
+            args: [{ users: chunk.map(({ userId, trigger, since }) => ({ userId, trigger, ...(since === undefined ? {} : { since }) })) }],
             // A retried start of the same batch finds it running (or done) instead of failing.
             workflowIdConflictPolicy: 'USE_EXISTING',
             typedSearchAttributes: attributes(

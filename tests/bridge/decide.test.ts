@@ -17,7 +17,7 @@ const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value 
 
 describe('decideMessage', () => {
   it('turns a domain event into a rebuild trigger for its subject', () => {
-    expect(decideMessage(bytes(envelope()))).toEqual({ action: 'trigger', userId: 'u-7', trigger: 'event', type: 'AccountClosed' });
+    expect(decideMessage(bytes(envelope()))).toEqual({ action: 'trigger', userId: 'u-7', trigger: 'event', since: '2026-01-02T03:04:05.000Z', type: 'AccountClosed' });
   });
 
   it('marks a preference change as such, so operators can tell the rebuilds apart', () => {

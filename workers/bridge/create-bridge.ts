@@ -8,7 +8,6 @@ import { watchLag } from './lag.js';
 import { commitStartingPositions } from './starting-positions.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, PauseTracker, failureMessage, isPermanentRejection, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
-import type { Trigger } from '../../workflows/definitions.js';
 import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
 
 /**
@@ -175,12 +174,12 @@ export function createBridge(deps: BridgeDeps): Bridge {
    */
   async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
     // One trigger per user in the batch; the messages it covers are handled together.
-    const users = new Map<string, Trigger>();
+    const users = new Map<string, UserTrigger>();
     decisions.forEach((d) => {
       if (d.action === 'trigger') addTrigger(users, d);
     });
     if (users.size === 0) return;
-    const batch = [...users].map(([userId, trigger]) => ({ userId, trigger }));
+    const batch = [...users.values()];
     let rejected = new Map<string, string>();
     const accepted = await retryUntilAccepted(
       'trigger',

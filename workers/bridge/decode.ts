@@ -7,7 +7,7 @@ import type { Trigger } from '../../workflows/definitions.js';
  * so a producer that ships first never stalls or floods the dead-letter topic (forward compatibility).
  */
 export type Decision =
-  | { readonly action: 'trigger'; readonly userId: string; readonly trigger: Trigger; readonly type: string }
+  | { readonly action: 'trigger'; readonly userId: string; readonly trigger: Trigger; readonly since: string; readonly type: string }
   | { readonly action: 'skip'; readonly reason: SkipReason; readonly type: string }
   | { readonly action: 'dead-letter'; readonly code: DeadLetterCode; readonly reason: string };
 
@@ -33,10 +33,10 @@ export function decideMessage(value: Buffer | null): Decision {
     return deadLetter(code, parsed.errors.map((e) => `${e.code} ${e.path || '/'}: ${e.message}`).join('; '));
   }
   if (!parsed.known) return { action: 'skip', reason: parsed.reason, type: parsed.envelope.type };
-  const { type, subject } = parsed.event;
+  const { type, subject, time } = parsed.event;
   if (NOT_TRIGGERS.has(type)) return { action: 'skip', reason: 'not_a_trigger', type };
   // The search attribute Trigger tells operators why a rebuild ran: a preference change or a domain event.
-  return { action: 'trigger', userId: subject, trigger: type === 'PreferencesChanged' ? 'preferences' : 'event', type };
+  return { action: 'trigger', userId: subject, trigger: type === 'PreferencesChanged' ? 'preferences' : 'event', since: time, type };
 }
 
 export function deadLetter(code: DeadLetterCode, reason: string): Decision {

@@ -3,6 +3,8 @@ import type { Trigger } from '../../workflows/definitions.js';
 export interface UserTrigger {
   readonly userId: string;
   readonly trigger: Trigger;
+  /** When the oldest event behind this trigger was written (an ISO time). */
+  readonly since?: string;
 }
 
 /** A start Temporal accepted; `finished` settles when the started work is done. */
@@ -10,9 +12,14 @@ export interface StartedRebuilds {
   readonly finished: Promise<unknown>;
 }
 
-/** Adds a user's trigger to a set of users: a preference change is the more telling reason when there are both. */
-export function addTrigger(users: Map<string, Trigger>, { userId, trigger }: UserTrigger): void {
-  if (users.get(userId) !== 'preferences') users.set(userId, trigger);
+/**
+ * Adds a user's trigger to a set of users: a preference change is the more telling reason when there
+ * are both, and the oldest event tells how long the user has waited.
+ */
+export function addTrigger(users: Map<string, UserTrigger>, { userId, trigger, since }: UserTrigger): void {
+  const known = users.get(userId);
+  const oldest = known?.since === undefined || (since !== undefined && Date.parse(since) < Date.parse(known.since)) ? since : known.since;
+  users.set(userId, { userId, trigger: known?.trigger === 'preferences' ? 'preferences' : trigger, ...(oldest === undefined ? {} : { since: oldest }) });
 }
 
 export interface TriggerBatcher {
@@ -21,7 +28,7 @@ export interface TriggerBatcher {
 }
 
 interface Group {
-  readonly users: Map<string, Trigger>;
+  readonly users: Map<string, UserTrigger>;
   readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
@@ -54,7 +61,7 @@ export function createTriggerBatcher(
       const release = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, inFlightTimeoutMs);
       });
-      start([...group.users].map(([userId, trigger]) => ({ userId, trigger })))
+      start([...group.users.values()])
         .then(
           (started) => {
             group.waiters.forEach((w) => w.resolve());
