@@ -150,6 +150,17 @@ const steps = [
     },
   },
   {
+    name: 'promtool',
+    async run() {
+      // The alert rules' unit tests (deploy/monitoring) run with Prometheus's own checker, from
+      // Debian's prometheus package; the package's server is not started (the stack needs none).
+      if (has('promtool')) return 'promtool present';
+      await aptInstall('promtool', ['prometheus']);
+      if (!has('promtool')) throw new StepFailure('promtool: promtool still missing after apt-get install prometheus');
+      return 'installed promtool from Debian packages';
+    },
+  },
+  {
     name: 'temporal cli',
     async run() {
       const bin = join(stackDir, 'bin/temporal');

@@ -93,7 +93,9 @@ describe('the worker process', () => {
     expect(sample(text, 'domain_circuit_state{service="accounts",state="closed"}')).toBe(1);
     expect(sample(text, 'domain_circuit_state{service="accounts",state="open"}')).toBe(0);
     // The SDK's runtime metrics (task slots, pollers, latencies) and the process's own.
-    expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
+    // Those the Grafana dashboard (deploy/monitoring) graphs among them.
+    expect(text).toMatch(/^temporal_worker_task_slots_available\{.*worker_type=/m);
+    expect(text).toMatch(/^temporal_workflow_task_schedule_to_start_latency_seconds_bucket\{.*task_queue=/m);
     expect(text).toMatch(/^temporal_workflow_task_execution_latency_seconds_bucket\{/m);
     expect(text).toMatch(/^temporal_workflow_task_queue_poll_succeed_total\{/m);
     expect(text).toMatch(/^process_cpu_seconds_total /m);
