@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { SignJWT } from 'jose';
 import { createParser } from 'eventsource-parser';
 import { createDevToken } from '../../cli/token.js';
@@ -8,6 +6,7 @@ import { createApiDeps, type ApiConfig, type ApiDeps, type ApiResources } from '
 import { composeDashboard, type CanonicalDashboard } from '../../dashboard/index.js';
 import { NOW, richPreferences, richSources } from '../dashboard/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+export { serveApp } from '../support/serve-app.js';
 
 /**
  * The API on the real stack: a real worker (startTestPlatform) on its own task queue, and the API's
@@ -115,22 +114,6 @@ export async function openStream(baseUrl: string, headers: Record<string, string
       }
     },
     close: () => abort.abort(),
-  };
-}
-
-/** Serves an app on a free port, as the real process does. */
-export async function serveApp(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const server: ServerType = await new Promise((resolve) => {
-    const started: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

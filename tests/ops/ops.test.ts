@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { renderForClient, resolveClientProfile, type EventEnvelope } from '../../dashboard/index.js';
 import { createEventProducer } from '../../adapters/kafka/event-producer.js';
 import { topics } from '../../config/topics.js';
 import { commands, runOps } from '../../cli/ops.js';
 import { bufferOutput } from '../../cli/ops/output.js';
 import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { createWorkerHttp } from '../../workers/worker-http.js';
+import { createWorkerMetrics } from '../../workers/worker-metrics.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { serveApp } from '../support/serve-app.js';
 import { unique } from '../support/unique.js';
 
 // Every ops command against the real stack: a real worker on its own task queue and keyspace.
@@ -59,6 +63,28 @@ describe('ops CLI', () => {
     } finally {
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     }
+  });
+
+  it('status shows the worker\'s circuit breaker per domain service, read from its /metrics', async () => {
+    const registry = new Registry();
+    createWorkerMetrics(registry, platform.deps.domain);
+    const worker = await serveApp(createWorkerHttp({ registry, sdkMetricsUrl: 'http://127.0.0.1:1/metrics', polling: () => true }));
+    const port = new URL(worker.baseUrl).port;
+    platform.domain.setMode('partners', 'error');
+    try {
+      // Consecutive failed calls open the partners breaker; the builds show that section from snapshots.
+      for (let i = 0; i < 10 && platform.deps.domain.partners.circuit() !== 'open'; i++) await platform.workflows.rebuildNow(unique('breaker'), 'admin', 30_000).catch(() => undefined);
+      expect(platform.deps.domain.partners.circuit()).toBe('open');
+      const { text } = await opsWith({ WORKER_PORT: port }, 'status');
+      expect(text).toContain(`circuit breakers of the worker at http://127.0.0.1:${port}`);
+      expect(text).toMatch(/\n {2}partners +open\n/);
+      expect(text).toMatch(/\n {2}accounts +closed\n/);
+    } finally {
+      platform.domain.setMode('partners', 'ok');
+      await worker.close();
+    }
+    // Without a worker to ask, status says so instead of guessing.
+    expect((await opsWith({ WORKER_PORT: port }, 'status')).text).toContain('unavailable: its /metrics does not answer');
   });
 
   it('has --help on every command and refuses bad usage with exit code 2', async () => {

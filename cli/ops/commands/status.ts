@@ -12,6 +12,12 @@ async function httpHealth(url: string): Promise<string> {
   }
 }
 
+/** Each domain service's circuit breaker in the worker, from its /metrics (workers/worker-metrics.ts). */
+async function circuitStates(workerUrl: string): Promise<{ service: string; state: string }[]> {
+  const text = await (await fetch(`${workerUrl}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+  return [...text.matchAll(/^domain_circuit_state\{service="([^"]+)",state="([^"]+)"\} 1$/gm)].map(([, service = '', state = '']) => ({ service, state }));
+}
+
 /** The bridge's lag per topic it has committed on: messages beyond its committed offsets. */
 async function bridgeLag(ctx: OpsContext): Promise<{ topic: string; lag: number }[]> {
   const admin = ctx.kafka().admin();
@@ -32,8 +38,9 @@ export const status: OpsCommand = {
   help: `usage: ops status
 
 Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis), whether each platform process
-answers its health check (api, bridge, domain services) and how many workers poll the task queue, the
-bridge's Kafka consumer lag per topic, and open and recently failed workflow counts.
+answers its health check (api, bridge, worker, domain services) and how many workers poll the task
+queue, the worker's circuit breaker per domain service, the bridge's Kafka consumer lag per topic, and
+open and recently failed workflow counts.
 Exits 1 when an engine or a process is down.
 
 example: npm run ops -- status`,
@@ -51,6 +58,7 @@ example: npm run ops -- status`,
     const processes: [string, string][] = [
       ['api', `http://${config.STACK_HOST}:${config.API_PORT}/healthz`],
       ['bridge', `http://${config.STACK_HOST}:${config.BRIDGE_PORT}/healthz`],
+      ['worker', `http://${config.STACK_HOST}:${config.WORKER_PORT}/healthz`],
       ['accounts', `${config.ACCOUNTS_URL}/healthz`],
       ['partners', `${config.PARTNERS_URL}/healthz`],
       ['transactions', `${config.TRANSACTIONS_URL}/healthz`],
@@ -64,7 +72,14 @@ example: npm run ops -- status`,
     const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1 });
     const pollers = queue.pollers?.length ?? 0;
     healthy &&= pollers > 0;
-    out.line(`  ${'worker'.padEnd(12)} ${pollers > 0 ? `up (${pollers} poller${pollers === 1 ? '' : 's'} on ${config.TEMPORAL_TASK_QUEUE})` : 'down (no worker polls the task queue)'}`);
+    out.line(`  ${'pollers'.padEnd(12)} ${pollers > 0 ? `${pollers} on ${config.TEMPORAL_TASK_QUEUE}` : 'none (no worker polls the task queue)'}`);
+
+    // A breaker that is not closed means that service's sections are shown from their snapshots.
+    const workerUrl = `http://${config.STACK_HOST}:${config.WORKER_PORT}`;
+    out.line(`circuit breakers of the worker at ${workerUrl}`);
+    const circuits = await circuitStates(workerUrl).catch(() => undefined);
+    if (!circuits) out.line('  unavailable: its /metrics does not answer');
+    for (const { service, state } of circuits ?? []) out.line(`  ${service.padEnd(12)} ${state}`);
 
     out.line(`kafka lag of consumer group ${config.BRIDGE_GROUP_ID}`);
     const lags = await bridgeLag(ctx).catch((error: unknown) => {
