@@ -66,6 +66,11 @@ const FULL: readonly Scenario[] = [
   { name: 'bridge-1 frozen 90 s', target: 'bridge-1', fault: 'freeze', seconds: 90 },
   { name: 'partners service frozen 90 s', target: 'partners', fault: 'freeze', seconds: 90 },
   { name: 'Redis frozen 90 s', target: 'redis', fault: 'freeze', seconds: 90 },
+  { name: 'Redis killed', target: 'redis', fault: 'kill', seconds: 10 },
+  { name: 'Cassandra killed', target: 'cassandra', fault: 'kill', seconds: 10 },
+  { name: 'api-2 frozen 10 s', target: 'api-2', fault: 'freeze', seconds: 10 },
+  { name: 'Temporal frozen 90 s', target: 'temporal', fault: 'freeze', seconds: 90 },
+  { name: 'Cassandra frozen 90 s', target: 'cassandra', fault: 'freeze', seconds: 90 },
 ];
 
 const SIZES = { quick: { users: 60, writes: 15, preferences: 2, reads: 20 }, full: { users: 300, writes: 40, preferences: 5, reads: 50 } } as const;
@@ -136,9 +141,11 @@ async function runScenario(platform: ChaosPlatform, users: ChaosUsers, scenario:
 /** Applies the fault for its duration; resolves with the time it ended (the target runs again). */
 async function applyFault(platform: ChaosPlatform, { target, fault, seconds }: Scenario): Promise<number> {
   if (target === 'redis') {
-    platform.redis.freeze();
+    if (fault === 'kill') await platform.redis.kill();
+    else platform.redis.freeze();
     await sleep(seconds * 1000);
-    platform.redis.resume();
+    if (fault === 'kill') await platform.redis.restart();
+    else platform.redis.resume();
     return Date.now();
   }
   const engine = (await status(platform.config)).find((e) => e.name === target);

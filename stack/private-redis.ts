@@ -12,6 +12,10 @@ export interface PrivateRedis {
   /** SIGSTOP: connections stay open, commands go unanswered, as with a hung or partitioned server. */
   freeze(): void;
   resume(): void;
+  /** SIGKILL: everything it held is gone, as after a crash of a server without persistence. */
+  kill(): Promise<void>;
+  /** Starts it again, empty, on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,31 +30,39 @@ async function freePort(): Promise<number> {
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const probe = createRedisClient(url);
-  probe.on('error', () => undefined); // refused until the server listens
-  try {
-    for (let tries = 0; ; tries++) {
-      try {
-        await probe.ping();
-        break;
-      } catch (error) {
-        if (tries > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+  const launch = async (): Promise<ChildProcess> => {
+    const started = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const probe = createRedisClient(url);
+    probe.on('error', () => undefined); // refused until the server listens
+    try {
+      for (let tries = 0; ; tries++) {
+        try {
+          await probe.ping();
+          return started;
+        } catch (error) {
+          if (tries > 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       }
+    } finally {
+      probe.disconnect();
     }
-  } finally {
-    probe.disconnect();
-  }
+  };
+  let child = await launch();
+  const kill = async () => {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  };
   return {
     url,
     freeze: () => child.kill('SIGSTOP'),
     resume: () => child.kill('SIGCONT'),
-    async stop() {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-      if (child.exitCode === null) await once(child, 'exit');
+    kill,
+    async restart() {
+      child = await launch();
     },
+    stop: kill,
   };
 }
