@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   );
   server.once('error', (error) => {
     logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
+    process.exitCode = 1;
     workers.shutdown();
   });
   // The SDK shuts the workers down gracefully on SIGINT/SIGTERM; run() resolves once both have drained.
