@@ -16,11 +16,23 @@ import { ErrorType, preferencesAppliedUpdate, type ChangePreferencesInput, type 
  */
 export async function changePreferences(input: ChangePreferencesInput): Promise<ChangePreferencesResult> {
   let answer: { result: ChangePreferencesResult } | { failure: unknown } | undefined;
-  setHandler(preferencesAppliedUpdate, async () => {
-    await condition(() => answer !== undefined);
-    if (answer && 'result' in answer) return answer.result;
-    throw answer?.failure;
-  });
+  setHandler(
+    preferencesAppliedUpdate,
+    async () => {
+      await condition(() => answer !== undefined);
+      if (answer && 'result' in answer) return answer.result;
+      throw answer?.failure;
+    },
+    {
+      // A validator rejects before the update is accepted, so a refused request leaves no trace in the
+      // history and the client needs no second call to compare requests. Validators are not replayed.
+      validator: (request?: string) => {
+        if (request !== undefined && input.request !== undefined && request !== input.request) {
+          throw ApplicationFailure.create({ type: ErrorType.IdempotencyKeyReused, message: `request key ${input.requestKey} was used for a different request`, nonRetryable: true });
+        }
+      },
+    },
+  );
   try {
     const result = await applyAndStore(input, (applied) => {
       answer = { result: applied };

@@ -156,6 +156,11 @@ export interface ChangePreferencesInput {
   /** The version the caller saw (If-Match): the change applies only on top of exactly that version. */
   readonly expectedVersion: number;
   readonly change: PreferenceChange;
+  /**
+   * The request's fingerprint (the client hashes expectedVersion and change): a later request with the
+   * same key is answered only if it has the same one. Absent in runs started before it existed.
+   */
+  readonly request?: string;
 }
 
 export interface ChangePreferencesResult {
@@ -168,7 +173,8 @@ export interface ChangePreferencesResult {
  * Answers once the change is stored and its rebuild requested (or refused): the caller waits for the
  * change's commit point, not for the PreferencesChanged event, which waits out Kafka being away.
  */
-export const preferencesAppliedUpdate = defineUpdate<ChangePreferencesResult>('applied');
+/** Answered at the change's commit point; its argument is the asking request's fingerprint (ChangePreferencesInput.request). */
+export const preferencesAppliedUpdate = defineUpdate<ChangePreferencesResult, [request?: string]>('applied');
 
 // ---- rebuildMany
 
@@ -226,6 +232,8 @@ export const ErrorType = {
   PreferencesVersionConflict: 'PreferencesVersionConflictError',
   PreferencesValidation: 'PreferencesValidationError',
   PreferencesVersionNotFound: 'PreferencesVersionNotFoundError',
+  /** The request key of a running change was sent with a different request: refused before it is accepted. */
+  IdempotencyKeyReused: 'IdempotencyKeyReusedError',
   /** No source answered and no view exists: there is nothing to show. */
   DashboardUnavailable: 'DashboardUnavailableError',
   /** A user's last build failed after its retries: `ops failed` lists it, `ops replay-failed` rebuilds it. */

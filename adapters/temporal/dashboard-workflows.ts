@@ -166,7 +166,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
       const start = new WithStartWorkflowOperation('changePreferences', {
         taskQueue,
         workflowId,
-        args: [input],
+        args: [{ ...input, request }],
         // A request key is used once: the same key again must not apply the change again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -175,18 +175,22 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
       });
       return client.withDeadline(Date.now() + timeoutMs, async () => {
-        // Answered at the change's commit point, or, for a key whose run has ended, with that run's result.
-        const outcome = await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, { startWorkflowOperation: start }).then(
-          (result) => ({ result }),
-          (error: unknown) => ({ error }),
-        );
+        // Answered at the change's commit point. A running change with this key answers only the same
+        // request (the workflow's validator refuses another one).
+        try {
+          return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, { args: [request], startWorkflowOperation: start });
+        } catch (error) {
+          if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ErrorType.IdempotencyKeyReused) {
+            throw new IdempotencyKeyReusedError(input.requestKey);
+          }
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw error;
+        }
+        // The key's run has ended (or ended before it took the update): its result answers a repeat of
+        // the same request only, which the run's memo tells.
         const handle = client.workflow.getHandle(workflowId);
-        // The key found a change already made: it answers only a repeat of the same request.
         const first = (await handle.describe()).memo?.['request'];
         if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
-        if ('result' in outcome) return outcome.result;
-        if (outcome.error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(outcome.error)) return (await handle.result()) as ChangePreferencesResult;
-        throw outcome.error;
+        return (await handle.result()) as ChangePreferencesResult;
       });
     },
 

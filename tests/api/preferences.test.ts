@@ -114,6 +114,17 @@ describe('preferences', () => {
     expect(current).toMatchObject({ version: 1, sections: { accounts: { order: ['x', 'y'] } } });
   });
 
+  it('answers two devices sending one Idempotency-Key with different bodies at once: one change, the other 422', async () => {
+    const user = await client();
+    const headers = { 'If-Match': '"0"', 'Idempotency-Key': 'two-devices' };
+    const answers = await Promise.all([user.patch(orderPatch(['x', 'y']), headers), user.patch(orderPatch(['y', 'x']), headers)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+    const refused = answers.find((a) => a.status === 422);
+    expect(await refused?.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const history = (await (await user.history()).json()) as { entries: unknown[] };
+    expect(history.entries).toHaveLength(1);
+  });
+
   it('restores an earlier order as a new version, and the dashboard follows', async () => {
     const user = await client();
     harness.platform.domain.setItems('accounts', user.userId, [account('a', 'Alpha'), account('b', 'Beta')]);
