@@ -4,6 +4,12 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../dashboard/canonical-json.js';
 import type { TaskQueues } from '../../config/index.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
+// Types only: starts name the workflow type, and these make their arguments and results checked.
+import type { changePreferences } from '../../workflows/change-preferences.js';
+import type { eraseUser } from '../../workflows/erase-user.js';
+import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
+import type { rebuildDashboard } from '../../workflows/rebuild-dashboard.js';
+import type { rebuildMany } from '../../workflows/rebuild-many.js';
 import {
   ErrorType,
   batchesOf,
@@ -20,6 +26,7 @@ import {
   type ErasureReceipt,
   type ChangePreferencesResult,
   type RebuildManyInput,
+  type RebuildRequest,
   type Trigger,
 } from '../../workflows/definitions.js';
 
@@ -99,7 +106,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         return await client.withDeadline(deadline, () =>
           client.workflow.executeUpdateWithStart(rebuildNowUpdate, {
             args: [{ trigger }],
-            startWorkflowOperation: new WithStartWorkflowOperation('rebuildDashboard', { ...rebuildStart(userId, trigger), workflowIdConflictPolicy: 'USE_EXISTING' }),
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof rebuildDashboard>('rebuildDashboard', { ...rebuildStart(userId, trigger), workflowIdConflictPolicy: 'USE_EXISTING' }),
           }),
         );
       } catch (error) {
@@ -108,17 +115,14 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
     }
   };
 
-  const rebuildStart = (userId: string, trigger: Trigger) => ({
-    taskQueue,
-    workflowId: rebuildWorkflowId(userId),
-    args: [{ userId }] as [{ userId: string }],
-    typedSearchAttributes: attributes([userId], trigger),
-    memo: memo(userId, 'Dashboard rebuilds'),
-  });
+  const rebuildStart = (userId: string, trigger: Trigger) => {
+    const args: Parameters<typeof rebuildDashboard> = [{ userId }];
+    return { taskQueue, workflowId: rebuildWorkflowId(userId), args, typedSearchAttributes: attributes([userId], trigger), memo: memo(userId, 'Dashboard rebuilds') };
+  };
 
   return {
     async requestRebuild(userId, trigger) {
-      await client.workflow.signalWithStart('rebuildDashboard', {
+      await client.workflow.signalWithStart<typeof rebuildDashboard, [RebuildRequest]>('rebuildDashboard', {
         ...rebuildStart(userId, trigger),
         signal: requestRebuildSignal,
         signalArgs: [{ trigger }],
@@ -140,7 +144,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
       const chunks = batchesOf(users);
       const handles = await Promise.all(
         chunks.map((chunk, i) =>
-          client.workflow.start('rebuildBatch', {
+          client.workflow.start<typeof rebuildBatch>('rebuildBatch', {
             taskQueue: queues.batch,
             workflowId: rebuildBatchWorkflowId(i === 0 ? key : `${key}.${i}`),
             args: [{ users: chunk.map(({ userId, trigger, since }) => ({ userId, trigger, ...(since === undefined ? {} : { since }) })) }],
@@ -163,7 +167,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
     async changePreferences(input, timeoutMs) {
       const workflowId = preferencesWorkflowId(input.userId, input.requestKey);
       const request = requestFingerprint(input);
-      const start = new WithStartWorkflowOperation('changePreferences', {
+      const start = new WithStartWorkflowOperation<typeof changePreferences>('changePreferences', {
         taskQueue,
         workflowId,
         args: [{ ...input, request }],
@@ -187,15 +191,15 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         }
         // The key's run has ended (or ended before it took the update): its result answers a repeat of
         // the same request only, which the run's memo tells.
-        const handle = client.workflow.getHandle(workflowId);
+        const handle = client.workflow.getHandle<typeof changePreferences>(workflowId);
         const first = (await handle.describe()).memo?.['request'];
         if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
-        return (await handle.result()) as ChangePreferencesResult;
+        return handle.result();
       });
     },
 
     async startRebuildMany(workflowId, input) {
-      await client.workflow.start('rebuildMany', {
+      await client.workflow.start<typeof rebuildMany>('rebuildMany', {
         taskQueue: queues.batch,
         workflowId,
         args: [input],
@@ -217,7 +221,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
 
     async eraseUser(userId, timeoutMs) {
       return client.withDeadline(Date.now() + timeoutMs, () =>
-        client.workflow.execute('eraseUser', {
+        client.workflow.execute<typeof eraseUser>('eraseUser', {
           taskQueue,
           workflowId: eraseWorkflowId(userId),
           args: [userId],
