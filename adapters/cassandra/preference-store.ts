@@ -1,7 +1,19 @@
-import type cassandra from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
 import { z } from 'zod';
 import { Preferences, defaultPreferences } from '../../dashboard/index.js';
 import { applied, toNumber } from './client.js';
+
+/** A history cursor this store did not hand out (Cassandra refuses a forged paging state). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** Cassandra answers a forged paging state with a protocol error ("Invalid value for the paging state"). */
+function isRejectedPagingState(error: unknown): boolean {
+  if (!(error instanceof cassandra.errors.ResponseError)) return false;
+  const codes = cassandra.types.responseErrorCodes;
+  return error.code === codes.protocolError || error.code === codes.invalid;
+}
 
 export interface PreferenceHistoryEntry {
   readonly version: number;
@@ -74,10 +86,11 @@ export function createPreferenceStore(client: cassandra.Client): PreferenceStore
     },
 
     async history(userId, limit, cursor) {
-      const result = await client.execute('SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ?', [userId], {
-        fetchSize: limit,
-        ...(cursor ? { pageState: cursor } : {}),
-      });
+      const result = await client
+        .execute('SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ?', [userId], { fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) })
+        .catch((error: unknown) => {
+          throw cursor !== undefined && isRejectedPagingState(error) ? new InvalidCursorError('the cursor is not valid') : error;
+        });
       return { entries: result.rows.map(toEntry), ...(result.pageState ? { nextCursor: result.pageState } : {}) };
     },
 

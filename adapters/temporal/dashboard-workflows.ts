@@ -1,6 +1,7 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { canonicalJson } from '../../dashboard/canonical-json.js';
 import type { TaskQueues } from '../../config/index.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
@@ -75,6 +76,40 @@ function updateNotRun(error: unknown): boolean {
   if (!(error instanceof WorkflowUpdateFailedError)) return false;
   const cause = error.cause;
   return !(cause instanceof ApplicationFailure && (Object.values(ErrorType) as string[]).includes(cause.type ?? ''));
+}
+
+/** Why the changePreferences workflow refused a change, with what the caller needs to act on it. */
+export type PreferenceRefusal =
+  | { readonly reason: 'version-conflict'; readonly currentVersion?: number }
+  | { readonly reason: 'invalid'; readonly issues: readonly { code: string; path: string; message: string }[] }
+  | { readonly reason: 'version-not-found' };
+
+export class PreferenceChangeRefusedError extends Error {
+  override readonly name = 'PreferenceChangeRefusedError';
+  constructor(readonly refusal: PreferenceRefusal) {
+    super(`preference change refused: ${refusal.reason}`);
+  }
+}
+
+const conflictDetail = z.object({ currentVersion: z.number().int() });
+const validationDetail = z.array(z.object({ code: z.string(), path: z.string(), message: z.string() }));
+
+/** The workflow's refusal (an ApplicationFailure of a known type, with details) as the port's error; anything else as it is. */
+function asRefusal(error: unknown): unknown {
+  if (!((error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) && error.cause instanceof ApplicationFailure)) return error;
+  const { type, details } = error.cause;
+  switch (type) {
+    case ErrorType.PreferencesVersionConflict: {
+      const detail = conflictDetail.safeParse(details?.[0]);
+      return new PreferenceChangeRefusedError({ reason: 'version-conflict', ...(detail.success ? { currentVersion: detail.data.currentVersion } : {}) });
+    }
+    case ErrorType.PreferencesValidation:
+      return new PreferenceChangeRefusedError({ reason: 'invalid', issues: validationDetail.safeParse(details?.[0]).data ?? [] });
+    case ErrorType.PreferencesVersionNotFound:
+      return new PreferenceChangeRefusedError({ reason: 'version-not-found' });
+    default:
+      return error;
+  }
 }
 
 /** An Idempotency-Key sent again with a different request: answering with the first request's outcome would be a lie. */
@@ -187,14 +222,16 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
           if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ErrorType.IdempotencyKeyReused) {
             throw new IdempotencyKeyReusedError(input.requestKey);
           }
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw error;
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw asRefusal(error);
         }
         // The key's run has ended (or ended before it took the update): its result answers a repeat of
         // the same request only, which the run's memo tells.
         const handle = client.workflow.getHandle<typeof changePreferences>(workflowId);
         const first = (await handle.describe()).memo?.['request'];
         if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
-        return handle.result();
+        return handle.result().catch((error: unknown) => {
+          throw asRefusal(error);
+        });
       });
     },
 

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import cassandra from 'cassandra-driver';
 import type { Context } from 'hono';
 import { Preferences, PreferencesInput, PreferencesPatch, parsePreferencesInput, parsePreferencesPatch } from '../../dashboard/index.js';
-import { ErrorType, type PreferenceChange } from '../../workflows/definitions.js';
-import { IdempotencyKeyReusedError } from '../../adapters/temporal/dashboard-workflows.js';
+import type { PreferenceChange } from '../../workflows/definitions.js';
+import { InvalidCursorError } from '../../adapters/cassandra/preference-store.js';
+import { IdempotencyKeyReusedError, PreferenceChangeRefusedError } from '../../adapters/temporal/dashboard-workflows.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { jsonBody, validationFailed } from '../middleware/body.js';
@@ -170,18 +168,15 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
       if (error instanceof IdempotencyKeyReusedError) {
         throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', { detail: 'This Idempotency-Key was sent with a different request; use a new key for a new change' });
       }
-      // A refusal reaches the caller as the update's failure, or as the run's for a key whose run has ended.
-      if ((error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) && error.cause instanceof ApplicationFailure) {
-        const failure = error.cause;
-        switch (failure.type) {
-          case ErrorType.PreferencesVersionConflict:
-            throw conflict(versionIn(failure.details?.[0]) ?? (await currentVersion(userId)));
-          case ErrorType.PreferencesValidation:
-            throw validationFailed(issuesIn(failure.details?.[0]));
-          case ErrorType.PreferencesVersionNotFound:
+      if (error instanceof PreferenceChangeRefusedError) {
+        const { refusal } = error;
+        switch (refusal.reason) {
+          case 'version-conflict':
+            throw conflict(refusal.currentVersion ?? (await currentVersion(userId)));
+          case 'invalid':
+            throw validationFailed([...refusal.issues]);
+          case 'version-not-found':
             throw new ApiError(404, 'PREFERENCES_VERSION_NOT_FOUND', { detail: 'No such version in the history' });
-          default:
-            throw error;
         }
       }
       // Temporal unreachable or the deadline passed: the change may still apply; a retry with the same key is safe.
@@ -208,29 +203,12 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
       const page = await withTimeout(deps.preferences.history(c.get('caller').userId, limit, cursor), READ_TIMEOUT_MS, 'preference history');
       return c.json(page, 200);
     } catch (error) {
-      // The driver refuses a paging state it did not make; that is the client's mistake, not ours.
-      if (cursor !== undefined && isRejectedPagingState(error)) throw new ApiError(400, 'INVALID_CURSOR', { detail: 'The cursor is not valid' });
+      // A cursor this API did not hand out is the client's mistake, not ours.
+      if (error instanceof InvalidCursorError) throw new ApiError(400, 'INVALID_CURSOR', { detail: 'The cursor is not valid' });
       c.get('logger').warn({ err: error }, 'preference history unavailable');
       throw unavailable();
     }
   });
 
   return app;
-}
-
-function versionIn(detail: unknown): number | undefined {
-  const parsed = z.object({ currentVersion: z.number().int() }).safeParse(detail);
-  return parsed.success ? parsed.data.currentVersion : undefined;
-}
-
-function issuesIn(detail: unknown) {
-  const parsed = z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })).safeParse(detail);
-  return parsed.success ? parsed.data : [];
-}
-
-/** Cassandra answers a forged paging state with a protocol error ("Invalid value for the paging state"). */
-function isRejectedPagingState(error: unknown): boolean {
-  if (!(error instanceof cassandra.errors.ResponseError)) return false;
-  const codes = cassandra.types.responseErrorCodes;
-  return error.code === codes.protocolError || error.code === codes.invalid;
 }

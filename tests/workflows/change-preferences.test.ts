@@ -1,7 +1,6 @@
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorType, type ChangePreferencesInput } from '../../workflows/definitions.js';
+import { PreferenceChangeRefusedError, type PreferenceRefusal } from '../../adapters/temporal/dashboard-workflows.js';
+import type { ChangePreferencesInput } from '../../workflows/definitions.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -21,16 +20,14 @@ const patch = (userId: string, expectedVersion: number, order: string[], request
   change: { kind: 'patch', patch: { sections: { accounts: { sort: 'custom', order } } } },
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+/** The workflow's refusal as the adapter reports it (the first caller's update failed, a later one's run). */
+async function refusalOf(promise: Promise<unknown>): Promise<PreferenceRefusal> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  // A refusal reaches the first caller as the 'applied' update's failure, and a later one as the run's.
-  expect(error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError).toBe(true);
-  const cause = (error as WorkflowUpdateFailedError | WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
+  expect(error).toBeInstanceOf(PreferenceChangeRefusedError);
+  return (error as PreferenceChangeRefusedError).refusal;
 }
 
 describe('changePreferences', () => {
@@ -49,10 +46,9 @@ describe('changePreferences', () => {
   it('refuses a change made on an old version with a named conflict carrying the current version', async () => {
     const userId = unique('u');
     await platform.workflows.changePreferences(patch(userId, 0, ['x']), 30_000);
-    const failure = await failureOf(platform.workflows.changePreferences(patch(userId, 0, ['y']), 30_000));
+    const refusal = await refusalOf(platform.workflows.changePreferences(patch(userId, 0, ['y']), 30_000));
 
-    expect(failure.type).toBe(ErrorType.PreferencesVersionConflict);
-    expect(failure.details).toEqual([{ currentVersion: 1 }]);
+    expect(refusal).toEqual({ reason: 'version-conflict', currentVersion: 1 });
     expect((await platform.deps.preferences.load(userId)).sections.accounts.order).toEqual(['x']);
   });
 
@@ -69,11 +65,10 @@ describe('changePreferences', () => {
 
   it('rejects an invalid change with the validation errors', async () => {
     const userId = unique('u');
-    const failure = await failureOf(
+    const refusal = await refusalOf(
       platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'carousel' } } }, 30_000),
     );
-    expect(failure.type).toBe(ErrorType.PreferencesValidation);
-    expect(JSON.stringify(failure.details)).toContain('/layout');
+    expect(refusal).toMatchObject({ reason: 'invalid', issues: [expect.objectContaining({ path: '/layout' })] });
   });
 
   it('restores an earlier version as a new version', async () => {
@@ -86,7 +81,7 @@ describe('changePreferences', () => {
     expect(restored.preferences.sections.accounts.order).toEqual(['a', 'b']);
     expect((await platform.deps.preferences.history(userId, 10)).entries.map((e) => e.version)).toEqual([3, 2, 1]);
 
-    const missing = await failureOf(platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 3, change: { kind: 'restore', version: 42 } }, 30_000));
-    expect(missing.type).toBe(ErrorType.PreferencesVersionNotFound);
+    const missing = await refusalOf(platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 3, change: { kind: 'restore', version: 42 } }, 30_000));
+    expect(missing).toEqual({ reason: 'version-not-found' });
   });
 });
