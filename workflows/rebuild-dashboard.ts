@@ -37,6 +37,13 @@ const IDLE_BEFORE_COMPLETING = '10 seconds';
 const MISS_REUSE_MS = 2_000;
 /** Builds per run before continue-as-new, so the history of a busy user stays small. */
 const MAX_BUILDS_PER_RUN = 50;
+/**
+ * How long a run that has nothing left waits before it completes (since 'linger-before-leaving'). The
+ * task that ran a build cannot see the triggers that arrived during it; completing in that task, the
+ * server refused the completion ("unhandled command"), the build ran again in the next task, and an
+ * update delivered with the refused task failed. A short timer ends that task without completing.
+ */
+const LINGER_BEFORE_LEAVING = '50 milliseconds';
 /** Failure reasons kept for callers still waiting on a failed build. */
 const FAILURES_KEPT = 10;
 
@@ -129,6 +136,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
 
   // Since 'settle-builds' a build that fell short is tried again after a backoff (workflows/settle.ts).
   const settles = patched('settle-builds');
+  const lingers = patched('linger-before-leaving');
   let settling = input.settling;
   let shownTrigger = workflowInfo().typedSearchAttributes.get(TriggerAttribute);
   let lastTrigger: Trigger = 'event';
@@ -139,7 +147,12 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     for (;;) {
       if (pending.length > 0) return true;
       const retry = settles ? nextTry(settling) : undefined;
-      if (!retry) return !(await readyToLeave());
+      if (!retry) {
+        if (!(await readyToLeave())) return true;
+        if (!lingers) return false;
+        if (await condition(() => pending.length > 0, LINGER_BEFORE_LEAVING)) return true;
+        return !(await readyToLeave());
+      }
       // A trigger or a waiting caller cuts the wait short; otherwise the retry is a build of its own.
       if (!(await condition(() => pending.length > 0, retry.delayMs))) pending.push({ trigger: lastTrigger });
       settling = retry.next;

@@ -1,6 +1,15 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { canonicalJson } from '../../dashboard/canonical-json.js';
 import type { TaskQueues } from '../../config/index.js';
@@ -66,6 +75,7 @@ const memo = (userId: string, what: string) => ({ summary: `${what} of user ${us
 
 /** Tries of one synchronous rebuild whose update the server turned away before the workflow saw it. */
 const UPDATE_ATTEMPTS = 5;
+const UPDATE_RETRY_DELAY_MS = 100;
 
 /**
  * An update the workflow never ran: rejected unprocessed (it reached a run as that run completed) or
@@ -76,6 +86,19 @@ function updateNotRun(error: unknown): boolean {
   if (!(error instanceof WorkflowUpdateFailedError)) return false;
   const cause = error.cause;
   return !(cause instanceof ApplicationFailure && (Object.values(ErrorType) as string[]).includes(cause.type ?? ''));
+}
+
+/** gRPC's FAILED_PRECONDITION (the client's gRPC library is not a dependency of ours). */
+const FAILED_PRECONDITION = 9;
+
+/**
+ * An update the server dropped with the workflow task it was delivered in. A rebuild run that finds
+ * nothing pending after a build completes in the task that ran the build; when triggers arrived
+ * meanwhile the server refuses that completion ("unhandled command"), the run goes on with them in a
+ * new task, and an update delivered with the refused task was never run.
+ */
+function updateTaskFailed(error: unknown): boolean {
+  return isGrpcServiceError(error) && error.code === FAILED_PRECONDITION && /unexpected workflow task failure/.test(error.details);
 }
 
 /** Why the changePreferences workflow refused a change, with what the caller needs to act on it. */
@@ -145,7 +168,9 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
           }),
         );
       } catch (error) {
-        if (attempt >= UPDATE_ATTEMPTS || Date.now() >= deadline || !updateNotRun(error)) throw error;
+        if (attempt >= UPDATE_ATTEMPTS || Date.now() >= deadline || !(updateNotRun(error) || updateTaskFailed(error))) throw error;
+        // A little later the run has taken the triggers in a task of its own, or completed.
+        if (updateTaskFailed(error)) await sleep(UPDATE_RETRY_DELAY_MS * attempt);
       }
     }
   };

@@ -69,8 +69,9 @@ describe('near cache', () => {
       for (let round = 1; round <= 5; round++) {
         rename(`Name ${round}`);
         const before = heard.length;
-        // Process B's miss path asks the worker for a build, which stores, caches and announces it.
-        const built = await other.deps.workflows.rebuildNow(userId, 'miss', 20_000);
+        // Process B asks the worker for a build that starts after the rename (a miss could take the
+        // build of a moment ago), which stores, caches and announces it.
+        const built = await other.deps.workflows.rebuildNow(userId, 'admin', 20_000);
         await expect.poll(() => heard.length, { timeout: 5_000 }).toBeGreaterThan(before);
         for (const app of [a, b]) {
           const response = await read(app);

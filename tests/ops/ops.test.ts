@@ -141,9 +141,10 @@ describe('ops CLI', () => {
       for (const service of services) platform.domain.setMode(service, 'ok');
     }
     const queue = ['--task-queue', platform.config.TEMPORAL_TASK_QUEUE];
-    const listed = await ops('failed', '--since', '10m', ...queue);
-    expect(listed.code).toBe(1);
-    for (const userId of users) expect(listed.text).toMatch(new RegExp(`FAILED\\s+${userId}\\s+no source answered`));
+    // A run fails a moment after its caller heard (it lingers for late triggers), and visibility follows.
+    const listsBoth = (text: string) => users.every((userId) => new RegExp(`FAILED\\s+${userId}\\s+no source answered`).test(text));
+    await expect.poll(async () => listsBoth((await ops('failed', '--since', '10m', ...queue)).text), { timeout: 10_000 }).toBe(true);
+    expect((await ops('failed', '--since', '10m', ...queue)).code).toBe(1);
 
     const dry = await ops('replay-failed', '--since', '10m', '--dry-run', ...queue);
     expect(dry.code, dry.text).toBe(0);

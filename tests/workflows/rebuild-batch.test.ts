@@ -1,11 +1,11 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { listFailedRebuilds } from '../../cli/ops/commands/failed.js';
 import { taskQueues } from '../../config/index.js';
 import { LIMITS } from '../../dashboard/contract/common.js';
-import { rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
 import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
 import { workflowsTouching } from '../e2e/support.js';
 import { account } from '../support/fixtures.js';
@@ -99,14 +99,22 @@ describe('rebuildDashboard after a failed build', () => {
       (error: unknown) => error,
     );
     await expect.poll(() => platform.domain.calls('accounts', userId), { timeout: 10_000 }).toBeGreaterThan(0);
-    // Meanwhile the user's data arrives and a domain event triggers a rebuild.
+    // Meanwhile a domain event triggers a rebuild.
+    await platform.workflows.requestRebuild(userId, 'event');
+    const callsDuringFirstBuild = platform.domain.calls('accounts', userId);
+
+    // The caller hears the build's own failure (nothing to show), not a failure of Temporal's.
+    const failure = await miss;
+    expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((failure as WorkflowUpdateFailedError).cause).toMatchObject({ type: ErrorType.DashboardUnavailable });
+    // The trigger got a build that started after it, in this run or a new one: the services were asked again.
+    await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result().catch(() => undefined);
+    expect(platform.domain.calls('accounts', userId)).toBeGreaterThan(callsDuringFirstBuild);
+
+    // Once the user's data arrives, the next trigger shows it.
     platform.domain.failUser(userId, false);
     platform.domain.setItems('accounts', userId, [account('acc-1', 'Arrived')]);
     await platform.workflows.requestRebuild(userId, 'event');
-
-    expect(await miss).toBeInstanceOf(Error);
-    // The run (or a new one, had the trigger come after it ended) builds after the trigger and succeeds.
-    await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result();
-    expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe('Arrived');
+    await expect.poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name, { timeout: 15_000 }).toBe('Arrived');
   });
 });

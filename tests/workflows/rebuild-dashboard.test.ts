@@ -128,6 +128,26 @@ describe('rebuildDashboard', () => {
     expect((await platform.deps.views.load(userId))?.layout).toBe('grid');
   });
 
+  it('answers a synchronous rebuild asked for while triggers for the same user keep arriving', async () => {
+    const userId = unique('u');
+    seedUser(userId);
+    // Preference changes and handed-over users arrive as signals; for a second and a half they come faster
+    // than a build takes, so runs that completed after a build are refused and go on with them.
+    const until = Date.now() + 1_500;
+    const storm = (async () => {
+      while (Date.now() < until) {
+        await platform.workflows.requestRebuild(userId, 'event');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    try {
+      const asked = Date.now();
+      for (let i = 0; i < 10; i++) expect(Date.parse((await platform.workflows.rebuildNow(userId, 'admin', 30_000)).builtAt)).toBeGreaterThanOrEqual(asked);
+    } finally {
+      await storm;
+    }
+  });
+
   it('keeps a failing source as its last-known snapshot, marked stale with the reason', async () => {
     const userId = unique('u');
     seedUser(userId);
