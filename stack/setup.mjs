@@ -53,6 +53,19 @@ function run(step, command, args, options = {}) {
   });
 }
 
+/** A step that installs `pkg` from Debian's packages when `command` is missing. */
+function debianCommand(name, command, pkg) {
+  return {
+    name,
+    async run() {
+      if (has(command)) return `${command} present`;
+      await aptInstall(name, [pkg]);
+      if (!has(command)) throw new StepFailure(`${name}: ${command} still missing after apt-get install ${pkg}`);
+      return `installed ${command} from Debian packages`;
+    },
+  };
+}
+
 let aptUpdated = false;
 async function aptInstall(step, packages) {
   const asRoot = process.getuid?.() === 0;
@@ -128,38 +141,13 @@ const steps = [
       return `installed with ${how}`;
     },
   },
-  {
-    name: 'redis',
-    async run() {
-      if (has('redis-server')) return 'redis-server present';
-      // Debian's package is installed but not started as a service here: the stack runs its own instance.
-      await aptInstall('redis', ['redis-server']);
-      if (!has('redis-server')) throw new StepFailure('redis: redis-server still missing after apt-get install redis-server');
-      return 'installed redis-server from Debian packages';
-    },
-  },
-  {
-    name: 'chromium',
-    async run() {
-      // The browser tests drive Debian's Chromium with playwright-core: Playwright's own browser
-      // downloads come from a host this project cannot reach.
-      if (has('chromium')) return 'chromium present';
-      await aptInstall('chromium', ['chromium']);
-      if (!has('chromium')) throw new StepFailure('chromium: chromium still missing after apt-get install chromium');
-      return 'installed chromium from Debian packages';
-    },
-  },
-  {
-    name: 'promtool',
-    async run() {
-      // The alert rules' unit tests (deploy/monitoring) run with Prometheus's own checker, from
-      // Debian's prometheus package; the package's server is not started (the stack needs none).
-      if (has('promtool')) return 'promtool present';
-      await aptInstall('promtool', ['prometheus']);
-      if (!has('promtool')) throw new StepFailure('promtool: promtool still missing after apt-get install prometheus');
-      return 'installed promtool from Debian packages';
-    },
-  },
+  // Debian's packages: installed, never started as services (the stack runs its own Redis).
+  debianCommand('redis', 'redis-server', 'redis-server'),
+  // The browser tests drive Debian's Chromium with playwright-core: Playwright's own browser
+  // downloads come from a host this project cannot reach.
+  debianCommand('chromium', 'chromium', 'chromium'),
+  // The alert rules' unit tests (deploy/monitoring) run with Prometheus's own checker.
+  debianCommand('promtool', 'promtool', 'prometheus'),
   {
     name: 'temporal cli',
     async run() {

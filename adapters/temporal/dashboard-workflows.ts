@@ -101,10 +101,13 @@ function updateTaskFailed(error: unknown): boolean {
   return isGrpcServiceError(error) && error.code === FAILED_PRECONDITION && /unexpected workflow task failure/.test(error.details);
 }
 
+const conflictDetail = z.object({ currentVersion: z.number().int() });
+const validationDetail = z.array(z.object({ code: z.string(), path: z.string(), message: z.string() }));
+
 /** Why the changePreferences workflow refused a change, with what the caller needs to act on it. */
 export type PreferenceRefusal =
   | { readonly reason: 'version-conflict'; readonly currentVersion?: number }
-  | { readonly reason: 'invalid'; readonly issues: readonly { code: string; path: string; message: string }[] }
+  | { readonly reason: 'invalid'; readonly issues: z.infer<typeof validationDetail> }
   | { readonly reason: 'version-not-found' };
 
 export class PreferenceChangeRefusedError extends Error {
@@ -113,9 +116,6 @@ export class PreferenceChangeRefusedError extends Error {
     super(`preference change refused: ${refusal.reason}`);
   }
 }
-
-const conflictDetail = z.object({ currentVersion: z.number().int() });
-const validationDetail = z.array(z.object({ code: z.string(), path: z.string(), message: z.string() }));
 
 /** The workflow's refusal (an ApplicationFailure of a known type, with details) as the port's error; anything else as it is. */
 function asRefusal(error: unknown): unknown {

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -9,6 +9,7 @@ import { loadConfig, splitAddress } from '../../config/index.js';
 import { parseEvent, type DomainEvent } from '../../dashboard/index.js';
 import { listen, type Listening } from '../../domain-services/shared/listen.js';
 import type { DomainService, DomainServiceDeps } from '../../domain-services/shared/service.js';
+import { freePort } from '../support/free-port.js';
 import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
 
@@ -127,13 +128,7 @@ export function eventId(event: unknown): string {
 }
 
 /** A local port nothing listens on (yet): a Kafka "broker" that refuses every connection. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = freePort;
 
 /**
  * Makes Kafka reachable at `port`: a TCP pass-through to the real broker. Clients only bootstrap

@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 
 /** A port nothing listens on right now, for a process a test starts with a fixed port. */
 export async function freePort(): Promise<number> {
