@@ -189,11 +189,23 @@ export function kafkaJvm(config: Config): string[] {
   ];
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes in base64url. One that starts with '-' reads as an option to the
+ * storage tool ("argument --cluster-id: expected one argument"; a cold start failed so, about one in
+ * 64), so such ids are drawn again, as Kafka's own Uuid.randomUuid does.
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** KRaft needs its log folder formatted once with a cluster id before the first start. */
 function formatKafkaStorage(config: Config): void {
   const paths = stackPaths(config);
   if (existsSync(join(paths.data('kafka'), 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const result = spawnSync(
     java(config),
     [...kafkaJvm(config), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(paths.conf('kafka'), 'server.properties'), '--ignore-formatted'],
