@@ -14,14 +14,18 @@ import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createReadPath } from './read-path.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { opsRoutes } from './routes/ops.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { streamRoutes } from './routes/stream.js';
+import { webAppRoutes } from './routes/web-app.js';
 
 export interface AppOptions {
   /** Process-level metrics (CPU, memory, event loop) on /metrics; off in tests that build many apps. */
   readonly defaultMetrics?: boolean;
+  /** The built web client (web/dist), served at /app/. */
+  readonly webDir?: string;
 }
 
 /** Schema violations in params, query, headers or body, as field errors with JSON Pointers into what was sent. */
@@ -75,6 +79,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
     },
   });
   app.route('/', docsRoutes('/openapi.json'));
+  if (options.webDir !== undefined) app.route('/', webAppRoutes(options.webDir));
 
   // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
   app.use('/v1/*', bearerAuth({ secret: config.JWT_SECRET }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));
@@ -92,6 +97,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
   app.route('/', streamRoutes(deps));
   app.route('/', dashboardRoutes(readPath));
   app.route('/', preferencesRoutes(deps));
+  app.route('/', adminRoutes(deps));
 
   return Object.assign(app, { metrics });
 }

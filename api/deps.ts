@@ -7,6 +7,7 @@ import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
+import { listFailedRebuilds, listUserWorkflows, type FailedRebuild, type UserWorkflow } from '../adapters/temporal/workflow-inspection.js';
 import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
@@ -17,7 +18,7 @@ import { withTimeout } from './with-timeout.js';
 /** The settings the API reads. */
 export type ApiConfig = Pick<
   Config,
-  'JWT_SECRET' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
+  'JWT_SECRET' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
 >;
 
 /** A readiness check of one dependency: resolves when it answered. */
@@ -40,7 +41,14 @@ export interface ApiDeps {
   readonly lock: SingleFlightLock;
   readonly rateLimiter: Pick<RateLimiter, 'hit'>;
   readonly live: LiveUpdates;
+  /** What the admin endpoints show operators, from Temporal's visibility (this deployment's queues). */
+  readonly inspection: WorkflowInspection;
   readonly probes: Readonly<Record<Dependency, Probe>>;
+}
+
+export interface WorkflowInspection {
+  userWorkflows(userId: string, limit: number): Promise<UserWorkflow[]>;
+  failedRebuilds(since: Date, limit: number): Promise<FailedRebuild[]>;
 }
 
 export interface ApiResources {
@@ -88,6 +96,10 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     lock: createRedisLock(redis),
     rateLimiter,
     live,
+    inspection: {
+      userWorkflows: (userId, limit) => listUserWorkflows(temporal, userId, limit),
+      failedRebuilds: (since, limit) => listFailedRebuilds(temporal, since, config.TEMPORAL_TASK_QUEUE, limit),
+    },
     probes: {
       redis: async () => {
         await redis.ping();

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { isEntryPoint } from '../config/entry-point.js';
@@ -7,6 +8,8 @@ import { createApiDeps } from './deps.js';
 
 /** How long in-flight requests may finish after a stop signal before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Where `npm run web:build` puts the web client. */
+const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export interface RunningApi {
   readonly port: number;
@@ -18,7 +21,7 @@ export interface RunningApi {
 export async function runApiServer(config: Config): Promise<RunningApi> {
   const resources = createApiDeps(config);
   const { logger } = resources.deps;
-  const app = createApp(resources.deps, { defaultMetrics: true });
+  const app = createApp(resources.deps, { defaultMetrics: true, webDir: WEB_DIST });
   // A port already taken is an error event, not a callback: without the reject this would wait for ever.
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () => resolve(started));

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listFailedRebuilds } from '../cli/ops/commands/failed.js';
+import { listFailedRebuilds } from '../adapters/temporal/workflow-inspection.js';
 import { status, up } from '../stack/stack.js';
 import { firstAccounts } from '../bench/lib/domain-writes.js';
 import { inBatches, tokensFor, userId } from '../bench/lib/users.js';

@@ -20,6 +20,8 @@ export const envSchema = z.object({
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Where operators open the Temporal UI; the web ops console links into it. */
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('dashboard'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dashboard'),
 

@@ -2,7 +2,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
-import { listFailedRebuilds } from '../../cli/ops/commands/failed.js';
+import { listFailedRebuilds } from '../../adapters/temporal/workflow-inspection.js';
 import { taskQueues } from '../../config/index.js';
 import { LIMITS } from '../../dashboard/contract/common.js';
 import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';

@@ -1,20 +1,8 @@
 import { parseArgs } from 'node:util';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { taskQueueFilter } from '../../../adapters/temporal/open-workflows.js';
-import { taskQueues } from '../../../config/index.js';
-import { UserIdAttribute } from '../../../workflows/definitions.js';
+import { listFailedRebuilds } from '../../../adapters/temporal/workflow-inspection.js';
 import { UsageError, parseRate, type OpsCommand } from '../command.js';
 import { parseDuration } from '../output.js';
 import { runAndFollow } from './follow.js';
-
-export interface FailedRebuild {
-  readonly userId: string;
-  readonly workflowId: string;
-  readonly runId: string;
-  readonly status: string;
-  readonly closedAt: string;
-  readonly reason: string;
-}
 
 const sinceOptions = { since: { type: 'string', default: '1h' }, 'task-queue': { type: 'string' } } as const;
 
@@ -22,36 +10,6 @@ function sinceOf(text: string): Date {
   const ms = parseDuration(text);
   if (ms === undefined) throw new UsageError(`--since takes a duration like 30m, 1h or 2d, got ${text}`);
   return new Date(Date.now() - ms);
-}
-
-/** Failed or timed-out rebuilds closed since `since`, from Temporal's visibility, with their failure reason. */
-export async function listFailedRebuilds(client: Client, since: Date, taskQueue?: string): Promise<FailedRebuild[]> {
-  const query = [
-    `WorkflowType = 'rebuildDashboard'`,
-    `ExecutionStatus IN ('Failed', 'TimedOut')`,
-    `CloseTime > '${since.toISOString()}'`,
-    // Per-user rebuilds run on the interactive queue named after the deployment's TEMPORAL_TASK_QUEUE.
-    ...(taskQueue ? [taskQueueFilter(Object.values(taskQueues({ TEMPORAL_TASK_QUEUE: taskQueue })))] : []),
-  ].join(' AND ');
-  const failed: FailedRebuild[] = [];
-  for await (const info of client.workflow.list({ query })) {
-    const reason = await client.workflow
-      .getHandle(info.workflowId, info.runId)
-      .result()
-      .then(
-        () => 'completed',
-        (error: unknown) => (error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error)),
-      );
-    failed.push({
-      userId: info.typedSearchAttributes.get(UserIdAttribute)?.[0] ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
-      workflowId: info.workflowId,
-      runId: info.runId,
-      status: info.status.name,
-      closedAt: info.closeTime?.toISOString() ?? '',
-      reason,
-    });
-  }
-  return failed;
 }
 
 export const failed: OpsCommand = {

@@ -1,0 +1,82 @@
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { taskQueues } from '../../config/index.js';
+import { UserIdAttribute } from '../../workflows/definitions.js';
+import { taskQueueFilter } from './open-workflows.js';
+
+/**
+ * What operators ask Temporal's visibility about one user or about failed rebuilds: shared by the ops
+ * CLI and the API's admin endpoints, so both show the same runs.
+ */
+export interface FailedRebuild {
+  readonly userId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly status: string;
+  readonly closedAt: string;
+  readonly reason: string;
+}
+
+export interface UserWorkflow {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly type: string;
+  readonly status: string;
+  readonly taskQueue: string;
+  readonly startedAt: string;
+  readonly closedAt: string | null;
+}
+
+// Visibility strings are quoted by us; a quote in a user id (ids never have one) would end the literal.
+const literal = (text: string) => `'${text.replaceAll("'", '')}'`;
+
+/** Failed or timed-out rebuilds closed since `since`, at most `limit`, with their failure reason. */
+export async function listFailedRebuilds(client: Client, since: Date, taskQueue?: string, limit = Number.POSITIVE_INFINITY): Promise<FailedRebuild[]> {
+  const query = [
+    `WorkflowType = 'rebuildDashboard'`,
+    `ExecutionStatus IN ('Failed', 'TimedOut')`,
+    `CloseTime > '${since.toISOString()}'`,
+    // Per-user rebuilds run on the interactive queue named after the deployment's TEMPORAL_TASK_QUEUE.
+    ...(taskQueue ? [taskQueueFilter(Object.values(taskQueues({ TEMPORAL_TASK_QUEUE: taskQueue })))] : []),
+  ].join(' AND ');
+  const failed: FailedRebuild[] = [];
+  for await (const info of client.workflow.list({ query })) {
+    if (failed.length >= limit) break;
+    const reason = await client.workflow
+      .getHandle(info.workflowId, info.runId)
+      .result()
+      .then(
+        () => 'completed',
+        (error: unknown) => (error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error)),
+      );
+    failed.push({
+      userId: info.typedSearchAttributes.get(UserIdAttribute)?.[0] ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
+      workflowId: info.workflowId,
+      runId: info.runId,
+      status: info.status.name,
+      closedAt: info.closeTime?.toISOString() ?? '',
+      reason,
+    });
+  }
+  return failed;
+}
+
+/** The visibility query for every workflow that touched a user: their own runs and the batches that named them. */
+export const userWorkflowsQuery = (userId: string) => `UserId = ${literal(userId)}`;
+
+/** The newest `limit` workflows that touched the user, newest first (visibility's order). */
+export async function listUserWorkflows(client: Client, userId: string, limit: number): Promise<UserWorkflow[]> {
+  const found: UserWorkflow[] = [];
+  for await (const info of client.workflow.list({ query: userWorkflowsQuery(userId), pageSize: limit })) {
+    found.push({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      type: info.type,
+      status: info.status.name,
+      taskQueue: info.taskQueue,
+      startedAt: info.startTime.toISOString(),
+      closedAt: info.closeTime?.toISOString() ?? null,
+    });
+    if (found.length >= limit) break;
+  }
+  return found;
+}
