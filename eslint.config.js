@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 // Code that must be deterministic: workflow code (replayed by Temporal) and the pure dashboard core
@@ -37,7 +38,7 @@ const deterministic = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', 'coverage/', 'dist/', 'bench/results/'] },
+  { ignores: ['node_modules/', '.stack/', 'coverage/', 'dist/', 'web/dist/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -58,6 +59,12 @@ export default tseslint.config(
     ignores: ['dashboard/schemas/generate.ts'],
     languageOptions: { globals: {} },
     rules: deterministic,
+  },
+  // The web client runs in browsers: their globals, not Node's, and React's rules of hooks.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

@@ -8,7 +8,8 @@ describe('resolveClientProfile', () => {
     ['iOS', '1.12.4', 'ios-v1'],
     ['android', '2.3', 'android-v2'],
     ['web', 'v3.0.1', 'web-v3'],
-    ['web', '7.0.0', 'web-v3'],
+    ['web', '3.9.9', 'web-v3'],
+    ['web', '7.0.0', 'web-v4'],
     ['ios', '4.0.0-beta.1', 'ios-v4'],
     ['android', '9.1.0 (build 77)', 'android-v4'],
   ])('%s %s -> %s', (platform, version, key) => {
@@ -83,10 +84,11 @@ describe('parseCapabilityMatrix: CAPABILITIES_INVALID_MATRIX', () => {
   });
 
   it('resolves against another matrix, e.g. one that ships a new tier', () => {
-    const next = structuredClone(matrix);
-    next.platforms.web.splice(2, 1, { range: '>=3.0.0 <4.0.0', tier: 'v3' }, { range: '>=4.0.0', tier: 'v4' });
+    const next = parseCapabilityMatrix(structuredClone(matrix));
+    next.tiers['v5'] = { ...structuredClone(next.tiers['v4']!), major: 5 };
+    next.platforms.ios.splice(3, 1, { range: '>=4.0.0 <5.0.0', tier: 'v4' }, { range: '>=5.0.0', tier: 'v5' });
     const resolver = createProfileResolver(parseCapabilityMatrix(next));
-    expect(resolver.resolve('web', '4.1.0').key).toBe('web-v4');
-    expect(resolver.resolve('web', '3.9.9').key).toBe('web-v3');
+    expect(resolver.resolve('ios', '5.1.0').key).toBe('ios-v5');
+    expect(resolver.resolve('ios', '4.9.9').key).toBe('ios-v4');
   });
 });
