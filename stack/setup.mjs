@@ -66,6 +66,15 @@ function debianCommand(name, command, pkg) {
   };
 }
 
+/** Every file under `dir`, sorted, skipping the named sub-folders. */
+function filesUnder(dir, skip = []) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !skip.some((name) => file.startsWith(join(dir, name))))
+    .sort();
+}
+
 let aptUpdated = false;
 async function aptInstall(step, packages) {
   const asRoot = process.getuid?.() === 0;
@@ -139,6 +148,19 @@ const steps = [
       }
       writeFileSync(marker, sha(readFileSync(join(root, 'package-lock.json'), 'utf8')));
       return `installed with ${how}`;
+    },
+  },
+  {
+    name: 'web app',
+    async run() {
+      // Rebuilt when anything it is made of changed: its sources, the contract it imports, the lock.
+      const inputs = [...filesUnder(join(root, 'web'), ['dist']), ...filesUnder(join(root, 'dashboard/contract')), join(root, 'config/capabilities.json'), join(root, 'package-lock.json')];
+      const want = sha(inputs.map((file) => `${file.slice(root.length)}\0${readFileSync(file, 'utf8')}`).join('\0'));
+      const marker = join(root, 'web/dist/.inputs-sha');
+      if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return 'up to date';
+      await run('web app', 'npm', ['run', 'web:build'], { failure: 'the web app did not build', quiet: true });
+      writeFileSync(marker, want);
+      return 'built into web/dist';
     },
   },
   // Debian's packages: installed, never started as services (the stack runs its own Redis).

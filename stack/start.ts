@@ -46,10 +46,15 @@ async function main(): Promise<void> {
 async function banner(config: Config): Promise<string[]> {
   const api = `http://${localHost(config.BIND_HOST)}:${config.API_PORT}`;
   const token = await createDevToken(config, { userId: 'u-1' });
+  // The same user with the admin role: the web app then also shows the ops console.
+  const adminToken = await createDevToken(config, { userId: 'u-1', admin: true });
   const auth = '-H "Authorization: Bearer $TOKEN"';
   return [
     '',
     'The platform is up.',
+    `  web app      ${api}/app/#token=${token}`,
+    `  ops console  ${api}/app/#token=${adminToken}`,
+    '               (dev logins for u-1, valid 12 h; the ops link carries the admin role)',
     `  API          ${api}`,
     `  API docs     ${api}/docs`,
     `  Temporal UI  http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 /** Debian's Chromium, installed by `npm run setup`; CHROMIUM_PATH points elsewhere on other machines. */
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -9,15 +9,18 @@ const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const screenshotsDir = fileURLToPath(new URL('../../.stack/screenshots/', import.meta.url));
 
 /**
- * Headless Chromium for browser tests. Without the background-networking flags Chromium keeps
- * reaching for Google's hosts, which a closed network refuses many times a second.
+ * Headless Chromium for browser tests (vitest's and Playwright's runner). Without the
+ * background-networking flags Chromium keeps reaching for Google's hosts, which a closed network
+ * refuses many times a second.
  */
+export const chromiumLaunchOptions: LaunchOptions = {
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  return chromium.launch(chromiumLaunchOptions);
 }
 
 /** A full-page screenshot under .stack/screenshots/NAME.png. */
