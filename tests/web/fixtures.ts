@@ -16,6 +16,8 @@ export interface TestUser {
   /** The user's accounts at the accounts service (the source of truth). */
   accounts(): Promise<Account[]>;
   renameAccount(accountId: string, name: string): Promise<void>;
+  /** The stored preferences, straight from the API. */
+  preferences(): Promise<Preferences>;
   /** A preference change made elsewhere (another device), straight through the API. */
   patchPreferencesElsewhere(patch: unknown): Promise<Preferences>;
 }
@@ -48,6 +50,11 @@ async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<Test
     async renameAccount(accountId, name) {
       const response = await fetch(`${accountsUrl}/${accountId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
       expect(response.status).toBe(200);
+    },
+    async preferences() {
+      const response = await api('/v1/preferences');
+      expect(response.status).toBe(200);
+      return (await response.json()) as Preferences;
     },
     async patchPreferencesElsewhere(patch) {
       const current = await api('/v1/preferences');
