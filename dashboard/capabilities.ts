@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import semver from 'semver';
 import { z } from 'zod';
-import matrixData from '../config/capabilities.json' with { type: 'json' };
 import { DEFAULT_LAYOUT, Layout, SectionName } from './contract/common.js';
 import { ComponentType } from './contract/widget.js';
 import { DashboardCoreError, toJsonPointer, type CoreIssue } from './errors.js';
@@ -117,7 +116,7 @@ function profileOf(key: string, platform: Platform | 'unknown', tier: Tier): Cli
   };
 }
 
-/** Resolves app versions against one matrix; the module's default uses config/capabilities.json. */
+/** Resolves app versions against one matrix; the deployed one is config/capability-matrix.ts's. */
 export function createProfileResolver(matrix: CapabilityMatrix) {
   const tierOf = (name: string): Tier => {
     const tier = matrix.tiers[name];
@@ -167,16 +166,4 @@ function parseAppVersion(version: string | null | undefined): string | null {
   if (typeof version !== 'string' || version.length > 64) return null;
   const coerced = semver.coerce(version);
   return coerced === null ? null : semver.valid(coerced);
-}
-
-const defaultResolver = createProfileResolver(parseCapabilityMatrix(matrixData));
-
-/** The profile for an app, from X-Client-Platform and X-Client-Version. */
-export function resolveClientProfile(platform: string | null | undefined, version: string | null | undefined): ClientProfile {
-  return defaultResolver.resolve(platform, version);
-}
-
-/** Every profile of the deployed matrix, conservative last. */
-export function allClientProfiles(): ClientProfile[] {
-  return defaultResolver.allProfiles();
 }

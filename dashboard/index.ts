@@ -14,8 +14,6 @@ export { applyMergePatch } from './merge-patch.js';
 export { composeDashboard, DEFAULT_LOCALE, type ComposeOptions } from './compose.js';
 export { mergeWidgetSources } from './sources.js';
 export {
-  resolveClientProfile,
-  allClientProfiles,
   createProfileResolver,
   parseCapabilityMatrix,
   CapabilityMatrix,

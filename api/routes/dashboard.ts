@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ClientDashboard, Id, resolveClientProfile } from '../../dashboard/index.js';
+import { ClientDashboard, Id } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import type { AppEnv } from '../env.js';
 import { authorizeUser } from '../middleware/auth.js';
 import type { ReadPath } from '../read-path.js';

@@ -4,7 +4,8 @@ import { createViewStore } from '../../adapters/cassandra/view-store.js';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { createDashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import type { Config } from '../../config/index.js';
-import { Account, Partner, Widget, composeDashboard, defaultPreferences, mergeWidgetSources, renderForClient, resolveClientProfile, type SourceResult } from '../../dashboard/index.js';
+import { Account, Partner, Widget, composeDashboard, defaultPreferences, mergeWidgetSources, renderForClient, type SourceResult } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { apiUrl } from './platform.js';
 import { tokensFor } from './users.js';
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { cacheKey, createDashboardCache, renderEntry } from '../../adapters/redis/dashboard-cache.js';
 import { loadConfig } from '../../config/index.js';
-import { resolveClientProfile } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { fixtureView } from '../api/support.js';
 import { unique } from '../support/unique.js';
 

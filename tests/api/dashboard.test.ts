@@ -7,7 +7,8 @@ import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-c
 import { createRedisLock } from '../../adapters/redis/swr-lock.js';
 import { createRedisRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { createApp } from '../../api/app.js';
-import { allClientProfiles, renderForClient, type ClientProfile } from '../../dashboard/index.js';
+import { renderForClient, type ClientProfile } from '../../dashboard/index.js';
+import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account, partner } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';

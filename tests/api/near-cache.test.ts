@@ -6,7 +6,7 @@ import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { createApp } from '../../api/app.js';
 import { createStreamHub } from '../../api/live/stream-hub.js';
 import { createNearCache } from '../../api/near-cache.js';
-import { allClientProfiles } from '../../dashboard/index.js';
+import { allClientProfiles } from '../../config/capability-matrix.js';
 import { silent } from '../e2e/support.js';
 import { account } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';

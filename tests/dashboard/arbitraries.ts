@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Account, ClientProfile, DashboardSources, Partner, Preferences, SourceResult, Widget } from '../../dashboard/index.js';
-import { ACCOUNT_SORT_MODES, LAYOUTS, PARTNER_SORT_MODES, SECTION_NAMES, WIDGET_SORT_MODES, allClientProfiles } from '../../dashboard/index.js';
+import { ACCOUNT_SORT_MODES, LAYOUTS, PARTNER_SORT_MODES, SECTION_NAMES, WIDGET_SORT_MODES } from '../../dashboard/index.js';
+import { allClientProfiles } from '../../config/capability-matrix.js';
 
 // Small id pools, so preferences often name ids that exist and sometimes ids that are gone.
 const pool = (prefix: string, size: number) => Array.from({ length: size }, (_, i) => `${prefix}-${i}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import matrix from '../../config/capabilities.json' with { type: 'json' };
-import { CONSERVATIVE_PROFILE_KEY, DashboardCoreError, allClientProfiles, createProfileResolver, parseCapabilityMatrix, resolveClientProfile } from '../../dashboard/index.js';
+import { CONSERVATIVE_PROFILE_KEY, DashboardCoreError, createProfileResolver, parseCapabilityMatrix } from '../../dashboard/index.js';
+import { allClientProfiles, resolveClientProfile } from '../../config/capability-matrix.js';
 
 describe('resolveClientProfile', () => {
   it.each([

@@ -3,7 +3,8 @@
 // be deliberate: review it, then rewrite the files with UPDATE_GOLDEN=1.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allClientProfiles, canonicalJson, composeDashboard, renderForClient } from '../../dashboard/index.js';
+import { canonicalJson, composeDashboard, renderForClient } from '../../dashboard/index.js';
+import { allClientProfiles } from '../../config/capability-matrix.js';
 import { NOW, richPreferences, richSources } from './fixtures.js';
 
 const goldenDir = new URL('./golden/', import.meta.url);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientDashboard, ClientProfile, Widget } from '../../dashboard/index.js';
-import { ClientDashboard as ClientDashboardSchema, composeDashboard, renderForClient, renderWidgets, resolveClientProfile } from '../../dashboard/index.js';
+import { ClientDashboard as ClientDashboardSchema, composeDashboard, renderForClient, renderWidgets } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { preferencesArb, profileArb, sourcesArb, widgetArb } from './arbitraries.js';
 import { NOW, richPreferences, richSources } from './fixtures.js';
 

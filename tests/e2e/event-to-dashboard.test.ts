@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { resolveClientProfile, type Account, type CanonicalDashboard } from '../../dashboard/index.js';
+import { type Account, type CanonicalDashboard } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { runApiServer, type RunningApi } from '../../api/server.js';
-import { createDevToken } from '../../cli/token.js';
+import { createDevToken } from '../../adapters/auth/dev-token.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
 import { openEventStream } from './sse.js';
 import {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { renderForClient, resolveClientProfile, type EventEnvelope } from '../../dashboard/index.js';
+import { renderForClient, type EventEnvelope } from '../../dashboard/index.js';
+import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { createEventProducer } from '../../adapters/kafka/event-producer.js';
 import { topics } from '../../config/topics.js';
 import { commands, runOps } from '../../cli/ops.js';

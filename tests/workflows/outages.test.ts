@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { topics } from '../../config/topics.js';
-import { allClientProfiles } from '../../dashboard/index.js';
+import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../workflows/definitions.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';

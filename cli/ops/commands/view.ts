@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Id, renderForClient, resolveClientProfile } from '../../../dashboard/index.js';
+import { Id, renderForClient } from '../../../dashboard/index.js';
+import { resolveClientProfile } from '../../../config/capability-matrix.js';
 import { UsageError, type OpsCommand } from '../command.js';
 
 export const view: OpsCommand = {
