@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Config } from '../config/index.js';
 
 /**
  * Readiness as a user of each engine sees it: a real client asks a real question and gets an answer,
@@ -56,4 +57,14 @@ export async function probeTemporal(address: string, namespace: string): Promise
   } finally {
     await connection.close();
   }
+}
+
+/** Every engine the platform uses, as a probe of its configured address: `ops status` asks these. */
+export function engineProbes(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'KAFKA_BROKERS' | 'CASSANDRA_CONTACT_POINTS' | 'CASSANDRA_PORT' | 'CASSANDRA_LOCAL_DC' | 'REDIS_URL'>) {
+  return [
+    { name: 'temporal', where: config.TEMPORAL_ADDRESS, probe: () => probeTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE) },
+    { name: 'kafka', where: config.KAFKA_BROKERS.join(','), probe: () => probeKafka(config.KAFKA_BROKERS) },
+    { name: 'cassandra', where: `${config.CASSANDRA_CONTACT_POINTS.join(',')}:${config.CASSANDRA_PORT}`, probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC) },
+    { name: 'redis', where: new URL(config.REDIS_URL).host, probe: () => probeRedis(config.REDIS_URL) },
+  ];
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { splitAddress, type Config } from '../config/index.js';
 import type { ManagedProcess } from './processes.js';
-import { probeCassandra, probeKafka, probeRedis, probeTemporal } from './probes.js';
+import { probeCassandra, probeKafka, probeRedis, probeTemporal } from '../adapters/engine-probes.js';
 
 /** How the local stack installs nothing, but configures, starts and probes one engine. */
 export interface Engine extends ManagedProcess {

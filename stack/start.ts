@@ -1,4 +1,4 @@
-import { createDevToken } from '../cli/token.js';
+import { createDevToken } from '../adapters/auth/dev-token.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { localHost, platformProcesses } from './platform-processes.js';
 import { status, up } from './stack.js';

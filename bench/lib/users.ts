@@ -1,4 +1,4 @@
-import { createDevToken } from '../../cli/token.js';
+import { createDevToken } from '../../adapters/auth/dev-token.js';
 import type { Config } from '../../config/index.js';
 
 export const userId = (n: number) => `u-${n}`;

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { createParser } from 'eventsource-parser';
-import { createDevToken } from '../../cli/token.js';
+import { createDevToken } from '../../adapters/auth/dev-token.js';
 import { createApp } from '../../api/app.js';
 import { createApiDeps, type ApiConfig, type ApiDeps, type ApiResources } from '../../api/deps.js';
 import { composeDashboard, type CanonicalDashboard } from '../../dashboard/index.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
-import { createDevToken } from '../../cli/token.js';
+import { createDevToken } from '../../adapters/auth/dev-token.js';
 import type { Account, Preferences } from '../../dashboard/index.js';
 import { screenshot } from '../support/browser.js';
 import { userBlock } from '../e2e/support.js';

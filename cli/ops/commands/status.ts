@@ -1,4 +1,4 @@
-import { status as engineStatus } from '../../../stack/stack.js';
+import { engineProbes } from '../../../adapters/engine-probes.js';
 import { consumerLag } from '../../../adapters/kafka/consumer-lag.js';
 import type { OpsCommand } from '../command.js';
 import type { OpsContext } from '../context.js';
@@ -48,10 +48,11 @@ example: npm run ops -- status`,
     const { config } = ctx;
     let healthy = true;
     out.line('engines');
-    for (const engine of await engineStatus(config)) {
-      const up = engine.state === 'up' || engine.state === 'external';
-      healthy &&= up;
-      out.line(`  ${engine.name.padEnd(12)} ${up ? 'up' : engine.state}  port ${engine.port}${up ? '' : `  (${engine.detail})`}`);
+    // Asked as any client would, at the configured addresses: the same answer locally and in production.
+    const engines = await Promise.all(engineProbes(config).map(async (engine) => ({ ...engine, failure: await engine.probe().then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error))) })));
+    for (const { name, where, failure } of engines) {
+      healthy &&= failure === undefined;
+      out.line(`  ${name.padEnd(12)} ${failure === undefined ? 'up' : 'down'}  ${where}${failure === undefined ? '' : `  (${failure})`}`);
     }
     const { client } = await ctx.temporal();
     out.line('processes');
