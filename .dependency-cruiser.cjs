@@ -1,6 +1,10 @@
 // The architecture's import rules, checked by `npm run lint` (dependency-cruiser), not by memory:
 // - the core (dashboard/) is pure: it imports only itself and libraries, so it runs inside workflows;
-// - workflows import only the core and each other, and activities as types (their proxies);
+// - the contract between processes (contract/: workflow ids, signals, updates, search attributes,
+//   error types) imports only the core's types;
+// - workflows import only the core, the contract and each other, and activities as types (their
+//   proxies); only the worker (which bundles them) imports workflow code, everyone else at most its
+//   types, so activities and workflows no longer import each other;
 // - the processes (api/, workers/, cli/, stack/) are leaves: nothing imports them but the harnesses
 //   (tests/, bench/, chaos/), and they do not import each other; what two of them share lives in
 //   adapters/ or config/.
@@ -14,10 +18,22 @@ module.exports = {
       to: { pathNot: ['^dashboard/', 'node_modules'] },
     },
     {
+      name: 'contract-is-types-first',
+      severity: 'error',
+      from: { path: '^contract/' },
+      to: { pathNot: ['^contract/', 'node_modules'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'workflows-import-core-and-contract',
       severity: 'error',
       from: { path: '^workflows/' },
-      to: { pathNot: ['^workflows/', '^dashboard/', 'node_modules'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: ['^workflows/', '^dashboard/', '^contract/', 'node_modules'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-the-worker-loads-workflow-code',
+      severity: 'error',
+      from: { pathNot: ['^workflows/', '^workers/', '^tests/', '^bench/', '^chaos/'] },
+      to: { path: '^workflows/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'processes-are-leaves',

@@ -5,8 +5,8 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
-// Code that must be deterministic: workflow code (replayed by Temporal) and the pure dashboard core
-// (it runs inside workflows). Time, randomness, timers and I/O come only from Temporal APIs or arguments.
+// Code that must be deterministic: workflow code (replayed by Temporal), the pure dashboard core and
+// the cross-process contract (both run inside workflows). Time, randomness, timers and I/O come only from Temporal APIs or arguments.
 const deterministic = {
   'no-restricted-imports': [
     'error',
@@ -55,7 +55,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'dashboard/**/*.ts'],
+    files: ['workflows/**/*.ts', 'dashboard/**/*.ts', 'contract/**/*.ts'],
     ignores: ['dashboard/schemas/generate.ts'],
     languageOptions: { globals: {} },
     rules: deterministic,

@@ -19,7 +19,7 @@ import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { topics } from '../config/topics.js';
-import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../workflows/definitions.js';
+import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../contract/workflows.js';
 import { DashboardUnavailableError } from './errors.js';
 
 /** The four sources of a dashboard: which service answers them, at which path, with which items. */

@@ -1,8 +1,8 @@
-import { ErrorType } from '../workflows/definitions.js';
+import { ErrorType } from '../contract/workflows.js';
 
 /**
  * Named errors activities throw. Temporal records a failure's type as the error's `name`, which is set
- * explicitly (never taken from a possibly minified class name) and listed in workflows/definitions.ts.
+ * explicitly (never taken from a possibly minified class name) and listed in contract/workflows.ts.
  */
 export class DomainRequestRejectedError extends Error {
   override readonly name = ErrorType.DomainRequestRejected;

@@ -18,7 +18,7 @@ import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { erasedNotice, type LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
-import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../workflows/definitions.js';
+import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../contract/workflows.js';
 import { SOURCES, createDashboardBuilder, loadSnapshot, type BuildObserver, type SourceItem, type SourceName } from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType } from './definitions.js';
+import { ErrorType } from '../contract/workflows.js';
 
 /**
  * Activity proxies with explicit timeouts and bounded retries, one per kind of remote work.

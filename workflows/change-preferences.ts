@@ -3,7 +3,7 @@ import type { PreferencesResult } from '../dashboard/preferences.js';
 import type { Preferences } from '../dashboard/index.js';
 import { durableActivities as storage } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
-import { ErrorType, preferencesAppliedUpdate, type ChangePreferencesInput, type ChangePreferencesResult } from './definitions.js';
+import { ErrorType, preferencesAppliedUpdate, type ChangePreferencesInput, type ChangePreferencesResult } from '../contract/workflows.js';
 
 /**
  * One preference change, applied once per request key (the workflow id is preferences:{userId}:{key}

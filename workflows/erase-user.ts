@@ -1,6 +1,6 @@
 import { storageActivities } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
-import type { ErasureReceipt } from './definitions.js';
+import type { ErasureReceipt } from '../contract/workflows.js';
 
 /**
  * Erases the personal data this platform holds for one user: preferences and their history, the

@@ -1,6 +1,6 @@
 import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { localBatchActivities, localStorageActivities } from './activity-options.js';
-import type { BatchBuildResult, RebuildBatchInput, RebuildBatchResult } from './definitions.js';
+import type { BatchBuildResult, RebuildBatchInput, RebuildBatchResult } from '../contract/workflows.js';
 import { afterBuild, nextTry } from './settle.js';
 
 /** Rounds of retries per run before continue-as-new, so a long outage keeps the history small. */

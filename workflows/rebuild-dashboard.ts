@@ -29,7 +29,7 @@ import {
   type RebuildRequest,
   type RebuildStatus,
   type Trigger,
-} from './definitions.js';
+} from '../contract/workflows.js';
 
 /** How long a run waited for more triggers after a build (runs started before 'one-step-build'). */
 const IDLE_BEFORE_COMPLETING = '10 seconds';

@@ -1,7 +1,7 @@
 import { continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { batchActivities, bulkActivities, storageActivities } from './activity-options.js';
 import { workflowNow } from './clock.js';
-import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress, type RebuildManyState } from './definitions.js';
+import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress, type RebuildManyState } from '../contract/workflows.js';
 
 /** Batches (of `ratePerSecond` users, one per second at most) per run before continue-as-new. */
 const BATCHES_PER_RUN = 100;

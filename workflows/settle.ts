@@ -1,5 +1,5 @@
 import { workflowNow } from './clock.js';
-import type { Settling } from './definitions.js';
+import type { Settling } from '../contract/workflows.js';
 
 /**
  * How builds that fell short are tried again (since 'settle-builds'). A build commits at its view

@@ -38,7 +38,7 @@ import {
   type RebuildManyInput,
   type RebuildRequest,
   type Trigger,
-} from '../../workflows/definitions.js';
+} from '../../contract/workflows.js';
 
 /**
  * How the rest of the platform asks Temporal for dashboard work. One workflow id per user

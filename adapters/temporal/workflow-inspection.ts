@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { taskQueues } from '../../config/index.js';
-import { UserIdAttribute } from '../../workflows/definitions.js';
+import { UserIdAttribute } from '../../contract/workflows.js';
 import { taskQueueFilter } from './open-workflows.js';
 
 /**

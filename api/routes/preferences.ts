@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { Preferences, PreferencesInput, PreferencesPatch, parsePreferencesInput, parsePreferencesPatch } from '../../dashboard/index.js';
-import type { PreferenceChange } from '../../workflows/definitions.js';
+import type { PreferenceChange } from '../../contract/workflows.js';
 import { InvalidCursorError } from '../../adapters/cassandra/preference-store.js';
 import { IdempotencyKeyReusedError, PreferenceChangeRefusedError } from '../../adapters/temporal/dashboard-workflows.js';
 import type { ApiDeps } from '../deps.js';

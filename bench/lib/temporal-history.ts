@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { taskQueueFilter } from '../../adapters/temporal/open-workflows.js';
-import { TriggerAttribute, type Trigger } from '../../workflows/definitions.js';
+import { TriggerAttribute, type Trigger } from '../../contract/workflows.js';
 
 export interface HistoryTally {
   readonly workflows: number;

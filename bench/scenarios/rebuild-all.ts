@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { taskQueues } from '../../config/index.js';
-import { rebuildManyProgressQuery, type RebuildManyProgress } from '../../workflows/definitions.js';
+import { rebuildManyProgressQuery, type RebuildManyProgress } from '../../contract/workflows.js';
 import type { rebuildMany } from '../../workflows/rebuild-many.js';
 import { forgetDashboards, sampleMisses } from '../lib/misses.js';
 import { waitForQuiet } from '../lib/settle.js';

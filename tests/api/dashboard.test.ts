@@ -9,7 +9,7 @@ import { createRedisRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { createApp } from '../../api/app.js';
 import { renderForClient, type ClientProfile } from '../../dashboard/index.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
-import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { account, partner } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './support.js';

@@ -2,7 +2,7 @@ import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { topics as platformTopics } from '../../config/topics.js';
-import type { Trigger } from '../../workflows/definitions.js';
+import type { Trigger } from '../../contract/workflows.js';
 import { createBridge, type BridgeDeps, type BridgeOptions } from '../../workers/bridge/create-bridge.js';
 import { createBridgeHttp } from '../../workers/bridge/http.js';
 import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, workflowsTouching, type TestBridge, type TestTopics } from '../e2e/support.js';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stackPaths } from '../../stack/engines.js';
-import { eraseWorkflowId, preferencesWorkflowId, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { eraseWorkflowId, preferencesWorkflowId, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';

@@ -7,7 +7,7 @@ import { createEventProducer } from '../../adapters/kafka/event-producer.js';
 import { topics } from '../../config/topics.js';
 import { commands, runOps } from '../../cli/ops.js';
 import { bufferOutput } from '../../cli/ops/output.js';
-import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { createWorkerHttp } from '../../workers/worker-http.js';
 import { createWorkerMetrics } from '../../workers/worker-metrics.js';
 import { account, card, partner } from '../support/fixtures.js';

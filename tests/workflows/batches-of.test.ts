@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_USER_ID_ATTRIBUTE_BYTES, MAX_USERS_PER_BATCH, batchesOf } from '../../workflows/definitions.js';
+import { MAX_USER_ID_ATTRIBUTE_BYTES, MAX_USERS_PER_BATCH, batchesOf } from '../../contract/workflows.js';
 
 const users = (count: number, length: number) => Array.from({ length: count }, (_, i) => ({ userId: `u${i}`.padEnd(length, 'x') }));
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreferenceChangeRefusedError, type PreferenceRefusal } from '../../adapters/temporal/dashboard-workflows.js';
-import type { ChangePreferencesInput } from '../../workflows/definitions.js';
+import type { ChangePreferencesInput } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';

@@ -3,7 +3,7 @@ import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { topics } from '../../config/topics.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
-import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startPrivateRedis, type PrivateRedis } from '../../stack/private-redis.js';

@@ -5,7 +5,7 @@ import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { listFailedRebuilds } from '../../adapters/temporal/workflow-inspection.js';
 import { taskQueues } from '../../config/index.js';
 import { LIMITS } from '../../dashboard/contract/common.js';
-import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../workflows/definitions.js';
+import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
 import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
 import { workflowsTouching } from '../e2e/support.js';
 import { account } from '../support/fixtures.js';

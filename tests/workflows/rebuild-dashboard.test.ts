@@ -6,7 +6,7 @@ import { type CanonicalDashboard } from '../../dashboard/index.js';
 import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
-import { rebuildWorkflowId } from '../../workflows/definitions.js';
+import { rebuildWorkflowId } from '../../contract/workflows.js';
 import type { rebuildDashboard } from '../../workflows/rebuild-dashboard.js';
 import { topics } from '../../config/topics.js';
 import { account, card, partner } from '../support/fixtures.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildManyProgressQuery } from '../../workflows/definitions.js';
+import { rebuildManyProgressQuery } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';

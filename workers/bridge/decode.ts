@@ -1,5 +1,5 @@
 import { parseEvent } from '../../dashboard/index.js';
-import type { Trigger } from '../../workflows/definitions.js';
+import type { Trigger } from '../../contract/workflows.js';
 
 /**
  * What the bridge does with one Kafka message. Only a malformed message is dead-lettered; a valid

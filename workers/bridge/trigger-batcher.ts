@@ -1,4 +1,4 @@
-import type { Trigger } from '../../workflows/definitions.js';
+import type { Trigger } from '../../contract/workflows.js';
 
 export interface UserTrigger {
   readonly userId: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress } from '../../../workflows/definitions.js';
+import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress } from '../../../contract/workflows.js';
 import type { OpsContext } from '../context.js';
 import type { Output } from '../output.js';
 
