@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
 import { toJsonPointer } from '../dashboard/index.js';
 import type { ApiDeps } from './deps.js';
@@ -57,7 +58,8 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
     },
   });
 
-  app.use('*', requestLog({ logger: deps.logger }), httpMetrics({ metrics }));
+  // The id's header is set before any response exists, so every response carries it (errors included).
+  app.use('*', requestId({ limitLength: 128 }), requestLog({ logger: deps.logger }), httpMetrics({ metrics }));
 
   app.onError((error, c: Context<AppEnv>) => {
     if (error instanceof ApiError) return problemResponse(c, error);

@@ -129,6 +129,9 @@ export class OutboxRelay {
         this.consecutiveFailures++;
         this.failedAttempts++;
         this.lastError = error instanceof Error ? error.message : String(error);
+        // Kept as one line of arithmetic rather than cockatiel's retry policy: this loop is also the
+        // relay's wait for new entries, and a backoff must end at once when the service stops, which
+        // cockatiel's delay does not.
         const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(this.consecutiveFailures - 1, 20));
         // Logging every attempt of a long outage would flood the log; the first and then every tenth is enough.
         if (this.consecutiveFailures === 1 || this.consecutiveFailures % 10 === 0) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { createDevToken } from '../../adapters/auth/dev-token.js';
-import type { Account, Preferences } from '../../dashboard/index.js';
+import type { Account, ClientDashboard, Preferences } from '../../dashboard/index.js';
 import { screenshot } from '../support/browser.js';
 import { userBlock } from '../e2e/support.js';
 import { platformFile, type BrowserPlatform } from './platform-file.js';
@@ -28,11 +28,28 @@ interface Fixtures {
   admin: TestUser;
 }
 
+const MIN_ACCOUNTS = 3;
+
 async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<TestUser> {
   const userId = userBlock(1)[0] ?? 'u-1';
   const token = await createDevToken({ JWT_SECRET: platform.jwtSecret }, { userId, admin });
   const api = (path: string, init: RequestInit = {}) => fetch(`${platform.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
   const accountsUrl = `${platform.domainUrls.accounts}/v1/users/${userId}/accounts`;
+  const accounts = async () => {
+    const response = await fetch(accountsUrl);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: Account[] }).items;
+  };
+  // Seeded users hold one to four accounts; reordering needs several, so a user with fewer gets more
+  // first, and the test starts once the platform's dashboard shows all of them.
+  const held = (await accounts()).length;
+  for (let n = held; n < MIN_ACCOUNTS; n++) {
+    const opened = await fetch(accountsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Pocket ${n + 1}`, type: 'savings' }) });
+    expect(opened.status).toBe(201);
+  }
+  await expect
+    .poll(async () => ((await (await api('/v1/dashboard', { headers: { 'X-Client-Platform': 'web', 'X-Client-Version': '4.0.0' } })).json()) as ClientDashboard).sections.accounts?.items.length, { timeout: 15_000 })
+    .toBe(Math.max(held, MIN_ACCOUNTS));
   return {
     userId,
     token,
@@ -42,11 +59,7 @@ async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<Test
       // Loaded: every seeded user has accounts.
       await expect(namesIn(page, 'Accounts')).not.toHaveCount(0);
     },
-    async accounts() {
-      const response = await fetch(accountsUrl);
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { items: Account[] }).items;
-    },
+    accounts,
     async renameAccount(accountId, name) {
       const response = await fetch(`${accountsUrl}/${accountId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
       expect(response.status).toBe(200);

@@ -92,6 +92,10 @@ export interface RetryContext {
  * Runs `attempt` until it succeeds: nothing is ever skipped. Exponential backoff with jitter between
  * attempts (200 ms doubling to 10 s by default). Resolves false only when the bridge is stopping or the
  * partition was revoked; the caller then leaves the message uncommitted for the next owner.
+ * Our own loop rather than cockatiel's retry policy (a dependency elsewhere): its backoff delay does not
+ * end when the execution's signal aborts (RetryPolicy.execute awaits the whole delay), so a stopping
+ * bridge would hold its partitions up to 10 s longer, and it has no place to heartbeat the consumer
+ * group before each wait.
  */
 export async function retryUntilAccepted(operation: 'trigger' | 'dead-letter', what: string, attempt: () => Promise<void>, ctx: RetryContext): Promise<boolean> {
   const id = Symbol(what);
