@@ -84,7 +84,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
   if (options.webDir !== undefined) app.route('/', webAppRoutes(options.webDir));
 
   // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
-  app.use('/v1/*', bearerAuth({ secret: config.JWT_SECRET }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));
+  app.use('/v1/*', bearerAuth({ verify: deps.verifyToken, adminClaim: config.AUTH_ADMIN_CLAIM, adminRole: config.AUTH_ADMIN_ROLE }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));
 
   const readPath = createReadPath({
     cache: deps.cache,

@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import { pino, type Logger } from 'pino';
+import { createTokenVerifier, type TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
@@ -18,7 +19,7 @@ import { withTimeout } from './with-timeout.js';
 /** The settings the API reads. */
 export type ApiConfig = Pick<
   Config,
-  'JWT_SECRET' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
+  'AUTH_ADMIN_CLAIM' | 'AUTH_ADMIN_ROLE' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
 >;
 
 /** A readiness check of one dependency: resolves when it answered. */
@@ -33,6 +34,8 @@ export type Dependency = (typeof DEPENDENCIES)[number];
 export interface ApiDeps {
   readonly config: ApiConfig;
   readonly logger: Logger;
+  /** Checks bearer tokens: the identity provider's keys in production, the dev secret locally. */
+  readonly verifyToken: TokenVerifier;
   readonly cache: Pick<DashboardCache, 'get' | 'put'>;
   readonly views: Pick<ViewStore, 'load'>;
   readonly preferences: Pick<PreferenceStore, 'load' | 'history'>;
@@ -88,6 +91,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   const deps: ApiDeps = {
     config,
     logger,
+    verifyToken: createTokenVerifier(config),
     // Repeated reads are answered from memory, kept correct by the updates `live` hears.
     cache: createNearCache(createDashboardCache(redis), live),
     views: createViewStore(cassandra),

@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
+/** Signs and checks local development tokens only; production refuses any JWT_SECRET. */
+export const DEVELOPMENT_JWT_SECRET = 'local-development-secret-change-me-in-production';
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -53,8 +55,15 @@ export const envSchema = z.object({
   /** Address the platform's HTTP processes listen on: loopback locally, 0.0.0.0 in containers. */
   BIND_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
-  /** HS256 secret for local JWTs. Production sets a real one. */
-  JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-in-production'),
+  /** HS256 secret of local development tokens (`npm run token`); refused in production. */
+  JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+  /** The identity provider's public keys (JWKS): tokens are then RS256/ES256 from it, with issuer and audience checked. */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Where the caller's roles are in the token (a dot path, e.g. realm_access.roles), and the role that makes an operator. */
+  AUTH_ADMIN_CLAIM: z.string().regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/).default('roles'),
+  AUTH_ADMIN_ROLE: z.string().min(1).default('admin'),
   /** Past this age a cached dashboard is served at once and refreshed in the background. */
   DASHBOARD_SOFT_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Deadline of the synchronous rebuild on a cache miss; past it the API answers 503. */
@@ -98,6 +107,25 @@ export class ConfigError extends Error {
 /** The names this module reads; docker-compose.yml must set only these. */
 export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);
 
+/**
+ * How tokens are checked must be decided safely before a process starts: a key set without issuer and
+ * audience would accept any token that provider signs for anyone, and production takes only the
+ * identity provider's tokens, never HS256 ones a shared secret can forge.
+ */
+function authSettingIssues(config: Config, secretSet: boolean): string[] {
+  const issues: string[] = [];
+  if (config.AUTH_JWKS_URL !== undefined) {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (config[name] === undefined) issues.push(`${name}: required with AUTH_JWKS_URL (tokens are checked for the issuer and the audience)`);
+    }
+  }
+  if (config.NODE_ENV === 'production') {
+    if (config.AUTH_JWKS_URL === undefined) issues.push('AUTH_JWKS_URL: required in production (with AUTH_ISSUER and AUTH_AUDIENCE): tokens come from the identity provider');
+    if (secretSet) issues.push('JWT_SECRET: not accepted in production; HS256 development tokens are for local use only');
+  }
+  return issues;
+}
+
 /** Parses the environment; a bad value fails with a message naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset", as they do in most deployment tools.
@@ -108,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`),
     );
   }
+  const authIssues = authSettingIssues(parsed.data, cleaned['JWT_SECRET'] !== undefined);
+  if (authIssues.length > 0) throw new ConfigError(authIssues);
   return parsed.data;
 }
 

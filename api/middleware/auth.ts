@@ -1,16 +1,18 @@
-import { createSecretKey } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { errors as joseErrors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { AuthUnavailableError, InvalidTokenError, type TokenVerifier } from '../../adapters/auth/token-verifier.js';
 import { Id } from '../../dashboard/index.js';
 import type { AppEnv, Caller } from '../env.js';
 import { ApiError } from '../problem.js';
 
 export interface AuthOptions {
-  /** HS256 secret (JWT_SECRET). */
-  readonly secret: string;
-  /** Verified tokens remembered (until they expire), so a user's next request skips the HMAC. */
+  readonly verify: TokenVerifier;
+  /** Where in the claims the caller's roles are, as a dot path (e.g. `realm_access.roles`). */
+  readonly adminClaim?: string;
+  /** The role that grants admin rights. */
+  readonly adminRole?: string;
+  /** Verified tokens remembered (until they expire), so a user's next request skips the verification. */
   readonly rememberTokens?: number;
 }
 
@@ -18,23 +20,31 @@ export interface AuthOptions {
 const REMEMBER_AT_MOST_MS = 5 * 60_000;
 
 // `sub` must be a valid user id: it becomes a cache key, a Cassandra key and a workflow id.
-const Claims = z.object({
-  sub: Id,
-  roles: z.array(z.string()).optional(),
-  exp: z.number().optional(),
-});
+const Claims = z.object({ sub: Id, exp: z.number().optional() });
+// Roles come as a list (roles, groups) or as one space-separated string (OAuth's scope).
+const Roles = z.union([z.array(z.string()), z.string().transform((s) => s.split(' '))]);
+
+/** The roles at a dot path of the claims; none when the path is absent or holds something else. */
+export function rolesAt(claims: Record<string, unknown>, path: string): string[] {
+  let value: unknown = claims;
+  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  const roles = Roles.safeParse(value);
+  return roles.success ? roles.data : [];
+}
 
 const unauthorized = (detail: string, error = 'invalid_token') =>
   new ApiError(401, 'UNAUTHORIZED', { detail, headers: { 'WWW-Authenticate': `Bearer realm="dashboard", error="${error}"` } });
 
 /**
- * Verifies `Authorization: Bearer <jwt>` and puts the caller in the context; anything else is 401.
+ * Verifies `Authorization: Bearer <jwt>` with `verify` and puts the caller in the context; anything
+ * else is 401, and 503 when the identity provider's keys cannot be fetched (nobody is let in unchecked).
  * A verified token is remembered until its expiry (at most five minutes): an app sends the same token
- * with every request, and the verification (an HMAC on the crypto thread pool) was the largest part
- * of a cache hit's cost. Only the exact token string is remembered, so nothing about it can change.
+ * with every request, and the verification was the largest part of a cache hit's cost. Only the exact
+ * token string is remembered, so nothing about it can change.
  */
 export function bearerAuth(options: AuthOptions): MiddlewareHandler<AppEnv> {
-  const key = createSecretKey(Buffer.from(options.secret));
+  const adminClaim = options.adminClaim ?? 'roles';
+  const adminRole = options.adminRole ?? 'admin';
   const verified = new LRUCache<string, Caller>({ max: options.rememberTokens ?? 50_000 });
   return async function bearerAuth(c, next) {
     const header = c.req.header('authorization');
@@ -48,16 +58,20 @@ export function bearerAuth(options: AuthOptions): MiddlewareHandler<AppEnv> {
     const token = match[1];
     let caller = verified.get(token);
     if (caller === undefined) {
-      let payload: unknown;
+      let payload: Record<string, unknown>;
       try {
-        // Only HS256: a token cannot choose a weaker algorithm (or "none") for itself.
-        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
+        payload = await options.verify(token);
       } catch (error) {
-        throw unauthorized(error instanceof joseErrors.JWTExpired ? 'The token has expired' : 'The token is invalid');
+        if (error instanceof InvalidTokenError) throw unauthorized(error.message);
+        if (error instanceof AuthUnavailableError) {
+          c.get('logger').warn({ err: error }, 'tokens cannot be verified');
+          throw new ApiError(503, 'AUTH_UNAVAILABLE', { detail: 'Sign-in cannot be checked right now; try again shortly', headers: { 'Retry-After': '5' } });
+        }
+        throw error;
       }
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw unauthorized('The token does not name a valid user');
-      caller = { userId: claims.data.sub, admin: claims.data.roles?.includes('admin') ?? false };
+      caller = { userId: claims.data.sub, admin: rolesAt(payload, adminClaim).includes(adminRole) };
       const untilExpiry = claims.data.exp === undefined ? REMEMBER_AT_MOST_MS : claims.data.exp * 1000 - Date.now();
       verified.set(token, caller, { ttl: Math.min(untilExpiry, REMEMBER_AT_MOST_MS) });
     }

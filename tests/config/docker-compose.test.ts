@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configVariableNames } from '../../config/index.js';
+import { configVariableNames, loadConfig } from '../../config/index.js';
 
 // docker-compose.yml cannot run here (no Docker engine); this keeps it honest as the code changes.
 const compose = z
@@ -43,5 +43,23 @@ describe('docker-compose.yml', () => {
       expect(names.length, service).toBeGreaterThan(0);
       expect(names.filter((n) => !configVariableNames.includes(n)), service).toEqual([]);
     }
+  });
+
+  it('gives the platform a configuration its processes accept in production once the operator sets what it asks for', () => {
+    // ${NAME:?message} must be set by the operator; ${NAME:-default} falls back to its default.
+    const operatorSets: Record<string, string> = {
+      AUTH_JWKS_URL: 'https://login.bank.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://login.bank.example/',
+      AUTH_AUDIENCE: 'dashboard-api',
+    };
+    const substituted = Object.fromEntries(
+      Object.entries(compose.services['api']?.environment ?? {}).map(([name, value]) => [
+        name,
+        String(value).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, variable: string, kind: string | undefined, rest: string) => operatorSets[variable] ?? (kind === '-' ? rest : '')),
+      ]),
+    );
+    const config = loadConfig(substituted);
+    expect(config).toMatchObject({ NODE_ENV: 'production', AUTH_JWKS_URL: operatorSets['AUTH_JWKS_URL'], AUTH_ADMIN_CLAIM: 'roles' });
+    expect(() => loadConfig({ ...substituted, AUTH_JWKS_URL: '' })).toThrow(/AUTH_JWKS_URL: required in production/);
   });
 });
