@@ -38,6 +38,24 @@ function fieldErrors(target: string, error: ZodError) {
   }));
 }
 
+/**
+ * The methods each route pattern takes, as a lookup by request path. Hono matches routes itself but
+ * does not say which other methods a path has, so the patterns (`/v1/users/:userId/dashboard`,
+ * `:name{regex}`) are turned into regular expressions once, on the first unmatched request.
+ */
+function methodsByPath(routes: readonly { path: string; method: string }[]): (path: string) => string[] {
+  const patterns = routes
+    .filter((route) => route.method !== 'ALL')
+    .map((route) => {
+      const source = route.path
+        .split(/(:\w+(?:\{[^}]+\})?|\*)/)
+        .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? `(?:${/\{([^}]+)\}/.exec(part)?.[1] ?? '[^/]+'})` : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+      return { method: route.method, regex: new RegExp(`^${source}$`) };
+    });
+  return (path) => [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))].sort();
+}
+
 /** HTTPExceptions come from Hono's own middleware; they get the same problem+json shape as ours. */
 function fromHttpException(error: HTTPException): ApiError {
   const codes: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
@@ -67,7 +85,16 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
     (c.get('logger') ?? deps.logger).error({ err: error }, 'unhandled error');
     return problemResponse(c, new ApiError(500, 'INTERNAL', { detail: 'Something went wrong on our side' }));
   });
-  app.notFound((c) => problemResponse(c, new ApiError(404, 'NOT_FOUND', { detail: `No route for ${c.req.method} ${c.req.path}` })));
+  // A path the API serves, asked with a method it does not take, is 405 with Allow (RFC 9110), not 404.
+  let allowedMethods: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowedMethods ??= methodsByPath(app.routes);
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse(c, new ApiError(405, 'METHOD_NOT_ALLOWED', { detail: `${c.req.path} takes ${allowed.join(', ')}`, headers: { Allow: allowed.join(', ') } }));
+    }
+    return problemResponse(c, new ApiError(404, 'NOT_FOUND', { detail: `No route for ${c.req.method} ${c.req.path}` }));
+  });
 
   // Open: load balancers, scrapers and people reading the docs carry no token.
   app.route('/', opsRoutes(deps, metrics));

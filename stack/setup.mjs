@@ -171,6 +171,22 @@ const steps = [
   // The alert rules' unit tests (deploy/monitoring) run with Prometheus's own checker.
   debianCommand('promtool', 'promtool', 'prometheus'),
   {
+    // The API fuzzer's test (tests/api/fuzz.test.ts) runs Schemathesis, a Python tool from PyPI, in a
+    // virtual environment of its own under .stack/.
+    name: 'schemathesis',
+    async run() {
+      const venv = join(stackDir, 'venv');
+      const st = join(venv, 'bin/st');
+      const wanted = versions.schemathesis;
+      if (existsSync(st) && spawnSync(st, ['--version'], { encoding: 'utf8' }).stdout.includes(`version ${wanted}`)) return `schemathesis ${wanted} present`;
+      if (!has('python3')) await aptInstall('schemathesis', ['python3']);
+      if (spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status !== 0) await aptInstall('schemathesis', ['python3-venv']);
+      await run('schemathesis', 'python3', ['-m', 'venv', '--clear', venv], { failure: 'python3 could not make a virtual environment' });
+      await run('schemathesis', join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${wanted}`], { failure: `pip could not install schemathesis ${wanted}`, quiet: true });
+      return `installed schemathesis ${wanted}`;
+    },
+  },
+  {
     name: 'temporal cli',
     async run() {
       const bin = join(stackDir, 'bin/temporal');

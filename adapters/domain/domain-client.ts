@@ -56,6 +56,7 @@ export interface DomainClientOptions {
 }
 
 // asOf is compared as an instant downstream (the older of two sources wins), so it must be one.
+const UserNotFound = z.object({ code: z.literal('USER_NOT_FOUND') });
 const itemsResponse = z.object({ asOf: z.iso.datetime({ offset: true }), items: z.array(z.unknown()) });
 
 export function createDomainClient(options: DomainClientOptions): DomainClient {
@@ -81,7 +82,10 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
       throw unreachable(error);
     }
     if (response.statusCode >= 400) {
-      await response.body.dump();
+      const problem = await response.body.json().catch(() => undefined);
+      // The service holds nothing for this user (a customer without that product, or not yet known
+      // to it): an empty section, not a failure. Any other 4xx is our request's mistake.
+      if (response.statusCode === 404 && UserNotFound.safeParse(problem).success) return { asOf: new Date().toISOString(), items: [] };
       const kind = response.statusCode < 500 ? 'rejected' : 'unavailable';
       throw new DomainServiceError(service, kind, kind === 'rejected' ? `answered ${response.statusCode} for ${path}` : `answered ${response.statusCode}`, response.statusCode);
     }

@@ -112,7 +112,7 @@ const preferencesHistory = createRoute({
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(20),
       // Cassandra's paging state, hex-encoded: anything else is refused before it reaches the driver.
-      cursor: z.string().regex(/^[0-9a-f]{2,4096}$/i).optional(),
+      cursor: z.string().regex(/^[0-9a-fA-F]{2,4096}$/).optional(),
     }),
   },
   responses: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, LIMITS, Layout } from './common.js';
+import { ID_PATTERN, Id, IsoDateTime, LIMITS, Layout } from './common.js';
 
 /**
  * Sort modes per section. `custom` means the user's own order; with an empty order it is the default
@@ -45,7 +45,12 @@ export type SectionPreferences<Mode extends string = string> = {
   pinned: string[];
 };
 
-export const SettingKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/);
+const SETTING_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+export const SettingKey = z.string().regex(SETTING_KEY_PATTERN);
+// Said again as metadata: the OpenAPI generator drops a record's key schema (JSON Schema's
+// propertyNames), and without it clients and the API fuzzer send keys the API then refuses.
+const widgetIds = { propertyNames: { type: 'string', minLength: 1, maxLength: LIMITS.idMaxLength, pattern: ID_PATTERN.source } };
+const settingKeys = { propertyNames: { type: 'string', pattern: SETTING_KEY_PATTERN.source } };
 export const SettingValue = z.union([z.string().max(LIMITS.settingValueMaxLength), z.number().finite(), z.boolean()]);
 
 const maxEntries = (max: number) => (record: Record<string, unknown>) => Object.keys(record).length <= max;
@@ -61,10 +66,10 @@ export const WidgetSettings = z
     z
       .record(SettingKey, SettingValue)
       .refine(maxEntries(LIMITS.widgetSettingsMaxEntries), tooManyEntries(LIMITS.widgetSettingsMaxEntries))
-      .meta({ maxProperties: LIMITS.widgetSettingsMaxEntries }),
+      .meta({ maxProperties: LIMITS.widgetSettingsMaxEntries, ...settingKeys }),
   )
   .refine(maxEntries(LIMITS.widgetSettingsMaxWidgets), tooManyEntries(LIMITS.widgetSettingsMaxWidgets))
-  .meta({ maxProperties: LIMITS.widgetSettingsMaxWidgets });
+  .meta({ maxProperties: LIMITS.widgetSettingsMaxWidgets, ...widgetIds });
 
 const editableShape = {
   layout: Layout,
@@ -109,8 +114,9 @@ export const PreferencesPatch = z.strictObject({
   ),
   widgetSettings: nullable(
     z
-      .record(Id, z.record(SettingKey, SettingValue.nullable()).nullable())
-      .refine(maxEntries(LIMITS.widgetSettingsMaxWidgets), tooManyEntries(LIMITS.widgetSettingsMaxWidgets)),
+      .record(Id, z.record(SettingKey, SettingValue.nullable()).meta(settingKeys).nullable())
+      .refine(maxEntries(LIMITS.widgetSettingsMaxWidgets), tooManyEntries(LIMITS.widgetSettingsMaxWidgets))
+      .meta(widgetIds),
   ),
 });
 export type PreferencesPatch = z.infer<typeof PreferencesPatch>;

@@ -12,6 +12,9 @@ beforeAll(async () => {
     const delayMs = req.url?.includes('/slow') ? 2_000 : 0;
     if (req.url?.includes('/garbled')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"asOf": ');
     if (req.url?.includes('/down')) return void res.writeHead(503).end();
+    const notFound = (code: string) => void res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, code }));
+    if (req.url?.includes('/newcomer')) return notFound('USER_NOT_FOUND');
+    if (req.url?.includes('/misrouted')) return notFound('NOT_FOUND');
     if (req.url?.includes('/undated')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: 'yesterday', items: [] }));
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ asOf: '2026-01-01T00:00:00.000Z', items: [1] })), delayMs);
   });
@@ -44,6 +47,17 @@ describe('domain client', () => {
     // One failure opens this breaker: the next call is not made at all.
     expect(client.circuit()).toBe('open');
     expect(await kindOf('quick')).toBe('circuit-open');
+    await client.close();
+  });
+
+  it('takes a user the service does not know as one with nothing there, and any other 404 as our mistake', async () => {
+    const client = createDomainClient({ service: 'partners', baseUrl, timeoutMs: 1_000, breakAfterFailures: 1 });
+    const newcomer = await client.getItems('newcomer', 'partners', z.number());
+    expect(newcomer.items).toEqual([]);
+    expect(Date.now() - Date.parse(newcomer.asOf)).toBeLessThan(5_000);
+    await expect(client.getItems('misrouted', 'partners', z.number())).rejects.toMatchObject({ kind: 'rejected', status: 404 });
+    // Neither is the service failing: the breaker stays closed.
+    expect(client.circuit()).toBe('closed');
     await client.close();
   });
 });

@@ -154,10 +154,23 @@ describe('limits and input errors', () => {
     );
   });
 
-  it('answers unknown routes with a 404 problem', async () => {
-    const response = await harness.app().request('/v2/nothing-here');
+  it('answers unknown routes with a 404 problem, and a known path asked with another method with 405 and Allow', async () => {
+    const app = harness.app();
+    const response = await app.request('/v2/nothing-here');
     expect(response.status).toBe(404);
     expect((await problemOf(response)).code).toBe('NOT_FOUND');
+    const alice = bearer(await harness.token(unique('alice')));
+    for (const [method, path, allow] of [
+      ['DELETE', '/v1/dashboard', 'GET'],
+      ['DELETE', '/v1/preferences', 'GET, PATCH, PUT'],
+      ['PUT', '/v1/users/u-7/dashboard', 'GET'],
+      ['POST', '/healthz', 'GET'],
+    ] as const) {
+      const refused = await app.request(path, { method, headers: alice });
+      expect(refused.status, `${method} ${path}`).toBe(405);
+      expect(refused.headers.get('allow')).toBe(allow);
+      expect((await problemOf(refused)).code).toBe('METHOD_NOT_ALLOWED');
+    }
   });
 });
 
