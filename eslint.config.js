@@ -6,25 +6,41 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 // Code that must be deterministic: workflow code (replayed by Temporal), the pure dashboard core and
-// the cross-process contract (both run inside workflows). Time, randomness, timers and I/O come only from Temporal APIs or arguments.
+// the cross-process contract (both run inside workflows). Time, randomness, timers and I/O come only from Temporal
+// APIs or arguments.
 const deterministic = {
   'no-restricted-imports': [
     'error',
     {
-      paths: builtinModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({
-        name,
-        message: 'Node built-ins are not allowed in deterministic code.',
-      })),
+      paths: builtinModules
+        .flatMap((m) => [m, `node:${m}`])
+        .map((name) => ({
+          name,
+          message: 'Node built-ins are not allowed in deterministic code.',
+        })),
       patterns: [
-        { group: ['**/adapters/**', '**/api/**', '**/workers/**'], message: 'Deterministic code never imports adapters, api or workers.' },
+        {
+          group: ['**/adapters/**', '**/api/**', '**/workers/**'],
+          message: 'Deterministic code never imports adapters, api or workers.',
+        },
       ],
     },
   ],
   'no-restricted-globals': [
     'error',
-    ...['setInterval', 'setImmediate', 'clearInterval', 'clearImmediate', 'process', 'fetch', 'crypto', 'performance', 'Buffer', 'require', 'queueMicrotask'].map(
-      (name) => ({ name, message: `${name} is non-deterministic or does I/O; use Temporal APIs or pass it in.` }),
-    ),
+    ...[
+      'setInterval',
+      'setImmediate',
+      'clearInterval',
+      'clearImmediate',
+      'process',
+      'fetch',
+      'crypto',
+      'performance',
+      'Buffer',
+      'require',
+      'queueMicrotask',
+    ].map((name) => ({ name, message: `${name} is non-deterministic or does I/O; use Temporal APIs or pass it in.` })),
   ],
   'no-restricted-properties': [
     'error',
@@ -33,7 +49,10 @@ const deterministic = {
   ],
   'no-restricted-syntax': [
     'error',
-    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes from Temporal or an argument.' },
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'Time comes from Temporal or an argument.',
+    },
   ],
 };
 
@@ -44,7 +63,10 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', '.*.cjs', 'stack/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', '.*.cjs', 'stack/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -52,6 +74,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // Prettier keeps code within 120 columns; this catches what it does not wrap (comments).
+      'max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true },
+      ],
     },
   },
   {

@@ -37,7 +37,12 @@ type DomainServiceName = 'accounts' | 'partners' | 'transactions' | 'offers';
 const itemSchema = <S extends SourceName>(source: S) => SOURCES[source].item as unknown as z.ZodType<SourceItem<S>>;
 
 /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
-export async function loadSnapshot<S extends SourceName>(snapshots: Pick<SnapshotStore, 'load'>, userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
+export async function loadSnapshot<S extends SourceName>(
+  snapshots: Pick<SnapshotStore, 'load'>,
+  userId: string,
+  source: S,
+  reason: string,
+): Promise<SourceResult<SourceItem<S>>> {
   const snapshot = await snapshots.load(userId, source);
   if (!snapshot) return { status: 'missing', reason };
   const items = itemSchema(source).array().safeParse(snapshot.items);
@@ -48,7 +53,10 @@ export async function loadSnapshot<S extends SourceName>(snapshots: Pick<Snapsho
 
 /** What a build reports as it goes, for the worker's metrics. */
 export interface BuildObserver {
-  /** A build ended: `interactive` (someone waits) or `batch` (event-driven); `unchanged` when a newer view won or nothing answered. */
+  /**
+   * A build ended: `interactive` (someone waits) or `batch` (event-driven); `unchanged` when a newer view won or
+   * nothing answered.
+   */
   built(path: 'interactive' | 'batch', outcome: 'built' | 'unchanged' | 'failed', seconds: number): void;
   /** A source a build showed from its last snapshot (`stale`) or could not show (`missing`). */
   sourceDegraded(source: SourceName, status: 'stale' | 'missing'): void;
@@ -122,7 +130,9 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
   async function fetchSource<S extends SourceName>(userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
     const spec = SOURCES[source];
     try {
-      const result = await domainRetry.execute(() => deps.domain[spec.service].getItems(userId, spec.path, itemSchema(source)));
+      const result = await domainRetry.execute(() =>
+        deps.domain[spec.service].getItems(userId, spec.path, itemSchema(source)),
+      );
       await deps.snapshots.save(userId, source, result);
       return { status: 'fresh', asOf: result.asOf, items: result.items };
     } catch (error) {
@@ -151,7 +161,12 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       deps.preferences.load(userId),
     ]);
     const all = [accounts, partners, offers, insights];
-    for (const [source, result] of [['accounts', accounts], ['partners', partners], ['offers', offers], ['insights', insights]] as const) {
+    for (const [source, result] of [
+      ['accounts', accounts],
+      ['partners', partners],
+      ['offers', offers],
+      ['insights', insights],
+    ] as const) {
       if (result.status !== 'fresh') observer.sourceDegraded(source, result.status);
     }
     const unsettled: Unsettled[] = all.every((s) => s.status === 'fresh') ? [] : ['sources'];
@@ -159,13 +174,20 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       // Nothing is known at all: the last view stays as it is.
       const last = await deps.views.load(userId);
       if (last) return { view: last, announce: false, unsettled };
-      throw new DashboardUnavailableError(`no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`);
+      throw new DashboardUnavailableError(
+        `no source answered for ${userId} and no view exists: ${all.map((s) => (s.status === 'missing' ? s.reason : '')).join('; ')}`,
+      );
     }
     // Composed also when only snapshots answered (marked stale): a preference change never needs the services.
     const now = Date.now();
     // The version orders builds across processes and restarts: the clock, and always past the caller's last one.
     const version = Math.max(now, afterVersion + 1);
-    const view = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, new Date(now).toISOString(), { version });
+    const view = composeDashboard(
+      { accounts, partners, widgets: mergeWidgetSources(offers, insights) },
+      preferences,
+      new Date(now).toISOString(),
+      { version },
+    );
     const written = await deps.views.write(view);
     if (!written.written) {
       // A newer build is stored already (e.g. a slower build that started earlier lost): it wins, and settles itself.
@@ -257,10 +279,14 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
             const event = announcement(stored.view, request.trigger);
             announced.push({ event, view: stored.view });
             if (!(await publishLive(event))) mark(stored.view, ['announcement']);
-            else if (request.since !== undefined) observer.updateAnnounced((Date.now() - Date.parse(request.since)) / 1000);
+            else if (request.since !== undefined)
+              observer.updateAnnounced((Date.now() - Date.parse(request.since)) / 1000);
           } catch (error) {
             observer.built('batch', 'failed', (performance.now() - started) / 1000);
-            failures.push({ userId: request.userId, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
+            failures.push({
+              userId: request.userId,
+              reason: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+            });
           }
         }
       };
@@ -269,7 +295,12 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       if (announced.length > 0 && !(await publishEvents(announced.map((a) => a.event)))) {
         for (const { view } of announced) mark(view, ['announcement']);
       }
-      return { built: announced.length, unchanged, failures, unsettled: [...unsettled].map(([userId, { what, version }]) => ({ userId, what: [...what], version })) };
+      return {
+        built: announced.length,
+        unchanged,
+        failures,
+        unsettled: [...unsettled].map(([userId, { what, version }]) => ({ userId, what: [...what], version })),
+      };
     },
   };
 }

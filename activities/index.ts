@@ -19,7 +19,14 @@ import { erasedNotice, type LiveUpdatePublisher } from '../adapters/redis/live-u
 import type { DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger } from '../contract/workflows.js';
-import { SOURCES, createDashboardBuilder, loadSnapshot, type BuildObserver, type SourceItem, type SourceName } from './build-dashboard.js';
+import {
+  SOURCES,
+  createDashboardBuilder,
+  loadSnapshot,
+  type BuildObserver,
+  type SourceItem,
+  type SourceName,
+} from './build-dashboard.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
 export type { SourceItem, SourceName } from './build-dashboard.js';
@@ -60,7 +67,10 @@ function envelope<T extends EventType>(type: T, source: string, subject: string,
 export function createActivities(deps: ActivityDeps) {
   const builder = createDashboardBuilder(deps);
   return {
-    /** A whole build of one user in one step (see activities/build-dashboard.ts): the view, and what is left for a later build. */
+    /**
+     * A whole build of one user in one step (see activities/build-dashboard.ts): the view, and what is left for a
+     * later build.
+     */
     async buildDashboardOutcome(request: BuildRequest): Promise<BuildOutcome> {
       return builder.build(request);
     },
@@ -102,7 +112,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** The last-known snapshot of a source that failed, marked stale with the reason; `missing` when there is none. */
-    async loadSnapshot<S extends SourceName>(userId: string, source: S, reason: string): Promise<SourceResult<SourceItem<S>>> {
+    async loadSnapshot<S extends SourceName>(
+      userId: string,
+      source: S,
+      reason: string,
+    ): Promise<SourceResult<SourceItem<S>>> {
       return loadSnapshot(deps.snapshots, userId, source, reason);
     },
 
@@ -125,7 +139,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** DashboardUpdated to Kafka (other consumers) and to the fast channel (the API's live streams). */
     async publishDashboardUpdated(view: CanonicalDashboard, trigger: Trigger): Promise<void> {
-      const event = envelope('DashboardUpdated', 'dashboard-platform', view.userId, { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger });
+      const event = envelope('DashboardUpdated', 'dashboard-platform', view.userId, {
+        userId: view.userId,
+        version: view.version,
+        builtAt: view.builtAt,
+        trigger,
+      });
       await deps.events.publishMany(topics.dashboardUpdated, [event]);
       await deps.live.publish(view.userId, JSON.stringify(event));
     },
@@ -156,10 +175,17 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Rebuilds each user synchronously, all at once, and reports who failed and why. */
-    async rebuildUsers(userIds: string[], trigger: Trigger): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
+    async rebuildUsers(
+      userIds: string[],
+      trigger: Trigger,
+    ): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
       const timeoutMs = deps.rebuildTimeoutMs ?? 30_000;
-      const results = await Promise.allSettled(userIds.map((userId) => deps.workflows.rebuildNow(userId, trigger, timeoutMs)));
-      const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ userId: userIds[i] ?? '', reason: describe(r.reason) }] : []));
+      const results = await Promise.allSettled(
+        userIds.map((userId) => deps.workflows.rebuildNow(userId, trigger, timeoutMs)),
+      );
+      const failures = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [{ userId: userIds[i] ?? '', reason: describe(r.reason) }] : [],
+      );
       return { succeeded: results.length - failures.length, failures };
     },
 

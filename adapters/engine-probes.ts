@@ -12,7 +12,13 @@ import type { Config } from '../config/index.js';
 const timeoutMs = 5_000;
 
 export async function probeRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => {}); // the failure surfaces from connect()/ping(); don't print it twice
   try {
     await redis.connect();
@@ -39,7 +45,13 @@ export async function probeCassandra(contactPoints: string[], port: number, loca
 }
 
 export async function probeKafka(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ brokers, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    brokers,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -53,18 +65,39 @@ export async function probeKafka(brokers: string[]): Promise<void> {
 export async function probeTemporal(address: string, namespace: string): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
   try {
-    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
+    await connection.withDeadline(Date.now() + timeoutMs, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
   } finally {
     await connection.close();
   }
 }
 
 /** Every engine the platform uses, as a probe of its configured address: `ops status` asks these. */
-export function engineProbes(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'KAFKA_BROKERS' | 'CASSANDRA_CONTACT_POINTS' | 'CASSANDRA_PORT' | 'CASSANDRA_LOCAL_DC' | 'REDIS_URL'>) {
+export function engineProbes(
+  config: Pick<
+    Config,
+    | 'TEMPORAL_ADDRESS'
+    | 'TEMPORAL_NAMESPACE'
+    | 'KAFKA_BROKERS'
+    | 'CASSANDRA_CONTACT_POINTS'
+    | 'CASSANDRA_PORT'
+    | 'CASSANDRA_LOCAL_DC'
+    | 'REDIS_URL'
+  >,
+) {
   return [
-    { name: 'temporal', where: config.TEMPORAL_ADDRESS, probe: () => probeTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE) },
+    {
+      name: 'temporal',
+      where: config.TEMPORAL_ADDRESS,
+      probe: () => probeTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
+    },
     { name: 'kafka', where: config.KAFKA_BROKERS.join(','), probe: () => probeKafka(config.KAFKA_BROKERS) },
-    { name: 'cassandra', where: `${config.CASSANDRA_CONTACT_POINTS.join(',')}:${config.CASSANDRA_PORT}`, probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC) },
+    {
+      name: 'cassandra',
+      where: `${config.CASSANDRA_CONTACT_POINTS.join(',')}:${config.CASSANDRA_PORT}`,
+      probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC),
+    },
     { name: 'redis', where: new URL(config.REDIS_URL).host, probe: () => probeRedis(config.REDIS_URL) },
   ];
 }

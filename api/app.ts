@@ -49,7 +49,13 @@ function methodsByPath(routes: readonly { path: string; method: string }[]): (pa
     .map((route) => {
       const source = route.path
         .split(/(:\w+(?:\{[^}]+\})?|\*)/)
-        .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? `(?:${/\{([^}]+)\}/.exec(part)?.[1] ?? '[^/]+'})` : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .map((part) =>
+          part === '*'
+            ? '.*'
+            : part.startsWith(':')
+              ? `(?:${/\{([^}]+)\}/.exec(part)?.[1] ?? '[^/]+'})`
+              : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+        )
         .join('');
       return { method: route.method, regex: new RegExp(`^${source}$`) };
     });
@@ -58,8 +64,16 @@ function methodsByPath(routes: readonly { path: string; method: string }[]): (pa
 
 /** HTTPExceptions come from Hono's own middleware; they get the same problem+json shape as ours. */
 function fromHttpException(error: HTTPException): ApiError {
-  const codes: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
-  const code = /json/i.test(error.message) && error.status === 400 ? 'INVALID_JSON' : (codes[error.status] ?? `HTTP_${error.status}`);
+  const codes: Record<number, string> = {
+    400: 'BAD_REQUEST',
+    401: 'UNAUTHORIZED',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+  };
+  const code =
+    /json/i.test(error.message) && error.status === 400
+      ? 'INVALID_JSON'
+      : (codes[error.status] ?? `HTTP_${error.status}`);
   return new ApiError(error.status, code, { detail: error.message });
 }
 
@@ -67,9 +81,15 @@ function fromHttpException(error: HTTPException): ApiError {
  * The API as a Hono app. Everything it talks to comes in through `deps`; the app holds only its own
  * metrics registry and the in-process single-flight of the read path.
  */
-export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<AppEnv> & { readonly metrics: ApiMetrics } {
+export function createApp(
+  deps: ApiDeps,
+  options: AppOptions = {},
+): OpenAPIHono<AppEnv> & { readonly metrics: ApiMetrics } {
   const { config } = deps;
-  const metrics = createApiMetrics({ streams: () => deps.live.listenerCount(), defaultMetrics: options.defaultMetrics ?? false });
+  const metrics = createApiMetrics({
+    streams: () => deps.live.listenerCount(),
+    defaultMetrics: options.defaultMetrics ?? false,
+  });
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return problemResponse(c, validationFailed(fieldErrors(result.target, result.error)));
@@ -91,27 +111,43 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): OpenAPIHono<
     allowedMethods ??= methodsByPath(app.routes);
     const allowed = allowedMethods(c.req.path);
     if (allowed.length > 0) {
-      return problemResponse(c, new ApiError(405, 'METHOD_NOT_ALLOWED', { detail: `${c.req.path} takes ${allowed.join(', ')}`, headers: { Allow: allowed.join(', ') } }));
+      return problemResponse(
+        c,
+        new ApiError(405, 'METHOD_NOT_ALLOWED', {
+          detail: `${c.req.path} takes ${allowed.join(', ')}`,
+          headers: { Allow: allowed.join(', ') },
+        }),
+      );
     }
     return problemResponse(c, new ApiError(404, 'NOT_FOUND', { detail: `No route for ${c.req.method} ${c.req.path}` }));
   });
 
   // Open: load balancers, scrapers and people reading the docs carry no token.
   app.route('/', opsRoutes(deps, metrics));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Dashboard API',
       version: '1.0.0',
-      description: 'Personalised dashboards for the mobile and web apps. Errors are problem+json (RFC 9457) with a stable `code`.',
+      description:
+        'Personalised dashboards for the mobile and web apps. Errors are problem+json (RFC 9457) with a stable `code`.',
     },
   });
   app.route('/', docsRoutes('/openapi.json'));
   if (options.webDir !== undefined) app.route('/', webAppRoutes(options.webDir));
 
   // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
-  app.use('/v1/*', bearerAuth({ verify: deps.verifyToken, adminClaim: config.AUTH_ADMIN_CLAIM, adminRole: config.AUTH_ADMIN_ROLE }), rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }), limitBody(config.BODY_LIMIT_BYTES));
+  app.use(
+    '/v1/*',
+    bearerAuth({ verify: deps.verifyToken, adminClaim: config.AUTH_ADMIN_CLAIM, adminRole: config.AUTH_ADMIN_ROLE }),
+    rateLimit({ limiter: deps.rateLimiter, perMinute: config.RATE_LIMIT_PER_MINUTE }),
+    limitBody(config.BODY_LIMIT_BYTES),
+  );
 
   const readPath = createReadPath({
     cache: deps.cache,

@@ -8,7 +8,12 @@ import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
-import { listFailedRebuilds, listUserWorkflows, type FailedRebuild, type UserWorkflow } from '../adapters/temporal/workflow-inspection.js';
+import {
+  listFailedRebuilds,
+  listUserWorkflows,
+  type FailedRebuild,
+  type UserWorkflow,
+} from '../adapters/temporal/workflow-inspection.js';
 import { taskQueues, type Config } from '../config/index.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
@@ -19,7 +24,16 @@ import { withTimeout } from './with-timeout.js';
 /** The settings the API reads. */
 export type ApiConfig = Pick<
   Config,
-  'AUTH_ADMIN_CLAIM' | 'AUTH_ADMIN_ROLE' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL' | 'DASHBOARD_SOFT_TTL_SECONDS' | 'REBUILD_DEADLINE_MS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES' | 'SSE_HEARTBEAT_SECONDS' | 'SSE_MAX_AGE_SECONDS'
+  | 'AUTH_ADMIN_CLAIM'
+  | 'AUTH_ADMIN_ROLE'
+  | 'TEMPORAL_NAMESPACE'
+  | 'TEMPORAL_UI_URL'
+  | 'DASHBOARD_SOFT_TTL_SECONDS'
+  | 'REBUILD_DEADLINE_MS'
+  | 'RATE_LIMIT_PER_MINUTE'
+  | 'BODY_LIMIT_BYTES'
+  | 'SSE_HEARTBEAT_SECONDS'
+  | 'SSE_MAX_AGE_SECONDS'
 >;
 
 /** A readiness check of one dependency: resolves when it answered. */
@@ -78,12 +92,18 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   const redis = createRedisClient(config.REDIS_URL, { commandTimeoutMs: 1_000 });
   // Pub/sub needs a connection of its own: a subscribed connection cannot run other commands.
   const subscriber = createRedisClient(config.REDIS_URL);
-  for (const [name, client] of [['redis', redis], ['redis subscriber', subscriber]] as const) {
+  for (const [name, client] of [
+    ['redis', redis],
+    ['redis subscriber', subscriber],
+  ] as const) {
     client.on('error', (error: unknown) => logger.warn({ err: error }, `${name} connection error`));
   }
   const cassandra = createCassandraClient(config);
   cassandra.connect().catch((error: unknown) => logger.warn({ err: error }, 'cassandra not reachable yet'));
-  const { connection, close: closeTemporal } = createLazyConnection({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const { connection, close: closeTemporal } = createLazyConnection({
+    address: config.TEMPORAL_ADDRESS,
+    connectTimeout: 5_000,
+  });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const live = createStreamHub(subscriber, logger);
   const rateLimiter = createRedisRateLimiter(redis, { logger });
@@ -124,10 +144,16 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       subscriber.disconnect();
       await withTimeout(rateLimiter.close(), CLOSE_DEADLINE_MS, 'rate limit counts').catch(() => undefined);
       // Each engine gets a bounded goodbye: a driver still connecting (the engine away) must not hold up a shutdown.
-      const bounded = (closing: Promise<unknown>, what: string) => withTimeout(closing, CLOSE_DEADLINE_MS, what).catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
+      const bounded = (closing: Promise<unknown>, what: string) =>
+        withTimeout(closing, CLOSE_DEADLINE_MS, what).catch((error: unknown) =>
+          logger.warn({ err: error }, `${what} failed`),
+        );
       await bounded(redis.quit(), 'redis quit');
       redis.disconnect();
-      await Promise.all([bounded(cassandra.shutdown(), 'cassandra shutdown'), bounded(closeTemporal(), 'temporal connection close')]);
+      await Promise.all([
+        bounded(cassandra.shutdown(), 'cassandra shutdown'),
+        bounded(closeTemporal(), 'temporal connection close'),
+      ]);
     },
   };
 }

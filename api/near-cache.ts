@@ -19,7 +19,11 @@ export interface NearCacheOptions {
  * not kept, and while updates cannot be heard (the subscriber connection is down) nothing is kept and
  * everything held is dropped, since what was missed is unknown.
  */
-export function createNearCache(cache: Pick<DashboardCache, 'get' | 'put'>, feed: UpdateFeed, options: NearCacheOptions = {}): Pick<DashboardCache, 'get' | 'put'> & { readonly size: () => number } {
+export function createNearCache(
+  cache: Pick<DashboardCache, 'get' | 'put'>,
+  feed: UpdateFeed,
+  options: NearCacheOptions = {},
+): Pick<DashboardCache, 'get' | 'put'> & { readonly size: () => number } {
   // Per user, which profiles are held, so an update drops exactly them; kept in step with evictions.
   const profilesOf = new Map<string, Set<string>>();
   const entries = new LRUCache<string, CacheEntry>({

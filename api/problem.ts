@@ -60,7 +60,11 @@ export class ApiError extends Error {
   }
 }
 
-export function problemBody(status: number, code: string, options: Pick<ApiErrorOptions, 'detail' | 'extra'> & { instance?: string } = {}): Problem {
+export function problemBody(
+  status: number,
+  code: string,
+  options: Pick<ApiErrorOptions, 'detail' | 'extra'> & { instance?: string } = {},
+): Problem {
   return {
     // The code doubles as the problem type, so one registry of codes documents both.
     type: `urn:dashboard:problem:${code.toLowerCase().replaceAll('_', '-')}`,
@@ -75,6 +79,10 @@ export function problemBody(status: number, code: string, options: Pick<ApiError
 
 /** A problem+json response for the request in `c`. */
 export function problemResponse(c: Context, error: ApiError): Response {
-  const body = problemBody(error.status, error.code, { detail: error.detail, extra: error.extra, instance: c.req.path });
+  const body = problemBody(error.status, error.code, {
+    detail: error.detail,
+    extra: error.extra,
+    instance: c.req.path,
+  });
   return c.body(JSON.stringify(body), error.status, { ...error.headers, 'Content-Type': PROBLEM_CONTENT_TYPE });
 }

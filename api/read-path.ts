@@ -64,10 +64,12 @@ export function createReadPath(options: ReadPathOptions): ReadPath {
     if (running) return running;
     const deadlineAt = Date.now() + options.deadlineMs;
     const loading = (async (): Promise<Loaded> => {
-      const view = await withTimeout(options.views.load(userId), viewTimeoutMs, 'view store').catch((error: unknown) => {
-        logger.warn({ err: error }, 'view store unavailable; rebuilding');
-        return undefined;
-      });
+      const view = await withTimeout(options.views.load(userId), viewTimeoutMs, 'view store').catch(
+        (error: unknown) => {
+          logger.warn({ err: error }, 'view store unavailable; rebuilding');
+          return undefined;
+        },
+      );
       if (view) return { view, source: 'view' };
       options.metrics.rebuildsTriggered.inc({ kind: 'sync' });
       const remaining = deadlineAt - Date.now();
@@ -87,16 +89,21 @@ export function createReadPath(options: ReadPathOptions): ReadPath {
   return {
     async read(userId, profile, logger = options.logger) {
       let cacheUp = true;
-      const cached = await withTimeout(options.cache.get(userId, profile), cacheTimeoutMs, 'dashboard cache').catch((error: unknown) => {
-        cacheUp = false;
-        logger.warn({ err: error }, 'dashboard cache unavailable; reading the view');
-        return undefined;
-      });
+      const cached = await withTimeout(options.cache.get(userId, profile), cacheTimeoutMs, 'dashboard cache').catch(
+        (error: unknown) => {
+          cacheUp = false;
+          logger.warn({ err: error }, 'dashboard cache unavailable; reading the view');
+          return undefined;
+        },
+      );
 
       if (cached) {
         const stale = Date.now() - cached.cachedAt > options.softTtlMs;
         // Served at once either way; the refresh runs behind the response.
-        if (stale) revalidate(userId).catch((error: unknown) => logger.warn({ err: error }, 'background rebuild request failed'));
+        if (stale)
+          revalidate(userId).catch((error: unknown) =>
+            logger.warn({ err: error }, 'background rebuild request failed'),
+          );
         options.metrics.dashboardReads.inc({ source: 'cache', stale: String(stale) });
         return { entry: cached, source: 'cache', stale };
       }
@@ -113,10 +120,12 @@ export function createReadPath(options: ReadPathOptions): ReadPath {
       }
       // Re-warm only a cache that answered: a struggling Redis is not asked twice in one request.
       const entry = cacheUp
-        ? await withTimeout(options.cache.put(loaded.view, profile), cacheTimeoutMs, 'dashboard cache').catch((error: unknown) => {
-            logger.warn({ err: error }, 'could not re-warm the dashboard cache');
-            return renderEntry(loaded.view, profile, Date.now());
-          })
+        ? await withTimeout(options.cache.put(loaded.view, profile), cacheTimeoutMs, 'dashboard cache').catch(
+            (error: unknown) => {
+              logger.warn({ err: error }, 'could not re-warm the dashboard cache');
+              return renderEntry(loaded.view, profile, Date.now());
+            },
+          )
         : renderEntry(loaded.view, profile, Date.now());
       options.metrics.dashboardReads.inc({ source: loaded.source, stale: 'false' });
       return { entry, source: loaded.source, stale: false };

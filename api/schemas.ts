@@ -32,10 +32,16 @@ export const problems = {
   401: { description: 'No token, or an invalid or expired one (UNAUTHORIZED)', content: problemContent() },
   403: { description: "Another user's data without the admin role (FORBIDDEN)", content: problemContent() },
   404: { description: 'Not found', content: problemContent() },
-  412: { description: 'If-Match names an old version (PREFERENCES_VERSION_CONFLICT, with currentVersion)', content: problemContent() },
+  412: {
+    description: 'If-Match names an old version (PREFERENCES_VERSION_CONFLICT, with currentVersion)',
+    content: problemContent(),
+  },
   413: { description: 'Body over the size limit (PAYLOAD_TOO_LARGE)', content: problemContent() },
   415: { description: 'Unsupported Content-Type (UNSUPPORTED_MEDIA_TYPE)', content: problemContent() },
-  422: { description: 'Schema violation, listing each field (VALIDATION_FAILED)', content: problemContent(ValidationProblem) },
+  422: {
+    description: 'Schema violation, listing each field (VALIDATION_FAILED)',
+    content: problemContent(ValidationProblem),
+  },
   428: { description: 'If-Match is missing (PRECONDITION_REQUIRED)', content: problemContent() },
   429: { description: 'Rate limit reached (RATE_LIMITED), see Retry-After', content: problemContent() },
   503: { description: 'A dependency is unavailable, see Retry-After', content: problemContent() },

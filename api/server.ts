@@ -24,7 +24,9 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
   const app = createApp(resources.deps, { defaultMetrics: true, webDir: WEB_DIST });
   // A port already taken is an error event, not a callback: without the reject this would wait for ever.
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () => resolve(started));
+    const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () =>
+      resolve(started),
+    );
     started.once('error', reject);
   }).catch(async (error: unknown) => {
     await resources.close();

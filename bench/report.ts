@@ -35,7 +35,8 @@ const sources = (s: Record<string, number>) =>
   Object.entries(s)
     .map(([k, v]) => `${v}× ${k}`)
     .join(', ');
-const missRow = (label: string, m: MissRun) => `| ${label} (${sources(m.sources)}) | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${ms(m.latencyMs.max)} | ${round(m.ratioP50)} | ${round(m.ratioP95)} |`;
+const missRow = (label: string, m: MissRun) =>
+  `| ${label} (${sources(m.sources)}) | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${ms(m.latencyMs.max)} | ${round(m.ratioP50)} | ${round(m.ratioP95)} |`;
 
 export function report(r: BenchResult): string {
   const { cacheHit: hit, cacheMiss: miss, throughput: t, rebuildAll: all } = r;
@@ -61,7 +62,10 @@ export function report(r: BenchResult): string {
     '| | p50 | p95 | p99 | max | p50 vs floor | p95 vs floor |',
     '|---|---|---|---|---|---|---|',
     missRow('API, idle', miss.idle),
-    missRow(`API, during ${miss.storm.writes.rate} writes/s (got ${round(miss.storm.writes.writesPerSecond, 0)})`, miss.storm),
+    missRow(
+      `API, during ${miss.storm.writes.rate} writes/s (got ${round(miss.storm.writes.writesPerSecond, 0)})`,
+      miss.storm,
+    ),
     `| floor: four calls in parallel + compose in-process | ${ms(miss.floor.p50)} | ${ms(miss.floor.p95)} | ${ms(miss.floor.p99)} | ${ms(miss.floor.max)} | | |`,
     '',
     `The storm: ${miss.storm.writes.writes} writes over ${miss.storm.writes.users} users (${miss.storm.writes.failed} failed, ${miss.storm.writes.skipped} skipped while the services fell behind) at ${round(miss.storm.writes.writesPerSecond, 0)} writes/s; its rebuilds ${miss.storm.backlogCleared ? `finished ${round(miss.storm.backlogSeconds, 1)} s after it ended` : `**were still running ${round(miss.storm.backlogSeconds, 0)} s after it ended**`}.`,
@@ -71,18 +75,29 @@ export function report(r: BenchResult): string {
     '| writes/s | streams | writes | updates seen / expected | waited after last write | p50 | p95 | p99 |',
     '|---|---|---|---|---|---|---|---|',
     ...r.freshness.map(
-      (f) => `| ${f.rate} | ${f.streams} | ${f.writes} | ${f.seen} / ${f.expected}${f.unseen > 0 ? ' **FAILED**' : ''} | ${round(f.waitedSeconds, 1)} s | ${ms(f.latencyMs.p50)} | ${ms(f.latencyMs.p95)} | ${ms(f.latencyMs.p99)} |`,
+      (f) =>
+        `| ${f.rate} | ${f.streams} | ${f.writes} | ${f.seen} / ${f.expected}${f.unseen > 0 ? ' **FAILED**' : ''} | ${round(f.waitedSeconds, 1)} s | ${ms(f.latencyMs.p50)} | ${ms(f.latencyMs.p95)} | ${ms(f.latencyMs.p99)} |`,
     ),
     '',
     ...(unseen.length > 0
-      ? [...unseen.map((f) => `**FAILURE at ${f.rate} writes/s: ${f.unseen} of ${f.expected} updates never arrived** (waited ${round(f.waitedSeconds, 0)} s after the last write).`), '']
-      : ['Every write\'s update arrived.', '']),
+      ? [
+          ...unseen.map(
+            (f) =>
+              `**FAILURE at ${f.rate} writes/s: ${f.unseen} of ${f.expected} updates never arrived** (waited ${round(f.waitedSeconds, 0)} s after the last write).`,
+          ),
+          '',
+        ]
+      : ["Every write's update arrived.", '']),
     '### 4. Throughput',
     '',
     `- Rebuild floor (the builder in one process, no Temporal): ${t.rebuilds.floor.rebuilt} of ${t.rebuilds.floor.users} distinct users in ${round(t.rebuilds.floor.seconds)} s = **${round(t.rebuilds.floor.perSecond, 1)} users/s**${t.rebuilds.floor.failures > 0 ? ` (${t.rebuilds.floor.failures} failed)` : ''}.`,
     `- Platform through the event path (write → Kafka → bridge → Temporal → build): ${t.rebuilds.platform.rebuilt} of ${t.rebuilds.platform.users} distinct users in ${round(t.rebuilds.platform.seconds)} s (writes took ${round(t.rebuilds.platform.writeSeconds, 1)} s) = **${round(t.rebuilds.platform.perSecond, 1)} users/s**, **${round(t.rebuilds.ratio)}×** the floor.${t.rebuilds.platform.rebuilt < t.rebuilds.platform.users ? ` **FAILURE: ${t.rebuilds.platform.users - t.rebuilds.platform.rebuilt} users never rebuilt.**` : ''}`,
     `- Events: ${t.events.writes} writes over ${t.events.users} users at ${round(t.events.writesPerSecond, 0)} writes/s → ${t.events.rebuildsObserved} rebuilds (coalescing), drained in ${round(t.events.drainSeconds, 1)} s; bridge lag peaked at ${t.events.maxLag} (series in the JSON).`,
-    `- Temporal history: ${t.history.events} events in ${t.history.workflows} runs (${Object.entries(t.history.byType).map(([type, v]) => `${type} ${v.workflows} runs, ${v.events} events`).join('; ') || 'none'}) for ${t.history.rebuilds} rebuilds = **${round(t.history.eventsPerRebuild, 1)} events per user rebuilt**.`,
+    `- Temporal history: ${t.history.events} events in ${t.history.workflows} runs (${
+      Object.entries(t.history.byType)
+        .map(([type, v]) => `${type} ${v.workflows} runs, ${v.events} events`)
+        .join('; ') || 'none'
+    }) for ${t.history.rebuilds} rebuilds = **${round(t.history.eventsPerRebuild, 1)} events per user rebuilt**.`,
     '',
     `### 5. Operator rebuild-all: rebuildMany over ${all.users} users, at most ${all.ratePerSecond}/s`,
     '',

@@ -22,27 +22,69 @@ import { throughput } from './scenarios/throughput.js';
 const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
   // Proves the harness works end to end (used by the test); its numbers mean little.
   smoke: {
-    seedUsers: 500, warmUsers: 20, rates: [200], loadSeconds: 2, missSamples: 5, stormRate: 20,
-    freshnessRates: [10], freshnessSeconds: 2, freshnessDrainSeconds: 20, rebuildUsers: 20, burstWrites: 50,
-    rebuildAllUsers: 100, rebuildAllRate: 100, rebuildAllTimeoutSeconds: 60, sseStreams: 50,
+    seedUsers: 500,
+    warmUsers: 20,
+    rates: [200],
+    loadSeconds: 2,
+    missSamples: 5,
+    stormRate: 20,
+    freshnessRates: [10],
+    freshnessSeconds: 2,
+    freshnessDrainSeconds: 20,
+    rebuildUsers: 20,
+    burstWrites: 50,
+    rebuildAllUsers: 100,
+    rebuildAllRate: 100,
+    rebuildAllTimeoutSeconds: 60,
+    sseStreams: 50,
   },
   // Every scenario takes users of its own (bench/lib/users.ts); rebuild-all alone takes 10,000.
   quick: {
-    seedUsers: 17_000, warmUsers: 300, rates: [500, 1000, 2000], loadSeconds: 8, missSamples: 40, stormRate: 500,
-    freshnessRates: [50, 100, 200, 500], freshnessSeconds: 8, freshnessDrainSeconds: 60, rebuildUsers: 1000, burstWrites: 1000,
-    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 300, sseStreams: 2000,
+    seedUsers: 17_000,
+    warmUsers: 300,
+    rates: [500, 1000, 2000],
+    loadSeconds: 8,
+    missSamples: 40,
+    stormRate: 500,
+    freshnessRates: [50, 100, 200, 500],
+    freshnessSeconds: 8,
+    freshnessDrainSeconds: 60,
+    rebuildUsers: 1000,
+    burstWrites: 1000,
+    rebuildAllUsers: 10_000,
+    rebuildAllRate: 500,
+    rebuildAllTimeoutSeconds: 300,
+    sseStreams: 2000,
   },
   full: {
-    seedUsers: 25_000, warmUsers: 2000, rates: [500, 1000, 2000], loadSeconds: 30, missSamples: 200, stormRate: 500,
-    freshnessRates: [50, 100, 200, 500], freshnessSeconds: 30, freshnessDrainSeconds: 60, rebuildUsers: 2000, burstWrites: 5000,
-    rebuildAllUsers: 10_000, rebuildAllRate: 500, rebuildAllTimeoutSeconds: 600, sseStreams: 10_000,
+    seedUsers: 25_000,
+    warmUsers: 2000,
+    rates: [500, 1000, 2000],
+    loadSeconds: 30,
+    missSamples: 200,
+    stormRate: 500,
+    freshnessRates: [50, 100, 200, 500],
+    freshnessSeconds: 30,
+    freshnessDrainSeconds: 60,
+    rebuildUsers: 2000,
+    burstWrites: 5000,
+    rebuildAllUsers: 10_000,
+    rebuildAllRate: 500,
+    rebuildAllTimeoutSeconds: 600,
+    sseStreams: 10_000,
   },
 };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      full: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
   const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
   const size = SIZES[mode];
   const started = new Date();

@@ -73,7 +73,10 @@ const FULL: readonly Scenario[] = [
   { name: 'Cassandra frozen 90 s', target: 'cassandra', fault: 'freeze', seconds: 90 },
 ];
 
-const SIZES = { quick: { users: 60, writes: 15, preferences: 2, reads: 20 }, full: { users: 300, writes: 40, preferences: 5, reads: 50 } } as const;
+const SIZES = {
+  quick: { users: 60, writes: 15, preferences: 2, reads: 20 },
+  full: { users: 300, writes: 40, preferences: 5, reads: 50 },
+} as const;
 const CONVERGE_WITHIN_S = 30;
 /** How long after a fault the run waits for dashboards before it counts the rest as lost. */
 const DEADLINE_MS = 90_000;
@@ -82,19 +85,27 @@ const DEADLINE_MS = 90_000;
  * `npm run chaos`: the platform with replicas under a steady load, one fault at a time; after each,
  * every touched user's dashboard is compared with the domain truth and their preferences.
  */
-export async function runChaos(mode: ChaosMode, log: (line: string) => void, options: { only?: string } = {}): Promise<ChaosReport> {
+export async function runChaos(
+  mode: ChaosMode,
+  log: (line: string) => void,
+  options: { only?: string } = {},
+): Promise<ChaosReport> {
   const size = SIZES[mode];
   const platform = await startChaosPlatform(size.users * 4, log);
   try {
     const users = await prepareUsers(platform, size.users);
     log(`platform up with replicas (${platform.processes.join(', ')}); ${size.users} users warmed`);
     const results: ScenarioResult[] = [];
-    const scenarios = (mode === 'quick' ? QUICK : FULL).filter((s) => options.only === undefined || s.name.includes(options.only));
+    const scenarios = (mode === 'quick' ? QUICK : FULL).filter(
+      (s) => options.only === undefined || s.name.includes(options.only),
+    );
     if (scenarios.length === 0) throw new Error(`no ${mode} scenario is named like "${options.only ?? ''}"`);
     for (const scenario of scenarios) {
       log(`${scenario.name}: load, fault, recovery`);
       const result = await runScenario(platform, users, scenario, size);
-      log(`${scenario.name}: ${result.accepted} accepted, ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`);
+      log(
+        `${scenario.name}: ${result.accepted} accepted, ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
+      );
       results.push(result);
     }
     return { mode, users: size.users, results, targets: { convergeWithinS: CONVERGE_WITHIN_S } };
@@ -109,21 +120,36 @@ async function prepareUsers(platform: ChaosPlatform, count: number): Promise<Cha
   const tokenOf = new Map(ids.map((id, i) => [id, tokens[i] ?? '']));
   // Warm every dashboard: the reads during faults are cache hits, as most reads are.
   await inBatches(ids, 10, async (id) => {
-    const response = await callApi(platform.apiUrls, '/v1/dashboard', { headers: { Authorization: `Bearer ${tokenOf.get(id) ?? ''}`, ...CLIENT } });
+    const response = await callApi(platform.apiUrls, '/v1/dashboard', {
+      headers: { Authorization: `Bearer ${tokenOf.get(id) ?? ''}`, ...CLIENT },
+    });
     await response?.arrayBuffer();
-    if (!response?.ok) throw new Error(`could not warm the dashboard of ${id}: ${response?.status ?? 'no API answered'}`);
+    if (!response?.ok)
+      throw new Error(`could not warm the dashboard of ${id}: ${response?.status ?? 'no API answered'}`);
   });
   return { ids, accountOf: await firstAccounts(platform.config, ids), tokenOf };
 }
 
-async function runScenario(platform: ChaosPlatform, users: ChaosUsers, scenario: Scenario, rates: { writes: number; preferences: number; reads: number }): Promise<ScenarioResult> {
+async function runScenario(
+  platform: ChaosPlatform,
+  users: ChaosUsers,
+  scenario: Scenario,
+  rates: { writes: number; preferences: number; reads: number },
+): Promise<ScenarioResult> {
   const started = new Date();
   const load = startLoad(platform.config, platform.apiUrls, users, rates);
   await sleep(3_000);
   const recoveredAt = await applyFault(platform, scenario);
   await sleep(3_000);
   const done = await load.stop();
-  const { convergedAfterMs, behind } = await waitForConvergence(platform.config, platform.apiUrls, users, done.touched, recoveredAt, DEADLINE_MS);
+  const { convergedAfterMs, behind } = await waitForConvergence(
+    platform.config,
+    platform.apiUrls,
+    users,
+    done.touched,
+    recoveredAt,
+    DEADLINE_MS,
+  );
   const stranded = await listFailedRebuilds(platform.temporal, started, platform.config.TEMPORAL_TASK_QUEUE);
   return {
     scenario: scenario.name,
@@ -167,6 +193,8 @@ export function missedTargets(report: ChaosReport): string[] {
     ...(r.lost > 0 ? [`${r.scenario}: ${r.lost} users' changes lost`] : []),
     ...(r.stranded > 0 ? [`${r.scenario}: ${r.stranded} rebuilds failed`] : []),
     ...(r.reads5xx > 0 ? [`${r.scenario}: ${r.reads5xx} reads answered 5xx`] : []),
-    ...(r.convergedAfterS === undefined || r.convergedAfterS > report.targets.convergeWithinS ? [`${r.scenario}: converged after ${r.convergedAfterS ?? 'never'} s`] : []),
+    ...(r.convergedAfterS === undefined || r.convergedAfterS > report.targets.convergeWithinS
+      ? [`${r.scenario}: converged after ${r.convergedAfterS ?? 'never'} s`]
+      : []),
   ]);
 }

@@ -30,11 +30,18 @@ export const CLIENT = { 'X-Client-Platform': 'ios', 'X-Client-Version': '4.0.0' 
  * A fetch to one of the API replicas, trying the other when one does not answer at all (a killed or
  * frozen process), as a load balancer would; undefined when neither answered.
  */
-export async function callApi(apiUrls: readonly string[], path: string, init: RequestInit): Promise<Response | undefined> {
+export async function callApi(
+  apiUrls: readonly string[],
+  path: string,
+  init: RequestInit,
+): Promise<Response | undefined> {
   const first = Math.floor(Math.random() * apiUrls.length);
   for (let i = 0; i < apiUrls.length; i++) {
     try {
-      return await fetch(`${apiUrls[(first + i) % apiUrls.length]}${path}`, { ...init, signal: AbortSignal.timeout(3_000) });
+      return await fetch(`${apiUrls[(first + i) % apiUrls.length]}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(3_000),
+      });
     } catch {
       // not reachable: the next replica
     }
@@ -48,10 +55,22 @@ export async function callApi(apiUrls: readonly string[], path: string, init: Re
  * Idempotency-Key until answered, as an app does), and dashboard reads. Only what was acknowledged
  * counts as accepted.
  */
-export function startLoad(config: Config, apiUrls: readonly string[], users: ChaosUsers, rates: { writes: number; preferences: number; reads: number }): { stop(): Promise<LoadResult> } {
+export function startLoad(
+  config: Config,
+  apiUrls: readonly string[],
+  users: ChaosUsers,
+  rates: { writes: number; preferences: number; reads: number },
+): { stop(): Promise<LoadResult> } {
   let stopped = false;
   const touched = new Set<string>();
-  const counts = { writesAccepted: 0, writesRefused: 0, preferencesAccepted: 0, preferencesRefused: 0, reads: 0, reads5xx: 0 };
+  const counts = {
+    writesAccepted: 0,
+    writesRefused: 0,
+    preferencesAccepted: 0,
+    preferencesRefused: 0,
+    reads: 0,
+    reads5xx: 0,
+  };
   const versionOf = new Map<string, number>();
   const busy = new Set<string>();
   const pick = () => users.ids[Math.floor(Math.random() * users.ids.length)] ?? '';
@@ -59,7 +78,12 @@ export function startLoad(config: Config, apiUrls: readonly string[], users: Cha
 
   const write = async () => {
     const userId = pick();
-    const accepted = await renameAccount(config, userId, users.accountOf.get(userId) ?? '', `chaos ${randomUUID().slice(0, 8)}`);
+    const accepted = await renameAccount(
+      config,
+      userId,
+      users.accountOf.get(userId) ?? '',
+      `chaos ${randomUUID().slice(0, 8)}`,
+    );
     if (accepted) touched.add(userId);
     counts[accepted ? 'writesAccepted' : 'writesRefused']++;
   };
@@ -74,10 +98,17 @@ export function startLoad(config: Config, apiUrls: readonly string[], users: Cha
       for (let attempt = 0; attempt < 20; attempt++) {
         const response = await callApi(apiUrls, '/v1/preferences', {
           method: 'PATCH',
-          headers: { ...auth(userId), 'Content-Type': 'application/merge-patch+json', 'If-Match': `"${versionOf.get(userId) ?? 0}"`, 'Idempotency-Key': key },
+          headers: {
+            ...auth(userId),
+            'Content-Type': 'application/merge-patch+json',
+            'If-Match': `"${versionOf.get(userId) ?? 0}"`,
+            'Idempotency-Key': key,
+          },
           body: JSON.stringify({ layout }),
         });
-        const body = response ? ((await response.json().catch(() => ({}))) as { version?: number; currentVersion?: number }) : {};
+        const body = response
+          ? ((await response.json().catch(() => ({}))) as { version?: number; currentVersion?: number })
+          : {};
         if (response?.ok) {
           versionOf.set(userId, body.version ?? 0);
           touched.add(userId);

@@ -56,7 +56,13 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
-  const replica = (n: 1 | 2) => ({ ...env, API_PORT: String(18379 + n), BRIDGE_PORT: String(18389 + n), WORKER_PORT: String(18369 + n), WORKER_SDK_METRICS_PORT: String(18359 + n) });
+  const replica = (n: 1 | 2) => ({
+    ...env,
+    API_PORT: String(18379 + n),
+    BRIDGE_PORT: String(18389 + n),
+    WORKER_PORT: String(18369 + n),
+    WORKER_SDK_METRICS_PORT: String(18359 + n),
+  });
   const config = loadConfig({ ...process.env, ...replica(1) });
   await skipOldEvents(config);
   const specs: ProcessSpec[] = [];
@@ -67,7 +73,9 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
       else if (n === 1) specs.push({ ...spec, env: replicaEnv });
     }
   }
-  const supervisor = supervise(specs, { write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined) });
+  const supervisor = supervise(specs, {
+    write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
+  });
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

@@ -11,18 +11,32 @@ interface Truth {
 }
 
 const Account = z.object({ id: z.string(), name: z.string() });
-const Dashboard = z.object({ layout: z.string(), sections: z.object({ accounts: z.object({ items: z.array(Account) }).optional() }) });
+const Dashboard = z.object({
+  layout: z.string(),
+  sections: z.object({ accounts: z.object({ items: z.array(Account) }).optional() }),
+});
 
 async function truthOf(config: Config, apiUrls: readonly string[], users: ChaosUsers, userId: string): Promise<Truth> {
-  const accounts = z.object({ items: z.array(Account) }).parse(await (await fetch(`${config.ACCOUNTS_URL}/v1/users/${userId}/accounts`, { signal: AbortSignal.timeout(5_000) })).json());
+  const accounts = z
+    .object({ items: z.array(Account) })
+    .parse(
+      await (
+        await fetch(`${config.ACCOUNTS_URL}/v1/users/${userId}/accounts`, { signal: AbortSignal.timeout(5_000) })
+      ).json(),
+    );
   const name = accounts.items.find((a) => a.id === users.accountOf.get(userId))?.name ?? '';
-  const preferences = await callApi(apiUrls, '/v1/preferences', { headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}` } });
-  if (!preferences?.ok) throw new Error(`preferences of ${userId} unreadable: ${preferences?.status ?? 'no API answered'}`);
+  const preferences = await callApi(apiUrls, '/v1/preferences', {
+    headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}` },
+  });
+  if (!preferences?.ok)
+    throw new Error(`preferences of ${userId} unreadable: ${preferences?.status ?? 'no API answered'}`);
   return { name, layout: z.object({ layout: z.string() }).parse(await preferences.json()).layout };
 }
 
 async function shows(apiUrls: readonly string[], users: ChaosUsers, userId: string, truth: Truth): Promise<boolean> {
-  const response = await callApi(apiUrls, '/v1/dashboard', { headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}`, ...CLIENT } });
+  const response = await callApi(apiUrls, '/v1/dashboard', {
+    headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}`, ...CLIENT },
+  });
   if (!response?.ok) return false;
   const view = Dashboard.safeParse(await response.json());
   if (!view.success) return false;
@@ -36,7 +50,14 @@ async function shows(apiUrls: readonly string[], users: ChaosUsers, userId: stri
  * preference change whose caller gave up may still be applied, durably, after the load stopped.
  * Returns when that happened (ms since `since`) and the users whose dashboard never did.
  */
-export async function waitForConvergence(config: Config, apiUrls: readonly string[], users: ChaosUsers, touched: ReadonlySet<string>, since: number, deadlineMs: number): Promise<{ convergedAfterMs?: number; behind: string[] }> {
+export async function waitForConvergence(
+  config: Config,
+  apiUrls: readonly string[],
+  users: ChaosUsers,
+  touched: ReadonlySet<string>,
+  since: number,
+  deadlineMs: number,
+): Promise<{ convergedAfterMs?: number; behind: string[] }> {
   let behind = [...touched];
   for (;;) {
     const still: string[] = [];

@@ -12,7 +12,17 @@ import { view } from './ops/commands/view.js';
 import { createOpsContext } from './ops/context.js';
 import { terminalOutput, type Output } from './ops/output.js';
 
-export const commands: readonly OpsCommand[] = [status, view, rebuild, rebuildAll, failed, replayFailed, replayEvents, erase, history];
+export const commands: readonly OpsCommand[] = [
+  status,
+  view,
+  rebuild,
+  rebuildAll,
+  failed,
+  replayFailed,
+  replayEvents,
+  erase,
+  history,
+];
 
 function overview(): string {
   return [
@@ -23,7 +33,11 @@ function overview(): string {
 }
 
 /** Runs one ops command; returns the exit code (0 ok, 1 something failed, 2 usage error). */
-export async function runOps(argv: string[], out: Output, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runOps(
+  argv: string[],
+  out: Output,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out.line(overview());
@@ -49,7 +63,10 @@ export async function runOps(argv: string[], out: Output, env: Record<string, st
   try {
     return await command.run(args, ctx, out);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       out.error(`${command.name}: ${error.message}\n\n${command.help}`);
       return 2;
     }

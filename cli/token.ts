@@ -6,7 +6,13 @@ import { isEntryPoint } from '../config/entry-point.js';
 // `npm run token -- --user <id> [--admin]` prints a token for local use.
 if (isEntryPoint(import.meta.url)) {
   try {
-    const { values } = parseArgs({ options: { user: { type: 'string' }, admin: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      options: {
+        user: { type: 'string' },
+        admin: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
     if (values.help || !values.user) {
       console.log('usage: npm run token -- --user <userId> [--admin]');
       process.exit(values.help ? 0 : 2);

@@ -9,7 +9,10 @@ import matrixData from './capabilities.json' with { type: 'json' };
 const deployed = createProfileResolver(parseCapabilityMatrix(matrixData));
 
 /** The profile for an app, from X-Client-Platform and X-Client-Version. */
-export function resolveClientProfile(platform: string | null | undefined, version: string | null | undefined): ClientProfile {
+export function resolveClientProfile(
+  platform: string | null | undefined,
+  version: string | null | undefined,
+): ClientProfile {
   return deployed.resolve(platform, version);
 }
 

@@ -31,22 +31,41 @@ export const envSchema = z.object({
     .string()
     .min(1)
     .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_CLIENT_ID: z.string().min(1).default('dashboard-platform'),
   /** Heap of the local Kafka broker; the brief caps each JVM at 1 GB. */
-  KAFKA_HEAP: z.string().regex(/^\d+[mMgG]$/).default('512m'),
+  KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/)
+    .default('512m'),
 
   CASSANDRA_CONTACT_POINTS: z
     .string()
     .min(1)
     .default('127.0.0.1')
-    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
   CASSANDRA_PORT: port.default(9042),
   CASSANDRA_LOCAL_DC: z.string().min(1).default('datacenter1'),
-  CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/).default('dashboard'),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/)
+    .default('dashboard'),
   CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(9).default(1),
-  CASSANDRA_HEAP: z.string().regex(/^\d+[mMgG]$/).default('1g'),
+  CASSANDRA_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/)
+    .default('1g'),
   /** Internode port of the local single node, so two stacks never collide. */
   CASSANDRA_STORAGE_PORT: port.default(7000),
 
@@ -57,12 +76,21 @@ export const envSchema = z.object({
   API_PORT: port.default(8080),
   /** HS256 secret of local development tokens (`npm run token`); refused in production. */
   JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
-  /** The identity provider's public keys (JWKS): tokens are then RS256/ES256 from it, with issuer and audience checked. */
+  /**
+   * The identity provider's public keys (JWKS): tokens are then RS256/ES256 from it, with issuer and audience
+   * checked.
+   */
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
-  /** Where the caller's roles are in the token (a dot path, e.g. realm_access.roles), and the role that makes an operator. */
-  AUTH_ADMIN_CLAIM: z.string().regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/).default('roles'),
+  /**
+   * Where the caller's roles are in the token (a dot path, e.g. realm_access.roles), and the role that makes an
+   * operator.
+   */
+  AUTH_ADMIN_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/)
+    .default('roles'),
   AUTH_ADMIN_ROLE: z.string().min(1).default('admin'),
   /** Past this age a cached dashboard is served at once and refreshed in the background. */
   DASHBOARD_SOFT_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -71,7 +99,11 @@ export const envSchema = z.object({
   /** Requests per user per minute before 429. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Largest request body the API reads. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   /** Seconds between SSE heartbeats. */
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(15),
   // A live stream ends after this long and the app reconnects (Last-Event-ID): what a vanished peer holds at most.
@@ -80,7 +112,10 @@ export const envSchema = z.object({
   /** The bridge's Kafka consumer group and the port of its /metrics and /healthz. */
   BRIDGE_GROUP_ID: z.string().min(1).default('dashboard-bridge'),
   BRIDGE_PORT: port.default(8090),
-  /** The worker's /metrics and /healthz, and where the Temporal SDK's own Prometheus exporter listens (loopback only: /metrics serves both). */
+  /**
+   * The worker's /metrics and /healthz, and where the Temporal SDK's own Prometheus exporter listens (loopback only:
+   * /metrics serves both).
+   */
   WORKER_PORT: port.default(8091),
   WORKER_SDK_METRICS_PORT: port.default(8092),
 
@@ -116,12 +151,17 @@ function authSettingIssues(config: Config, secretSet: boolean): string[] {
   const issues: string[] = [];
   if (config.AUTH_JWKS_URL !== undefined) {
     for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
-      if (config[name] === undefined) issues.push(`${name}: required with AUTH_JWKS_URL (tokens are checked for the issuer and the audience)`);
+      if (config[name] === undefined)
+        issues.push(`${name}: required with AUTH_JWKS_URL (tokens are checked for the issuer and the audience)`);
     }
   }
   if (config.NODE_ENV === 'production') {
-    if (config.AUTH_JWKS_URL === undefined) issues.push('AUTH_JWKS_URL: required in production (with AUTH_ISSUER and AUTH_AUDIENCE): tokens come from the identity provider');
-    if (secretSet) issues.push('JWT_SECRET: not accepted in production; HS256 development tokens are for local use only');
+    if (config.AUTH_JWKS_URL === undefined)
+      issues.push(
+        'AUTH_JWKS_URL: required in production (with AUTH_ISSUER and AUTH_AUDIENCE): tokens come from the identity provider',
+      );
+    if (secretSet)
+      issues.push('JWT_SECRET: not accepted in production; HS256 development tokens are for local use only');
   }
   return issues;
 }
@@ -133,7 +173,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`),
+      parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`,
+      ),
     );
   }
   const authIssues = authSettingIssues(parsed.data, cleaned['JWT_SECRET'] !== undefined);

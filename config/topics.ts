@@ -34,4 +34,10 @@ export const topicSpecs: readonly TopicSpec[] = [
 ];
 
 /** Topics the bridge consumes: every domain topic plus preference changes. */
-export const bridgeTopics: readonly TopicName[] = [topics.accounts, topics.partners, topics.transactions, topics.offers, topics.preferences];
+export const bridgeTopics: readonly TopicName[] = [
+  topics.accounts,
+  topics.partners,
+  topics.transactions,
+  topics.offers,
+  topics.preferences,
+];

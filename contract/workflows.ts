@@ -173,7 +173,10 @@ export interface ChangePreferencesResult {
  * Answers once the change is stored and its rebuild requested (or refused): the caller waits for the
  * change's commit point, not for the PreferencesChanged event, which waits out Kafka being away.
  */
-/** Answered at the change's commit point; its argument is the asking request's fingerprint (ChangePreferencesInput.request). */
+/**
+ * Answered at the change's commit point; its argument is the asking request's fingerprint
+ * (ChangePreferencesInput.request).
+ */
 export const preferencesAppliedUpdate = defineUpdate<ChangePreferencesResult, [request?: string]>('applied');
 
 // ---- rebuildMany

@@ -50,15 +50,20 @@ export const CapabilityMatrix = z
       if (tier.genericFallback !== null && !tier.componentTypes.includes(tier.genericFallback)) {
         issue(['tiers', name, 'genericFallback'], 'The generic fallback must be a supported component type');
       }
-      if (!tier.layouts.includes(DEFAULT_LAYOUT)) issue(['tiers', name, 'layouts'], `Every app must support ${DEFAULT_LAYOUT}`);
+      if (!tier.layouts.includes(DEFAULT_LAYOUT))
+        issue(['tiers', name, 'layouts'], `Every app must support ${DEFAULT_LAYOUT}`);
       if (tier.features.customLayout !== tier.layouts.length > 1) {
-        issue(['tiers', name, 'features', 'customLayout'], 'customLayout must be true exactly when more than one layout is listed');
+        issue(
+          ['tiers', name, 'features', 'customLayout'],
+          'customLayout must be true exactly when more than one layout is listed',
+        );
       }
     }
     for (const platform of PLATFORMS) {
       const entries = matrix.platforms[platform];
       entries.forEach((entry, index) => {
-        if (!tierNames.includes(entry.tier)) issue(['platforms', platform, index, 'tier'], `Unknown tier ${entry.tier}`);
+        if (!tierNames.includes(entry.tier))
+          issue(['platforms', platform, index, 'tier'], `Unknown tier ${entry.tier}`);
         entries.slice(0, index).forEach((earlier) => {
           if (semver.intersects(earlier.range, entry.range)) {
             issue(['platforms', platform, index, 'range'], `${entry.range} overlaps ${earlier.range}`);
@@ -144,7 +149,11 @@ export function createProfileResolver(matrix: CapabilityMatrix) {
       if (match === undefined) {
         const name = (platform ?? '').trim().toLowerCase();
         const parsed = parseAppVersion(version);
-        match = parsed === null || !isPlatform(name) ? conservative : (profiles.find((p) => p.profile.platform === name && semver.satisfies(parsed, p.range))?.profile ?? conservative);
+        match =
+          parsed === null || !isPlatform(name)
+            ? conservative
+            : (profiles.find((p) => p.profile.platform === name && semver.satisfies(parsed, p.range))?.profile ??
+              conservative);
         resolved.set(pair, match);
       }
       return copyProfile(match);
@@ -154,7 +163,13 @@ export function createProfileResolver(matrix: CapabilityMatrix) {
 
 // Copies so a caller mutating its profile cannot change what the next request resolves to.
 function copyProfile(profile: ClientProfile): ClientProfile {
-  return { ...profile, sections: [...profile.sections], componentTypes: [...profile.componentTypes], layouts: [...profile.layouts], features: { ...profile.features } };
+  return {
+    ...profile,
+    sections: [...profile.sections],
+    componentTypes: [...profile.componentTypes],
+    layouts: [...profile.layouts],
+    features: { ...profile.features },
+  };
 }
 
 function isPlatform(name: string): name is Platform {

@@ -51,8 +51,20 @@ export function composeDashboard(
     builtAt: now,
     layout: preferences.layout,
     sections: {
-      accounts: composeSection(sources.accounts, prefs.accounts, (a) => a.id, accountOrder('default', locale), accountOrder(accountsSort, locale)),
-      partners: composeSection(sources.partners, prefs.partners, (p) => p.id, partnerOrder('default', locale), partnerOrder(partnersSort, locale)),
+      accounts: composeSection(
+        sources.accounts,
+        prefs.accounts,
+        (a) => a.id,
+        accountOrder('default', locale),
+        accountOrder(accountsSort, locale),
+      ),
+      partners: composeSection(
+        sources.partners,
+        prefs.partners,
+        (p) => p.id,
+        partnerOrder('default', locale),
+        partnerOrder(partnersSort, locale),
+      ),
       widgets: composeSection(sources.widgets, prefs.widgets, (w) => w.widget_id, widgetOrder(), widgetOrder()),
     },
   };

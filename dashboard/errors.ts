@@ -28,8 +28,7 @@ export interface CoreIssue<Code extends ErrorCode = ErrorCode> {
 
 /** Parse and merge functions return this instead of throwing: bad input is expected, not exceptional. */
 export type Result<T, Code extends ErrorCode = ErrorCode> =
-  | { ok: true; value: T }
-  | { ok: false; errors: CoreIssue<Code>[] };
+  { ok: true; value: T } | { ok: false; errors: CoreIssue<Code>[] };
 
 /** Thrown only for programming or deployment errors (a broken capability matrix, an invalid `now` from the caller). */
 export class DashboardCoreError extends Error {

@@ -1,4 +1,10 @@
-import { EVENT_PAYLOADS, EventEnvelope, SUPPORTED_SCHEMA_VERSION, type DomainEvent, type EventType } from './contract/events.js';
+import {
+  EVENT_PAYLOADS,
+  EventEnvelope,
+  SUPPORTED_SCHEMA_VERSION,
+  type DomainEvent,
+  type EventType,
+} from './contract/events.js';
 import { toJsonPointer, uniqueIssues, type CoreIssue, type EventErrorCode, type Result } from './errors.js';
 import type { z } from 'zod';
 
@@ -14,7 +20,8 @@ export interface UnknownEvent {
   reason: 'unknown_type' | 'unsupported_schema_version';
   envelope: EventEnvelope;
 }
-export type ParsedEvent = { ok: true; known: true; event: DomainEvent } | UnknownEvent | { ok: false; errors: CoreIssue<EventErrorCode>[] };
+export type ParsedEvent =
+  { ok: true; known: true; event: DomainEvent } | UnknownEvent | { ok: false; errors: CoreIssue<EventErrorCode>[] };
 
 export function parseEventEnvelope(input: unknown): EventResult<EventEnvelope> {
   const parsed = EventEnvelope.safeParse(input);
@@ -43,6 +50,12 @@ function isKnownType(type: string): type is EventType {
   return Object.hasOwn(EVENT_PAYLOADS, type);
 }
 
-function issuesOf(code: EventErrorCode, issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): CoreIssue<EventErrorCode>[] {
-  return uniqueIssues(issues.map((issue) => ({ code, path: toJsonPointer([...prefix, ...issue.path]), message: issue.message })));
+function issuesOf(
+  code: EventErrorCode,
+  issues: z.core.$ZodIssue[],
+  prefix: PropertyKey[] = [],
+): CoreIssue<EventErrorCode>[] {
+  return uniqueIssues(
+    issues.map((issue) => ({ code, path: toJsonPointer([...prefix, ...issue.path]), message: issue.message })),
+  );
 }

@@ -35,7 +35,12 @@ export function accountOrder(mode: AccountSortMode | 'default', locale: string):
       return chain<Account>(byName, byId);
     // Amounts are compared as numbers across currencies: converting needs rates, which the core has not.
     case 'balance_desc':
-      return chain<Account>((a, b) => b.balance.amount - a.balance.amount, (a, b) => text(a.balance.currency, b.balance.currency), byName, byId);
+      return chain<Account>(
+        (a, b) => b.balance.amount - a.balance.amount,
+        (a, b) => text(a.balance.currency, b.balance.currency),
+        byName,
+        byId,
+      );
     case 'opened_desc':
       return chain<Account>((a, b) => byTime(b.openedAt, a.openedAt), byName, byId);
     // The bank's default: oldest account (usually the main current account) first.

@@ -77,7 +77,13 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): PreferencesResult<T
   const size = serializedSize(input);
   if (size === null) return fail([{ code: 'PREFERENCES_INVALID', path: '', message: 'Not a JSON value' }]);
   if (size > LIMITS.preferencesMaxBytes) {
-    return fail([{ code: 'PREFERENCES_TOO_LARGE', path: '', message: `${size} bytes, at most ${LIMITS.preferencesMaxBytes} allowed` }]);
+    return fail([
+      {
+        code: 'PREFERENCES_TOO_LARGE',
+        path: '',
+        message: `${size} bytes, at most ${LIMITS.preferencesMaxBytes} allowed`,
+      },
+    ]);
   }
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
@@ -108,7 +114,11 @@ function serializedSize(input: unknown): number | null {
 /** Maps a zod issue to stable codes: the code says what kind of limit, the path says where. */
 function toPreferencesIssues(issue: z.core.$ZodIssue): Issue[] {
   const path = issue.path;
-  const at = (code: PreferencesErrorCode, message = issue.message): Issue => ({ code, path: toJsonPointer(path), message });
+  const at = (code: PreferencesErrorCode, message = issue.message): Issue => ({
+    code,
+    path: toJsonPointer(path),
+    message,
+  });
   switch (issue.code) {
     case 'custom': {
       const code: unknown = issue.params?.['code'];
@@ -125,7 +135,8 @@ function toPreferencesIssues(issue: z.core.$ZodIssue): Issue[] {
       return issue.issues.flatMap((inner) => toPreferencesIssues({ ...inner, path }));
     case 'too_big':
       if (issue.origin === 'array') return [at('PREFERENCES_LIST_TOO_LONG')];
-      if (issue.origin === 'string') return [at(isSettingPath(path) ? 'PREFERENCES_VALUE_TOO_LONG' : 'PREFERENCES_ID_TOO_LONG')];
+      if (issue.origin === 'string')
+        return [at(isSettingPath(path) ? 'PREFERENCES_VALUE_TOO_LONG' : 'PREFERENCES_ID_TOO_LONG')];
       return [at('PREFERENCES_INVALID')];
     case 'too_small':
     case 'invalid_format': {

@@ -12,7 +12,8 @@ import type { ClientProfile } from './capabilities.js';
 export function renderForClient(canonical: CanonicalDashboard, profile: ClientProfile): ClientDashboard {
   const supports = (section: SectionName) => profile.sections.includes(section);
   const { accounts, partners, widgets } = canonical.sections;
-  const layout = profile.features.customLayout && profile.layouts.includes(canonical.layout) ? canonical.layout : DEFAULT_LAYOUT;
+  const layout =
+    profile.features.customLayout && profile.layouts.includes(canonical.layout) ? canonical.layout : DEFAULT_LAYOUT;
 
   const rendered: ClientDashboard = {
     userId: canonical.userId,

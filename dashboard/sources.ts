@@ -10,5 +10,7 @@ export function mergeWidgetSources(offers: SourceResult<Widget>, insights: Sourc
   const items = present.flatMap((p) => p.items);
   // Compared as instants: as text, an offset (+02:00) or a time without milliseconds sorts wrongly.
   const asOf = present.reduce((older, p) => (Date.parse(p.asOf) < Date.parse(older.asOf) ? p : older)).asOf;
-  return reasons.length === 0 ? { status: 'fresh', asOf, items } : { status: 'stale', asOf, items, reason: reasons.join('; ').slice(0, 200) };
+  return reasons.length === 0
+    ? { status: 'fresh', asOf, items }
+    : { status: 'stale', asOf, items, reason: reasons.join('; ').slice(0, 200) };
 }

@@ -13,7 +13,10 @@ import { migrate } from '../adapters/cassandra/migrate.js';
 
 const namespaceSpec = z.object({
   retentionDays: z.number().int().min(1),
-  searchAttributes: z.record(z.string(), z.enum(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'])),
+  searchAttributes: z.record(
+    z.string(),
+    z.enum(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList']),
+  ),
 });
 
 export async function bootstrapCassandra(config: Config): Promise<string> {
@@ -26,14 +29,22 @@ export async function bootstrapCassandra(config: Config): Promise<string> {
   try {
     await client.connect();
     const result = await migrate(client, config.CASSANDRA_KEYSPACE, config.CASSANDRA_REPLICATION_FACTOR);
-    return result.applied.length ? `applied ${result.applied.join(', ')}` : `schema current (${result.alreadyApplied.length} migrations)`;
+    return result.applied.length
+      ? `applied ${result.applied.join(', ')}`
+      : `schema current (${result.alreadyApplied.length} migrations)`;
   } finally {
     await client.shutdown();
   }
 }
 
 export async function bootstrapKafka(config: Config): Promise<string> {
-  const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, connectionTimeout: 5_000, requestTimeout: 30_000, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -42,7 +53,12 @@ export async function bootstrapKafka(config: Config): Promise<string> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] })),
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+        })),
       });
     }
     return missing.length ? `created ${missing.map((t) => t.name).join(', ')}` : `${topicSpecs.length} topics present`;
@@ -52,7 +68,9 @@ export async function bootstrapKafka(config: Config): Promise<string> {
 }
 
 export async function bootstrapTemporal(config: Config): Promise<string> {
-  const spec = namespaceSpec.parse(JSON.parse(readFileSync(new URL('../temporal-config/namespace.json', import.meta.url), 'utf8')));
+  const spec = namespaceSpec.parse(
+    JSON.parse(readFileSync(new URL('../temporal-config/namespace.json', import.meta.url), 'utf8')),
+  );
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const namespace = config.TEMPORAL_NAMESPACE;
   const done: string[] = [];
@@ -60,31 +78,53 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
     const deadline = () => Date.now() + 15_000;
     try {
       await connection.withDeadline(deadline(), () =>
-        connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${spec.retentionDays} days`) }),
+        connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs(`${spec.retentionDays} days`),
+        }),
       );
       done.push(`registered namespace ${namespace}`);
     } catch (error) {
       if (!isGrpc(error, GRPC_ALREADY_EXISTS)) throw error;
     }
     const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
-    const typeOf = (type: string) => IndexedValueType[`INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType];
-    const listed = await connection.withDeadline(deadline(), () => connection.operatorService.listSearchAttributes({ namespace }));
+    const typeOf = (type: string) =>
+      IndexedValueType[
+        `INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType
+      ];
+    const listed = await connection.withDeadline(deadline(), () =>
+      connection.operatorService.listSearchAttributes({ namespace }),
+    );
     const present = listed.customAttributes ?? {};
     // An attribute whose type changed (UserId became a keyword list so a batch can name every user it
     // built) is removed and added again: visibility indexes it anew from then on.
-    const changed = Object.entries(spec.searchAttributes).filter(([name, type]) => name in present && present[name] !== typeOf(type));
+    const changed = Object.entries(spec.searchAttributes).filter(
+      ([name, type]) => name in present && present[name] !== typeOf(type),
+    );
     if (changed.length > 0) {
-      await connection.withDeadline(deadline(), () => connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: changed.map(([name]) => name) }));
+      await connection.withDeadline(deadline(), () =>
+        connection.operatorService.removeSearchAttributes({
+          namespace,
+          searchAttributes: changed.map(([name]) => name),
+        }),
+      );
       done.push(`search attributes ${changed.map(([n]) => n).join(', ')} changed type`);
     }
-    const missing = Object.entries(spec.searchAttributes).filter(([name]) => !(name in present) || changed.some(([c]) => c === name));
+    const missing = Object.entries(spec.searchAttributes).filter(
+      ([name]) => !(name in present) || changed.some(([c]) => c === name),
+    );
     if (missing.length > 0) {
       await connection.withDeadline(deadline(), () =>
-        connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, typeOf(type)])) }),
+        connection.operatorService.addSearchAttributes({
+          namespace,
+          searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, typeOf(type)])),
+        }),
       );
       done.push(`search attributes ${missing.map(([n]) => n).join(', ')}`);
     }
-    return done.length ? done.join('; ') : `namespace ${namespace} and ${Object.keys(present).length} search attributes present`;
+    return done.length
+      ? done.join('; ')
+      : `namespace ${namespace} and ${Object.keys(present).length} search attributes present`;
   } finally {
     await connection.close();
   }

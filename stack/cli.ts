@@ -26,7 +26,9 @@ async function main(command: string | undefined): Promise<number> {
 async function printStatus(config: ReturnType<typeof loadConfig>): Promise<number> {
   const rows = await status(config);
   for (const row of rows) {
-    log(`${row.name.padEnd(10)} ${row.state.padEnd(9)} port ${String(row.port).padEnd(6)} pid ${String(row.pid ?? '-').padEnd(8)} ${row.state === 'up' || row.state === 'external' ? '' : row.detail}`);
+    log(
+      `${row.name.padEnd(10)} ${row.state.padEnd(9)} port ${String(row.port).padEnd(6)} pid ${String(row.pid ?? '-').padEnd(8)} ${row.state === 'up' || row.state === 'external' ? '' : row.detail}`,
+    );
   }
   log(`Temporal UI: http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}`);
   return rows.every((r) => r.state === 'up' || r.state === 'external') ? 0 : 1;
@@ -35,7 +37,9 @@ async function printStatus(config: ReturnType<typeof loadConfig>): Promise<numbe
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`[stack] ${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `[stack] ${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

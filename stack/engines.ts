@@ -65,21 +65,35 @@ export function engines(config: Config): Engine[] {
       mkdirSync(paths.data('temporal'), { recursive: true });
     },
     command() {
-      const dynamic = parseYaml(readFileSync(join(root, 'temporal-config/development.yaml'), 'utf8')) as Record<string, { value: unknown }[]>;
+      const dynamic = parseYaml(readFileSync(join(root, 'temporal-config/development.yaml'), 'utf8')) as Record<
+        string,
+        { value: unknown }[]
+      >;
       return {
         command: join(paths.bin, 'temporal'),
         args: [
-          'server', 'start-dev',
-          '--ip', host,
-          '--port', String(temporalPort),
-          '--ui-port', String(config.TEMPORAL_UI_PORT),
-          '--db-filename', join(paths.data('temporal'), 'temporal.db'),
+          'server',
+          'start-dev',
+          '--ip',
+          host,
+          '--port',
+          String(temporalPort),
+          '--ui-port',
+          String(config.TEMPORAL_UI_PORT),
+          '--db-filename',
+          join(paths.data('temporal'), 'temporal.db'),
           // Write-ahead log without an fsync per transaction: the local server's throughput was bound by
           // SQLite fsyncs. Still safe if a process crashes; only an OS crash may lose the last moments.
-          '--sqlite-pragma', 'journal_mode=wal',
-          '--sqlite-pragma', 'synchronous=normal',
-          '--log-level', 'warn',
-          ...Object.entries(dynamic).flatMap(([key, values]) => ['--dynamic-config-value', `${key}=${JSON.stringify(values[0]?.value)}`]),
+          '--sqlite-pragma',
+          'journal_mode=wal',
+          '--sqlite-pragma',
+          'synchronous=normal',
+          '--log-level',
+          'warn',
+          ...Object.entries(dynamic).flatMap(([key, values]) => [
+            '--dynamic-config-value',
+            `${key}=${JSON.stringify(values[0]?.value)}`,
+          ]),
         ],
       };
     },
@@ -165,7 +179,20 @@ export function engines(config: Config): Engine[] {
       // Redis is a cache here: the views of record live in Cassandra, so no persistence is needed.
       return {
         command: 'redis-server',
-        args: ['--bind', host, '--port', String(redisPort), '--dir', paths.data('redis'), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        args: [
+          '--bind',
+          host,
+          '--port',
+          String(redisPort),
+          '--dir',
+          paths.data('redis'),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'no',
+        ],
       };
     },
     probe: () => probeRedis(config.REDIS_URL),
@@ -208,7 +235,16 @@ function formatKafkaStorage(config: Config): void {
   const clusterId = newClusterId();
   const result = spawnSync(
     java(config),
-    [...kafkaJvm(config), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(paths.conf('kafka'), 'server.properties'), '--ignore-formatted'],
+    [
+      ...kafkaJvm(config),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      join(paths.conf('kafka'), 'server.properties'),
+      '--ignore-formatted',
+    ],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (result.status !== 0) throw new Error(`kafka: formatting its storage failed:\n${result.stdout}${result.stderr}`);

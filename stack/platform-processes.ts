@@ -18,7 +18,12 @@ export const WORKER_HEAP_MB = 256;
  */
 export function platformProcesses(config: Config): ProcessSpec[] {
   const host = localHost(config.BIND_HOST);
-  const node = (name: string, entry: string, ready: Pick<ProcessSpec, 'healthUrl'>, nodeFlags: string[] = []): ProcessSpec => ({
+  const node = (
+    name: string,
+    entry: string,
+    ready: Pick<ProcessSpec, 'healthUrl'>,
+    nodeFlags: string[] = [],
+  ): ProcessSpec => ({
     name,
     command: process.execPath,
     args: [...nodeFlags, '--import', 'tsx', entry],
@@ -34,7 +39,9 @@ export function platformProcesses(config: Config): ProcessSpec[] {
     // Ready when it polls: its /healthz answers only from then on.
     // A heap limit makes V8 collect before the worker's RSS grows past its budget (bench/README.md);
     // its live data is small, since builds run with bounded concurrency.
-    node('worker', 'workers/worker.ts', { healthUrl: `http://${host}:${config.WORKER_PORT}/healthz` }, [`--max-old-space-size=${WORKER_HEAP_MB}`]),
+    node('worker', 'workers/worker.ts', { healthUrl: `http://${host}:${config.WORKER_PORT}/healthz` }, [
+      `--max-old-space-size=${WORKER_HEAP_MB}`,
+    ]),
     // Ready only once it holds partitions of its consumer group (/healthz answers as soon as it runs).
     node('bridge', 'workers/bridge.ts', { healthUrl: `http://${host}:${config.BRIDGE_PORT}/readyz` }),
     node('api', 'api/server.ts', { healthUrl: `http://${host}:${config.API_PORT}/healthz` }),

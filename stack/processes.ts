@@ -30,7 +30,12 @@ export function runningPid(proc: ManagedProcess): number | undefined {
   }
 }
 
-export function startDetached(proc: ManagedProcess, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): number {
+export function startDetached(
+  proc: ManagedProcess,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): number {
   mkdirSync(dirname(proc.logFile), { recursive: true });
   mkdirSync(dirname(proc.pidFile), { recursive: true });
   const out = openSync(proc.logFile, 'a');
@@ -43,7 +48,10 @@ export function startDetached(proc: ManagedProcess, command: string, args: reado
 }
 
 /** SIGTERM, then SIGKILL after the grace period; removes the pid file. */
-export async function stopProcess(proc: ManagedProcess, graceMs = 30_000): Promise<'stopped' | 'killed' | 'not running'> {
+export async function stopProcess(
+  proc: ManagedProcess,
+  graceMs = 30_000,
+): Promise<'stopped' | 'killed' | 'not running'> {
   const pid = runningPid(proc);
   rmSync(proc.pidFile, { force: true });
   if (pid === undefined) return 'not running';

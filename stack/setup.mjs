@@ -26,7 +26,11 @@ const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdi
 /** Runs a command, streaming its output with a prefix; throws naming the step and the tail of its output. */
 function run(step, command, args, options = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tail = [];
     let output = '';
     const onData = (chunk) => {
@@ -45,7 +49,9 @@ function run(step, command, args, options = {}) {
     child.on('close', (code) => {
       if (code === 0) resolvePromise();
       else {
-        const failure = new StepFailure(`${step}: ${options.failure ?? `${command} exited with ${code}`}\n${tail.map((l) => `    ${l}`).join('\n')}`);
+        const failure = new StepFailure(
+          `${step}: ${options.failure ?? `${command} exited with ${code}`}\n${tail.map((l) => `    ${l}`).join('\n')}`,
+        );
         failure.output = output;
         reject(failure);
       }
@@ -78,10 +84,18 @@ function filesUnder(dir, skip = []) {
 let aptUpdated = false;
 async function aptInstall(step, packages) {
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot && !has('sudo')) throw new StepFailure(`${step}: ${packages.join(', ')} missing and neither root nor sudo is available to install it`);
+  if (!asRoot && !has('sudo'))
+    throw new StepFailure(
+      `${step}: ${packages.join(', ')} missing and neither root nor sudo is available to install it`,
+    );
   const prefix = asRoot ? [] : ['sudo'];
-  const apt = (args) => (asRoot ? run(step, 'apt-get', args, aptOptions) : run(step, 'sudo', [...prefix, 'apt-get', ...args], aptOptions));
-  const aptOptions = { env: { DEBIAN_FRONTEND: 'noninteractive' }, quiet: true, failure: `apt-get could not install ${packages.join(', ')}` };
+  const apt = (args) =>
+    asRoot ? run(step, 'apt-get', args, aptOptions) : run(step, 'sudo', [...prefix, 'apt-get', ...args], aptOptions);
+  const aptOptions = {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    quiet: true,
+    failure: `apt-get could not install ${packages.join(', ')}`,
+  };
   if (!aptUpdated) {
     await apt(['update', '-qq']);
     aptUpdated = true;
@@ -100,7 +114,8 @@ function findJava17() {
   const candidates = [];
   if (process.env.JAVA_HOME) candidates.push(join(process.env.JAVA_HOME, 'bin/java'));
   if (existsSync('/usr/lib/jvm')) {
-    for (const dir of readdirSync('/usr/lib/jvm').sort()) if (/17/.test(dir)) candidates.push(join('/usr/lib/jvm', dir, 'bin/java'));
+    for (const dir of readdirSync('/usr/lib/jvm').sort())
+      if (/17/.test(dir)) candidates.push(join('/usr/lib/jvm', dir, 'bin/java'));
   }
   if (has('java')) candidates.push('java');
   return candidates.find((bin) => (bin === 'java' || existsSync(bin)) && javaMajor(bin) === 17);
@@ -111,8 +126,14 @@ const steps = [
     name: 'toolchains',
     async run() {
       const [major, minor] = process.versions.node.split('.').map(Number);
-      if (major < 20 || (major === 20 && minor < 19)) throw new StepFailure(`toolchains: Node ${process.versions.node} is too old; the project needs Node 20.19 or newer`);
-      if (!has('go')) throw new StepFailure('toolchains: go is not on PATH; the Temporal CLI is built with `go install` (Go 1.23 or newer)');
+      if (major < 20 || (major === 20 && minor < 19))
+        throw new StepFailure(
+          `toolchains: Node ${process.versions.node} is too old; the project needs Node 20.19 or newer`,
+        );
+      if (!has('go'))
+        throw new StepFailure(
+          'toolchains: go is not on PATH; the Temporal CLI is built with `go install` (Go 1.23 or newer)',
+        );
       let java = findJava17();
       if (!java) {
         log('  installing Java 17 from Debian packages');
@@ -137,13 +158,16 @@ const steps = [
       if (existsSync(marker) && readFileSync(marker, 'utf8') === sha(lock)) return 'up to date';
       let how = 'npm ci';
       try {
-        await run('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund'], { failure: 'npm ci failed', quiet: true });
+        await run('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund'], {
+          failure: 'npm ci failed',
+          quiet: true,
+        });
       } catch (error) {
         // A registry mirror that serves only this platform's optional binaries makes npm write a lock
         // without the other platforms' entries, which `npm ci` then rejects as out of sync. `npm install`
         // installs the same locked versions; any other failure is real.
         if (!String(error.output).includes('from lock file')) throw error;
-        how = 'npm install (npm ci rejected the lock for other platforms\' optional packages)';
+        how = "npm install (npm ci rejected the lock for other platforms' optional packages)";
         await run('npm dependencies', 'npm', ['install', '--no-audit', '--no-fund'], { failure: 'npm install failed' });
       }
       writeFileSync(marker, sha(readFileSync(join(root, 'package-lock.json'), 'utf8')));
@@ -154,7 +178,12 @@ const steps = [
     name: 'web app',
     async run() {
       // Rebuilt when anything it is made of changed: its sources, the contract it imports, the lock.
-      const inputs = [...filesUnder(join(root, 'web'), ['dist']), ...filesUnder(join(root, 'dashboard/contract')), join(root, 'config/capabilities.json'), join(root, 'package-lock.json')];
+      const inputs = [
+        ...filesUnder(join(root, 'web'), ['dist']),
+        ...filesUnder(join(root, 'dashboard/contract')),
+        join(root, 'config/capabilities.json'),
+        join(root, 'package-lock.json'),
+      ];
       const want = sha(inputs.map((file) => `${file.slice(root.length)}\0${readFileSync(file, 'utf8')}`).join('\0'));
       const marker = join(root, 'web/dist/.inputs-sha');
       if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return 'up to date';
@@ -178,11 +207,20 @@ const steps = [
       const venv = join(stackDir, 'venv');
       const st = join(venv, 'bin/st');
       const wanted = versions.schemathesis;
-      if (existsSync(st) && spawnSync(st, ['--version'], { encoding: 'utf8' }).stdout.includes(`version ${wanted}`)) return `schemathesis ${wanted} present`;
+      if (existsSync(st) && spawnSync(st, ['--version'], { encoding: 'utf8' }).stdout.includes(`version ${wanted}`))
+        return `schemathesis ${wanted} present`;
       if (!has('python3')) await aptInstall('schemathesis', ['python3']);
-      if (spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status !== 0) await aptInstall('schemathesis', ['python3-venv']);
-      await run('schemathesis', 'python3', ['-m', 'venv', '--clear', venv], { failure: 'python3 could not make a virtual environment' });
-      await run('schemathesis', join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${wanted}`], { failure: `pip could not install schemathesis ${wanted}`, quiet: true });
+      if (spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status !== 0)
+        await aptInstall('schemathesis', ['python3-venv']);
+      await run('schemathesis', 'python3', ['-m', 'venv', '--clear', venv], {
+        failure: 'python3 could not make a virtual environment',
+      });
+      await run(
+        'schemathesis',
+        join(venv, 'bin/pip'),
+        ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${wanted}`],
+        { failure: `pip could not install schemathesis ${wanted}`, quiet: true },
+      );
       return `installed schemathesis ${wanted}`;
     },
   },
@@ -197,10 +235,20 @@ const steps = [
       }
       log(`  building the Temporal CLI ${wanted} with go install (a few minutes on a cold cache)`);
       mkdirSync(dirname(bin), { recursive: true });
-      await run('temporal cli', 'go', ['install', '-ldflags', `-X ${versions.temporalCliVersionVar}=${wanted}`, `${versions.temporalCliModule}@v${wanted}`], {
-        env: { GOBIN: dirname(bin), CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
-        failure: `go install ${versions.temporalCliModule}@v${wanted} failed`,
-      });
+      await run(
+        'temporal cli',
+        'go',
+        [
+          'install',
+          '-ldflags',
+          `-X ${versions.temporalCliVersionVar}=${wanted}`,
+          `${versions.temporalCliModule}@v${wanted}`,
+        ],
+        {
+          env: { GOBIN: dirname(bin), CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          failure: `go install ${versions.temporalCliModule}@v${wanted} failed`,
+        },
+      );
       return `built temporal ${wanted}`;
     },
   },
@@ -214,9 +262,14 @@ const steps = [
       if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return 'up to date';
       rmSync(lib, { recursive: true, force: true });
       mkdirSync(lib, { recursive: true });
-      await run(`${engine} jars`, 'mvn', ['-B', '-q', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`], {
-        failure: `maven could not resolve the dependencies of stack/maven/${engine}/pom.xml`,
-      });
+      await run(
+        `${engine} jars`,
+        'mvn',
+        ['-B', '-q', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`],
+        {
+          failure: `maven could not resolve the dependencies of stack/maven/${engine}/pom.xml`,
+        },
+      );
       writeFileSync(marker, want);
       return `${readdirSync(lib).filter((f) => f.endsWith('.jar')).length} jars resolved by maven`;
     },

@@ -35,7 +35,14 @@ export async function status(config: Config): Promise<EngineStatus[]> {
       const pid = runningPid(engine);
       const failure = await probe(engine);
       const state = failure === undefined ? (pid ? 'up' : 'external') : pid ? 'starting' : 'down';
-      return { name: engine.name, port: engine.port, pid, state, detail: failure ?? 'answering', logFile: engine.logFile };
+      return {
+        name: engine.name,
+        port: engine.port,
+        pid,
+        state,
+        detail: failure ?? 'answering',
+        logFile: engine.logFile,
+      };
     }),
   );
 }
@@ -48,7 +55,9 @@ async function waitReady(engine: Engine): Promise<void> {
     if (failure === undefined) return;
     lastFailure = failure;
     if (runningPid(engine) === undefined) {
-      throw new EngineFailedError(`${engine.name} exited during start-up. Last lines of ${engine.logFile}:\n${logTail(engine.logFile)}`);
+      throw new EngineFailedError(
+        `${engine.name} exited during start-up. Last lines of ${engine.logFile}:\n${logTail(engine.logFile)}`,
+      );
     }
     await sleep(1000);
   }
@@ -66,7 +75,9 @@ export async function up(config: Config, log: Log = () => {}): Promise<void> {
     engines(config).map(async (engine) => {
       const t0 = Date.now();
       if ((await probe(engine)) === undefined) {
-        log(`${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`);
+        log(
+          `${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`,
+        );
         return;
       }
       if (runningPid(engine) === undefined) {
@@ -82,7 +93,9 @@ export async function up(config: Config, log: Log = () => {}): Promise<void> {
     }),
   );
   // Every engine gets its chance to start, so the report names every failure, not just the first.
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  const failures = results.flatMap((r) =>
+    r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
+  );
   if (failures.length > 0) throw new EngineFailedError(failures.join('\n\n'));
   log(`cassandra schema: ${await bootstrapCassandra(config)}`);
   log(`kafka topics: ${await bootstrapKafka(config)}`);

@@ -16,10 +16,14 @@ const HEALTH_DEADLINE_MS = 90_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   await up(config, log);
-  for (const engine of await status(config)) log(`  ${engine.name.padEnd(10)} ${engine.state.padEnd(9)} ${config.STACK_HOST}:${engine.port}`);
+  for (const engine of await status(config))
+    log(`  ${engine.name.padEnd(10)} ${engine.state.padEnd(9)} ${config.STACK_HOST}:${engine.port}`);
   log('starting the platform: accounts, partners, transactions, offers, worker, bridge, api');
 
-  const supervisor = supervise(platformProcesses(config), { write: (line) => process.stdout.write(`${line}\n`), colour: process.stdout.isTTY === true });
+  const supervisor = supervise(platformProcesses(config), {
+    write: (line) => process.stdout.write(`${line}\n`),
+    colour: process.stdout.isTTY === true,
+  });
   let stopping: Promise<void> | undefined;
   const stopAll = (why: string, exitCode: number) =>
     (stopping ??= (async () => {
@@ -75,6 +79,8 @@ async function banner(config: Config): Promise<string[]> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[start] ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `[start] ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -76,7 +76,12 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
 
   const start = (spec: ProcessSpec, prefix: string, restarts: number, delayMs: number): void => {
     const startedAt = Date.now();
-    const child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const exited = new Promise<ProcessExit>((resolve) => {
       child.once('error', (error) => {
         options.write(`${prefix}could not start: ${error.message}`);
@@ -95,8 +100,13 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
     void exited.then((exit) => {
       if (stopping) return;
       const delay = Date.now() - startedAt >= policy.resetAfterMs ? policy.initialDelayMs : delayMs;
-      options.write(`${prefix}${describeExit(exit)}; restarting in ${(delay / 1000).toFixed(1)} s (restart ${restarts + 1})`);
-      state.restartTimer = setTimeout(() => start(spec, prefix, restarts + 1, Math.min(delay * 2, policy.maxDelayMs)), delay);
+      options.write(
+        `${prefix}${describeExit(exit)}; restarting in ${(delay / 1000).toFixed(1)} s (restart ${restarts + 1})`,
+      );
+      state.restartTimer = setTimeout(
+        () => start(spec, prefix, restarts + 1, Math.min(delay * 2, policy.maxDelayMs)),
+        delay,
+      );
     });
   };
 
@@ -107,7 +117,8 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
   });
   // Detached children would outlive a supervisor that dies without stopping them (an uncaught error).
   const killLeftovers = () => {
-    for (const { child } of running.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const { child } of running.values())
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   process.once('exit', killLeftovers);
 
@@ -128,7 +139,10 @@ export function supervise(specs: readonly ProcessSpec[], options: SupervisorOpti
         const waiting = (await Promise.all(specs.map(async (spec) => ((await isReady(spec)) ? [] : [spec])))).flat();
         if (waiting.length === 0) return;
         if (Date.now() > deadline) {
-          const named = waiting.map((s) => `${s.name}${s.healthUrl ? ` (${s.healthUrl})` : ''}${running.get(s.name)?.restarts ? `, restarted ${running.get(s.name)?.restarts} times` : ''}`);
+          const named = waiting.map(
+            (s) =>
+              `${s.name}${s.healthUrl ? ` (${s.healthUrl})` : ''}${running.get(s.name)?.restarts ? `, restarted ${running.get(s.name)?.restarts} times` : ''}`,
+          );
           throw new Error(`not ready within ${Math.round(deadlineMs / 1000)} s: ${named.join('; ')}`);
         }
         await sleep(500);

@@ -13,7 +13,6 @@ import { createLiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { taskQueues, type Config } from '../config/index.js';
 
-
 export interface ActivityDepsOptions {
   /** Circuit breaker tuning (tests open it after fewer failures). */
   readonly breakAfterFailures?: number;
@@ -21,11 +20,20 @@ export interface ActivityDepsOptions {
 }
 
 /** The real clients behind the activities, and one function that closes them all. */
-export async function createActivityDeps(config: Config, options: ActivityDepsOptions = {}): Promise<{ deps: ActivityDeps; close: () => Promise<void> }> {
+export async function createActivityDeps(
+  config: Config,
+  options: ActivityDepsOptions = {},
+): Promise<{ deps: ActivityDeps; close: () => Promise<void> }> {
   const cassandra = createCassandraClient(config);
   await cassandra.connect();
   const redis = createRedisClient(config.REDIS_URL);
-  const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, connectionTimeout: 3_000, requestTimeout: 10_000, logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.WARN,
+  });
   const events = createEventProducer(kafka);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

@@ -44,8 +44,9 @@ async function main(): Promise<void> {
     options: { fromBeginning: false },
   });
 
-  const server = serve({ fetch: createBridgeHttp(bridge).fetch, hostname: config.BIND_HOST, port: config.BRIDGE_PORT }, (info: AddressInfo) =>
-    logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
+  const server = serve(
+    { fetch: createBridgeHttp(bridge).fetch, hostname: config.BIND_HOST, port: config.BRIDGE_PORT },
+    (info: AddressInfo) => logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
   );
   server.once('error', (error) => {
     logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -10,6 +10,9 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
  */
 export async function bundleWorkflowsInChild(timeoutMs = 120_000): Promise<WorkflowBundleWithSourceMap> {
   const script = fileURLToPath(new URL('./bundle.ts', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script], {
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as WorkflowBundleWithSourceMap;
 }

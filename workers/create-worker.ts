@@ -8,7 +8,10 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 
 /** The workflow code bundled once, shared by the two workers of a process (and by tests' workers). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
 }
 
 export interface DashboardWorkerOptions {
@@ -32,8 +35,19 @@ export interface DashboardWorkers {
  * costs memory. A batch's local activity builds up to 16 users at once.
  */
 const SIZING = {
-  interactive: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentLocalActivityExecutions: 40, maxConcurrentActivityTaskExecutions: 20 },
-  batch: { maxCachedWorkflows: 20, maxConcurrentWorkflowTaskExecutions: 8, nonStickyToStickyPollRatio: 1, maxConcurrentLocalActivityExecutions: 3, maxConcurrentActivityTaskExecutions: 2 },
+  interactive: {
+    maxCachedWorkflows: 100,
+    maxConcurrentWorkflowTaskExecutions: 20,
+    maxConcurrentLocalActivityExecutions: 40,
+    maxConcurrentActivityTaskExecutions: 20,
+  },
+  batch: {
+    maxCachedWorkflows: 20,
+    maxConcurrentWorkflowTaskExecutions: 8,
+    nonStickyToStickyPollRatio: 1,
+    maxConcurrentLocalActivityExecutions: 3,
+    maxConcurrentActivityTaskExecutions: 2,
+  },
 } satisfies Record<keyof TaskQueues, Partial<WorkerOptions>>;
 
 /**
@@ -64,10 +78,14 @@ export async function createDashboardWorkers(options: DashboardWorkerOptions): P
   return {
     async run() {
       // One worker failing stops the other, so the process exits instead of serving half its queues.
-      await Promise.all(workers.map((worker) => worker.run().catch((error: unknown) => {
-        shutdown();
-        throw error;
-      })));
+      await Promise.all(
+        workers.map((worker) =>
+          worker.run().catch((error: unknown) => {
+            shutdown();
+            throw error;
+          }),
+        ),
+      );
     },
     shutdown,
   };

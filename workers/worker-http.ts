@@ -24,8 +24,10 @@ export function createWorkerHttp(options: WorkerHttpOptions): Hono {
     const [own, sdk] = await Promise.all([
       options.registry.metrics(),
       fetch(options.sdkMetricsUrl, { signal: AbortSignal.timeout(SDK_METRICS_TIMEOUT_MS) }).then(
-        async (response) => (response.ok ? response.text() : `# Temporal SDK metrics unavailable: HTTP ${response.status}\n`),
-        (error: unknown) => `# Temporal SDK metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`,
+        async (response) =>
+          response.ok ? response.text() : `# Temporal SDK metrics unavailable: HTTP ${response.status}\n`,
+        (error: unknown) =>
+          `# Temporal SDK metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`,
       ),
     ]);
     return c.body(`${own}\n${sdk}`, 200, { 'content-type': options.registry.contentType });

@@ -8,7 +8,10 @@ const CIRCUIT_STATES: readonly CircuitName[] = ['closed', 'open', 'half-open'];
  * The worker's own Prometheus metrics (the Temporal SDK's are added by workers/worker-http.ts): builds
  * by path and outcome, their duration, sources shown degraded, and each domain service's breaker.
  */
-export function createWorkerMetrics(registry: Registry, domain: Record<string, Pick<DomainClient, 'circuit'>>): BuildObserver {
+export function createWorkerMetrics(
+  registry: Registry,
+  domain: Record<string, Pick<DomainClient, 'circuit'>>,
+): BuildObserver {
   const registers = [registry];
   const builds = new Counter({
     name: 'dashboard_builds_total',

@@ -24,7 +24,14 @@ async function main(): Promise<void> {
       // The native core's warnings and errors reach pino too, instead of going straight to stderr.
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       // Named as Prometheus names ours: durations in seconds with a _seconds suffix, counters ending in _total.
-      metrics: { prometheus: { bindAddress: `127.0.0.1:${config.WORKER_SDK_METRICS_PORT}`, useSecondsForDurations: true, unitSuffix: true, countersTotalSuffix: true } },
+      metrics: {
+        prometheus: {
+          bindAddress: `127.0.0.1:${config.WORKER_SDK_METRICS_PORT}`,
+          useSecondsForDurations: true,
+          unitSuffix: true,
+          countersTotalSuffix: true,
+        },
+      },
     },
   });
   const { deps, close } = await createActivityDeps(config);
@@ -33,12 +40,23 @@ async function main(): Promise<void> {
   const observer = createWorkerMetrics(registry, deps.domain);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const queues = taskQueues(config);
-  const workers = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues, deps: { ...deps, observer }, workflowBundle: await bundleWorkflowsInChild() });
+  const workers = await createDashboardWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    queues,
+    deps: { ...deps, observer },
+    workflowBundle: await bundleWorkflowsInChild(),
+  });
 
   let polling = true;
-  const http = createWorkerHttp({ registry, sdkMetricsUrl: `http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`, polling: () => polling });
-  const server = serve({ fetch: http.fetch, hostname: config.BIND_HOST, port: config.WORKER_PORT }, (info: AddressInfo) =>
-    logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
+  const http = createWorkerHttp({
+    registry,
+    sdkMetricsUrl: `http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`,
+    polling: () => polling,
+  });
+  const server = serve(
+    { fetch: http.fetch, hostname: config.BIND_HOST, port: config.WORKER_PORT },
+    (info: AddressInfo) => logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
   );
   server.once('error', (error) => {
     logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
@@ -58,6 +76,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

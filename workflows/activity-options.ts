@@ -21,7 +21,12 @@ const domainOptions = {
 /** Cassandra, Redis, Kafka and Temporal calls: longer patience, still bounded (about a minute in all). */
 const storageOptions = {
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 8,
+  },
 } satisfies ActivityOptions;
 
 /**

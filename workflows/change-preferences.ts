@@ -3,7 +3,12 @@ import type { PreferencesResult } from '../dashboard/preferences.js';
 import type { Preferences } from '../dashboard/index.js';
 import { durableActivities as storage } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
-import { ErrorType, preferencesAppliedUpdate, type ChangePreferencesInput, type ChangePreferencesResult } from '../contract/workflows.js';
+import {
+  ErrorType,
+  preferencesAppliedUpdate,
+  type ChangePreferencesInput,
+  type ChangePreferencesResult,
+} from '../contract/workflows.js';
 
 /**
  * One preference change, applied once per request key (the workflow id is preferences:{userId}:{key}
@@ -28,7 +33,11 @@ export async function changePreferences(input: ChangePreferencesInput): Promise<
       // history and the client needs no second call to compare requests. Validators are not replayed.
       validator: (request?: string) => {
         if (request !== undefined && input.request !== undefined && request !== input.request) {
-          throw ApplicationFailure.create({ type: ErrorType.IdempotencyKeyReused, message: `request key ${input.requestKey} was used for a different request`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: ErrorType.IdempotencyKeyReused,
+            message: `request key ${input.requestKey} was used for a different request`,
+            nonRetryable: true,
+          });
         }
       },
     },
@@ -48,7 +57,10 @@ export async function changePreferences(input: ChangePreferencesInput): Promise<
 }
 
 /** The change itself; `applied` is called at its commit point, before the event waits on Kafka. */
-async function applyAndStore(input: ChangePreferencesInput, applied: (result: ChangePreferencesResult) => void): Promise<ChangePreferencesResult> {
+async function applyAndStore(
+  input: ChangePreferencesInput,
+  applied: (result: ChangePreferencesResult) => void,
+): Promise<ChangePreferencesResult> {
   const { userId, requestKey, expectedVersion } = input;
   const current = await storage.loadPreferences(userId);
   if (current.version !== expectedVersion) throw conflict(current.version);
@@ -80,7 +92,11 @@ async function applyAndStore(input: ChangePreferencesInput, applied: (result: Ch
  */
 const preferenceRules = () => import(/* webpackMode: "eager" */ '../dashboard/preferences.js');
 
-async function applyChange(current: Preferences, input: ChangePreferencesInput, now: string): Promise<PreferencesResult<Preferences>> {
+async function applyChange(
+  current: Preferences,
+  input: ChangePreferencesInput,
+  now: string,
+): Promise<PreferencesResult<Preferences>> {
   const { change } = input;
   const { mergePreferences, replacePreferences } = await preferenceRules();
   switch (change.kind) {
@@ -91,7 +107,11 @@ async function applyChange(current: Preferences, input: ChangePreferencesInput, 
     case 'restore': {
       const earlier = await storage.loadPreferenceVersion(input.userId, change.version);
       if (!earlier) {
-        throw ApplicationFailure.create({ type: ErrorType.PreferencesVersionNotFound, message: `no preferences version ${change.version}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: ErrorType.PreferencesVersionNotFound,
+          message: `no preferences version ${change.version}`,
+          nonRetryable: true,
+        });
       }
       // Undo is a new change on top of the current version, recorded in the history like any other.
       const { layout, sections, widgetSettings } = earlier;
@@ -102,7 +122,12 @@ async function applyChange(current: Preferences, input: ChangePreferencesInput, 
 
 function unwrap(result: PreferencesResult<Preferences>): Preferences {
   if (result.ok) return result.value;
-  throw ApplicationFailure.create({ type: ErrorType.PreferencesValidation, message: 'invalid preferences', nonRetryable: true, details: [result.errors] });
+  throw ApplicationFailure.create({
+    type: ErrorType.PreferencesValidation,
+    message: 'invalid preferences',
+    nonRetryable: true,
+    details: [result.errors],
+  });
 }
 
 function conflict(currentVersion: number): ApplicationFailure {

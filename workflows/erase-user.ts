@@ -20,6 +20,12 @@ export async function eraseUser(userId: string): Promise<ErasureReceipt> {
     userId,
     erasedAt: workflowNowIso(),
     rebuildStopped,
-    deleted: { preferences: preferences.preferences, preferenceHistory: preferences.history, dashboardViews, domainSnapshots, cacheEntries },
+    deleted: {
+      preferences: preferences.preferences,
+      preferenceHistory: preferences.history,
+      dashboardViews,
+      domainSnapshots,
+      cacheEntries,
+    },
   };
 }

@@ -42,8 +42,11 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
     await sleep(retry.delayMs);
     settling = retry.next;
     // A user built anew meanwhile (a newer version stored) is left to that build: see BuildRequest.retryOf.
-    users = users.flatMap((u) => (unsettled.has(u.userId) ? [{ userId: u.userId, trigger: u.trigger, retryOf: unsettled.get(u.userId) }] : []));
-    if (rounds >= RETRIES_PER_RUN || workflowInfo().continueAsNewSuggested) return continueAsNew<typeof rebuildBatch>({ users, settling });
+    users = users.flatMap((u) =>
+      unsettled.has(u.userId) ? [{ userId: u.userId, trigger: u.trigger, retryOf: unsettled.get(u.userId) }] : [],
+    );
+    if (rounds >= RETRIES_PER_RUN || workflowInfo().continueAsNewSuggested)
+      return continueAsNew<typeof rebuildBatch>({ users, settling });
   }
 }
 

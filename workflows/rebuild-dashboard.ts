@@ -16,7 +16,13 @@ import { composeDashboard } from '../dashboard/compose.js';
 import { mergeWidgetSources } from '../dashboard/sources.js';
 import type { CanonicalDashboard, SourceResult } from '../dashboard/index.js';
 import type { SourceItem, SourceName } from '../activities/index.js';
-import { domainActivities, localBuildActivities, localDomainActivities, localStorageActivities, storageActivities } from './activity-options.js';
+import {
+  domainActivities,
+  localBuildActivities,
+  localDomainActivities,
+  localStorageActivities,
+  storageActivities,
+} from './activity-options.js';
 import { workflowNow, workflowNowIso } from './clock.js';
 import { afterBuild, nextTry } from './settle.js';
 import {
@@ -77,7 +83,12 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   let runFailed: string | undefined;
   let latest: CanonicalDashboard | undefined;
 
-  const status = (): RebuildStatus => ({ buildsStarted: started, buildsCompleted: completed, pending: pending.length, lastVersion });
+  const status = (): RebuildStatus => ({
+    buildsStarted: started,
+    buildsCompleted: completed,
+    pending: pending.length,
+    lastVersion,
+  });
 
   setHandler(requestRebuildSignal, (request) => {
     pending.push(request);
@@ -87,14 +98,19 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     // way: either read the truth of a moment ago, and 50 concurrent misses cost one build. Operators'
     // rebuilds (admin, replay) always get a build that starts after their request.
     const isMiss = request.trigger === 'miss';
-    if (isMiss && started === finished && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS) return latest;
+    if (isMiss && started === finished && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS)
+      return latest;
     const join = isMiss && started > finished;
     if (!join) pending.push(request);
     const ticket = join ? started : started + 1;
     await condition(() => finished >= ticket || runFailed !== undefined);
     const failed = failures.get(ticket) ?? runFailed;
     if (failed === undefined && latest) return latest;
-    throw ApplicationFailure.create({ type: ErrorType.DashboardUnavailable, message: failed ?? 'rebuild failed', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: ErrorType.DashboardUnavailable,
+      message: failed ?? 'rebuild failed',
+      nonRetryable: true,
+    });
   });
   setHandler(rebuildStatusQuery, status);
 
@@ -107,7 +123,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
 
   if (!patched('one-step-build')) {
     // Runs started before the patch: step-by-step builds, an idle wait, and the first failure ends the run.
-    for (let builds = 0; ; ) {
+    for (let builds = 0; ;) {
       const woken = await condition(() => pending.length > 0, IDLE_BEFORE_COMPLETING);
       if (!woken && pending.length === 0) {
         if (await readyToLeave()) return status();
@@ -159,7 +175,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     }
   };
 
-  for (let builds = 0; await buildAgain(); ) {
+  for (let builds = 0; await buildAgain();) {
     const batch = pending.splice(0);
     const trigger = triggerOf(batch);
     lastTrigger = trigger;
@@ -193,12 +209,23 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     finished++;
     builds++;
     const canCarryOver = lastError === undefined || (settles && nextTry(settling) !== undefined);
-    if (canCarryOver && (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
-      return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion, ...(settling ? { settling } : {}) });
+    if (
+      canCarryOver &&
+      (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) &&
+      (await readyToLeave())
+    ) {
+      return continueAsNew<typeof rebuildDashboard>({
+        userId,
+        pending: [],
+        lastVersion,
+        ...(settling ? { settling } : {}),
+      });
     }
   }
-  // The run fails, for `ops failed` to list, only when its last build failed (and, since 'settle-builds', its retries ran out).
-  if (lastError !== undefined) throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
+  // The run fails, for `ops failed` to list, only when its last build failed (and, since 'settle-builds', its retries
+  // ran out).
+  if (lastError !== undefined)
+    throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
   return status();
 }
 
@@ -230,7 +257,9 @@ interface BuildActivities {
  * their histories in tests/histories/) replay with regular activities.
  */
 function buildActivities(): BuildActivities {
-  return patched('build-with-local-activities') ? { domain: localDomainActivities, storage: localStorageActivities } : { domain: domainActivities, storage: storageActivities };
+  return patched('build-with-local-activities')
+    ? { domain: localDomainActivities, storage: localStorageActivities }
+    : { domain: domainActivities, storage: storageActivities };
 }
 
 async function buildInSteps(userId: string, trigger: Trigger, version: number): Promise<CanonicalDashboard> {
@@ -257,7 +286,12 @@ async function buildInSteps(userId: string, trigger: Trigger, version: number): 
       });
     }
   }
-  const dashboard = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, preferences, workflowNowIso(), { version });
+  const dashboard = composeDashboard(
+    { accounts, partners, widgets: mergeWidgetSources(offers, insights) },
+    preferences,
+    workflowNowIso(),
+    { version },
+  );
   const written = await storage.writeView(dashboard);
   if (!written.written) {
     // A newer build is stored already (e.g. a delayed retry of an older one): it wins.
@@ -269,7 +303,11 @@ async function buildInSteps(userId: string, trigger: Trigger, version: number): 
 }
 
 /** A source that fails after its retries keeps its last-known snapshot, marked stale with the reason. */
-async function fetchWithFallback<S extends SourceName>(activities: BuildActivities, userId: string, source: S): Promise<SourceResult<SourceItem<S>>> {
+async function fetchWithFallback<S extends SourceName>(
+  activities: BuildActivities,
+  userId: string,
+  source: S,
+): Promise<SourceResult<SourceItem<S>>> {
   try {
     return await activities.domain.fetchSource(userId, source);
   } catch (error) {

@@ -1,7 +1,12 @@
 import { continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { batchActivities, bulkActivities, storageActivities } from './activity-options.js';
 import { workflowNow } from './clock.js';
-import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress, type RebuildManyState } from '../contract/workflows.js';
+import {
+  rebuildManyProgressQuery,
+  type RebuildManyInput,
+  type RebuildManyProgress,
+  type RebuildManyState,
+} from '../contract/workflows.js';
 
 /** Batches (of `ratePerSecond` users, one per second at most) per run before continue-as-new. */
 const BATCHES_PER_RUN = 100;
@@ -54,14 +59,23 @@ export async function rebuildMany(input: RebuildManyInput): Promise<RebuildManyP
  * instead of a synchronous rebuildDashboard run each; users whose build failed are handed to their own
  * rebuildDashboard workflow, which retries and, failing again, shows in `ops failed`.
  */
-async function rebuildPage(userIds: string[], trigger: RebuildManyInput['trigger'], inPlace: boolean): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
+async function rebuildPage(
+  userIds: string[],
+  trigger: RebuildManyInput['trigger'],
+  inPlace: boolean,
+): Promise<{ succeeded: number; failures: { userId: string; reason: string }[] }> {
   if (!inPlace) return bulkActivities.rebuildUsers(userIds, trigger);
   const result = await batchActivities.buildDashboards(userIds.map((userId) => ({ userId, trigger })));
-  if (result.failures.length > 0) await storageActivities.requestRebuilds(result.failures.map(({ userId }) => ({ userId, trigger })));
+  if (result.failures.length > 0)
+    await storageActivities.requestRebuilds(result.failures.map(({ userId }) => ({ userId, trigger })));
   return { succeeded: result.built + result.unchanged, failures: result.failures };
 }
 
-async function nextPage(input: RebuildManyInput, state: RebuildManyState, size: number): Promise<{ userIds: string[]; nextCursor?: string; last: boolean }> {
+async function nextPage(
+  input: RebuildManyInput,
+  state: RebuildManyState,
+  size: number,
+): Promise<{ userIds: string[]; nextCursor?: string; last: boolean }> {
   if (input.userIds) {
     const userIds = input.userIds.slice(state.nextIndex, state.nextIndex + size);
     return { userIds, last: state.nextIndex + userIds.length >= input.userIds.length };

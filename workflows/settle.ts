@@ -22,5 +22,8 @@ export function afterBuild(settling: Settling | undefined, fellShort: boolean): 
 /** Whether another try is still due, and after how long. */
 export function nextTry(settling: Settling | undefined): { delayMs: number; next: Settling } | undefined {
   if (!settling || workflowNow() - settling.since >= SETTLE_WITHIN_MS) return undefined;
-  return { delayMs: Math.min(FIRST_DELAY_MS * 2 ** settling.retries, MAX_DELAY_MS), next: { ...settling, retries: settling.retries + 1 } };
+  return {
+    delayMs: Math.min(FIRST_DELAY_MS * 2 ** settling.retries, MAX_DELAY_MS),
+    next: { ...settling, retries: settling.retries + 1 },
+  };
 }

@@ -2,7 +2,10 @@ import { SignJWT } from 'jose';
 import type { Config } from '../../config/index.js';
 
 /** A dev JWT (HS256 with the configured secret): `sub` is the user, `roles` may hold `admin`. */
-export async function createDevToken(config: Pick<Config, 'JWT_SECRET'>, options: { userId: string; admin?: boolean; expiresIn?: string }): Promise<string> {
+export async function createDevToken(
+  config: Pick<Config, 'JWT_SECRET'>,
+  options: { userId: string; admin?: boolean; expiresIn?: string },
+): Promise<string> {
   return new SignJWT({ roles: options.admin ? ['admin'] : [] })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(options.userId)

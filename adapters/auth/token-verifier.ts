@@ -36,7 +36,10 @@ async function claimsOf(verification: Promise<{ payload: JWTPayload }>): Promise
     return (await verification).payload;
   } catch (error) {
     if (!(error instanceof errors.JOSEError) || PROVIDER_FAILURES.has(error.code)) {
-      throw new AuthUnavailableError(`the token signing keys could not be fetched: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new AuthUnavailableError(
+        `the token signing keys could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     throw new InvalidTokenError(error instanceof errors.JWTExpired);
   }

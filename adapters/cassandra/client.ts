@@ -16,8 +16,14 @@ export function createCassandraClient(config: Config): cassandra.Client {
     protocolOptions: { port: config.CASSANDRA_PORT },
     keyspace: config.CASSANDRA_KEYSPACE,
     socketOptions: { connectTimeout: 5_000, readTimeout: 5_000 },
-    policies: { reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(250, RECONNECT_AT_MOST_MS, true) },
-    queryOptions: { prepare: true, consistency: cassandra.types.consistencies.localQuorum, serialConsistency: cassandra.types.consistencies.localSerial },
+    policies: {
+      reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(250, RECONNECT_AT_MOST_MS, true),
+    },
+    queryOptions: {
+      prepare: true,
+      consistency: cassandra.types.consistencies.localQuorum,
+      serialConsistency: cassandra.types.consistencies.localSerial,
+    },
   });
 }
 

@@ -17,9 +17,15 @@ export async function migrate(client: Client, keyspace: string, replicationFacto
   await client.execute(
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
   );
-  await client.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (id text PRIMARY KEY, applied_at timestamp)`);
-  const done = new Set((await client.execute(`SELECT id FROM ${keyspace}.schema_migrations`)).rows.map((r) => String(r['id'])));
-  const files = readdirSync(migrationsDir).filter((f) => f.endsWith('.cql')).sort();
+  await client.execute(
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (id text PRIMARY KEY, applied_at timestamp)`,
+  );
+  const done = new Set(
+    (await client.execute(`SELECT id FROM ${keyspace}.schema_migrations`)).rows.map((r) => String(r['id'])),
+  );
+  const files = readdirSync(migrationsDir)
+    .filter((f) => f.endsWith('.cql'))
+    .sort();
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
   for (const file of files) {
     if (done.has(file)) {
@@ -28,13 +34,22 @@ export async function migrate(client: Client, keyspace: string, replicationFacto
     }
     for (const statement of splitStatements(readFileSync(migrationsDir + file, 'utf8'))) {
       try {
-        await client.execute(statement.replace(/\b(CREATE|ALTER|DROP) (TABLE|TYPE|INDEX)( IF (NOT )?EXISTS)? (\w+)/i, `$1 $2$3 ${keyspace}.$5`));
+        await client.execute(
+          statement.replace(
+            /\b(CREATE|ALTER|DROP) (TABLE|TYPE|INDEX)( IF (NOT )?EXISTS)? (\w+)/i,
+            `$1 $2$3 ${keyspace}.$5`,
+          ),
+        );
       } catch (error) {
         // ALTER ... ADD has no IF NOT EXISTS: a column added by an interrupted earlier run is fine.
         if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
       }
     }
-    await client.execute(`INSERT INTO ${keyspace}.schema_migrations (id, applied_at) VALUES (?, toTimestamp(now()))`, [file], { prepare: true });
+    await client.execute(
+      `INSERT INTO ${keyspace}.schema_migrations (id, applied_at) VALUES (?, toTimestamp(now()))`,
+      [file],
+      { prepare: true },
+    );
     result.applied.push(file);
   }
   return result;

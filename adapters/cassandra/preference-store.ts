@@ -43,8 +43,17 @@ export interface PreferenceStore {
   erase(userId: string): Promise<{ preferences: number; history: number }>;
 }
 
-const currentRow = z.object({ version: z.unknown().transform(toNumber), doc: z.string(), request_key: z.string().nullable() });
-const historyRow = z.object({ version: z.unknown().transform(toNumber), doc: z.string(), request_key: z.string().nullable(), changed_at: z.date() });
+const currentRow = z.object({
+  version: z.unknown().transform(toNumber),
+  doc: z.string(),
+  request_key: z.string().nullable(),
+});
+const historyRow = z.object({
+  version: z.unknown().transform(toNumber),
+  doc: z.string(),
+  request_key: z.string().nullable(),
+  changed_at: z.date(),
+});
 
 function parseDoc(doc: string): Preferences {
   return Preferences.parse(JSON.parse(doc));
@@ -52,56 +61,96 @@ function parseDoc(doc: string): Preferences {
 
 function toEntry(row: unknown): PreferenceHistoryEntry {
   const r = historyRow.parse(row);
-  return { version: r.version, preferences: parseDoc(r.doc), requestKey: r.request_key ?? '', changedAt: r.changed_at.toISOString() };
+  return {
+    version: r.version,
+    preferences: parseDoc(r.doc),
+    requestKey: r.request_key ?? '',
+    changedAt: r.changed_at.toISOString(),
+  };
 }
 
 export function createPreferenceStore(client: cassandra.Client): PreferenceStore {
   return {
     async load(userId) {
-      const row = (await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [userId])).first();
+      const row = (
+        await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [userId])
+      ).first();
       return row ? parseDoc(currentRow.parse(row).doc) : defaultPreferences(userId);
     },
 
     async compareAndSet(next, expectedVersion, requestKey) {
-      const params = [next.version, JSON.stringify(next), next.updatedAt ? new Date(next.updatedAt) : null, requestKey, next.userId];
+      const params = [
+        next.version,
+        JSON.stringify(next),
+        next.updatedAt ? new Date(next.updatedAt) : null,
+        requestKey,
+        next.userId,
+      ];
       const result =
         expectedVersion === 0
-          ? await client.execute('INSERT INTO preferences (version, doc, updated_at, request_key, user_id) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS', params)
-          : await client.execute('UPDATE preferences SET version = ?, doc = ?, updated_at = ?, request_key = ? WHERE user_id = ? IF version = ?', [...params, expectedVersion]);
+          ? await client.execute(
+              'INSERT INTO preferences (version, doc, updated_at, request_key, user_id) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS',
+              params,
+            )
+          : await client.execute(
+              'UPDATE preferences SET version = ?, doc = ?, updated_at = ?, request_key = ? WHERE user_id = ? IF version = ?',
+              [...params, expectedVersion],
+            );
       if (applied(result)) return { ok: true };
-      const row = currentRow.parse((await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [next.userId])).first());
+      const row = currentRow.parse(
+        (
+          await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [next.userId])
+        ).first(),
+      );
       // Our own earlier attempt already won (the activity is being retried): that is success, not a conflict.
       if (row.version === next.version && row.request_key === requestKey) return { ok: true };
       return { ok: false, currentVersion: row.version };
     },
 
     async appendHistory(entry) {
-      await client.execute('INSERT INTO preference_history (user_id, version, doc, request_key, changed_at) VALUES (?, ?, ?, ?, ?)', [
-        entry.preferences.userId,
-        entry.version,
-        JSON.stringify(entry.preferences),
-        entry.requestKey,
-        new Date(entry.changedAt),
-      ]);
+      await client.execute(
+        'INSERT INTO preference_history (user_id, version, doc, request_key, changed_at) VALUES (?, ?, ?, ?, ?)',
+        [
+          entry.preferences.userId,
+          entry.version,
+          JSON.stringify(entry.preferences),
+          entry.requestKey,
+          new Date(entry.changedAt),
+        ],
+      );
     },
 
     async history(userId, limit, cursor) {
       const result = await client
-        .execute('SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ?', [userId], { fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) })
+        .execute('SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ?', [userId], {
+          fetchSize: limit,
+          ...(cursor ? { pageState: cursor } : {}),
+        })
         .catch((error: unknown) => {
-          throw cursor !== undefined && isRejectedPagingState(error) ? new InvalidCursorError('the cursor is not valid') : error;
+          throw cursor !== undefined && isRejectedPagingState(error)
+            ? new InvalidCursorError('the cursor is not valid')
+            : error;
         });
       return { entries: result.rows.map(toEntry), ...(result.pageState ? { nextCursor: result.pageState } : {}) };
     },
 
     async historyVersion(userId, version) {
-      const row = (await client.execute('SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ? AND version = ?', [userId, version])).first();
+      const row = (
+        await client.execute(
+          'SELECT version, doc, request_key, changed_at FROM preference_history WHERE user_id = ? AND version = ?',
+          [userId, version],
+        )
+      ).first();
       return row ? toEntry(row) : undefined;
     },
 
     async erase(userId) {
       const current = (await client.execute('SELECT user_id FROM preferences WHERE user_id = ?', [userId])).rowLength;
-      const history = (await client.execute('SELECT version FROM preference_history WHERE user_id = ?', [userId], { fetchSize: 10_000 })).rowLength;
+      const history = (
+        await client.execute('SELECT version FROM preference_history WHERE user_id = ?', [userId], {
+          fetchSize: 10_000,
+        })
+      ).rowLength;
       await client.execute('DELETE FROM preferences WHERE user_id = ?', [userId]);
       await client.execute('DELETE FROM preference_history WHERE user_id = ?', [userId]);
       return { preferences: current, history };

@@ -18,11 +18,21 @@ const snapshotRow = z.object({ items: z.string(), as_of: z.date() });
 export function createSnapshotStore(client: cassandra.Client): SnapshotStore {
   return {
     async save(userId, source, snapshot) {
-      await client.execute('INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)', [userId, source, JSON.stringify(snapshot.items), new Date(snapshot.asOf)]);
+      await client.execute('INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)', [
+        userId,
+        source,
+        JSON.stringify(snapshot.items),
+        new Date(snapshot.asOf),
+      ]);
     },
 
     async load(userId, source) {
-      const row = (await client.execute('SELECT items, as_of FROM domain_snapshots WHERE user_id = ? AND source = ?', [userId, source])).first();
+      const row = (
+        await client.execute('SELECT items, as_of FROM domain_snapshots WHERE user_id = ? AND source = ?', [
+          userId,
+          source,
+        ])
+      ).first();
       if (!row) return undefined;
       const parsed = snapshotRow.parse(row);
       // Items are validated by the caller against the source's own schema.

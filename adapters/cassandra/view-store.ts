@@ -26,7 +26,9 @@ export function createViewStore(client: cassandra.Client): ViewStore {
 
   return {
     async load(userId) {
-      const row = (await client.execute('SELECT view_version, doc FROM dashboard_views WHERE user_id = ?', [userId])).first();
+      const row = (
+        await client.execute('SELECT view_version, doc FROM dashboard_views WHERE user_id = ?', [userId])
+      ).first();
       return row ? CanonicalDashboard.parse(JSON.parse(viewRow.parse(row).doc)) : undefined;
     },
 
@@ -36,27 +38,39 @@ export function createViewStore(client: cassandra.Client): ViewStore {
       // sees it, with no Paxos round: one plain write and one read instead of a lightweight transaction
       // (four round trips). The read tells this build whether it won, which the cache and the
       // announcement depend on.
-      await client.execute('INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) USING TIMESTAMP ?', [
-        view.userId,
-        view.version,
-        JSON.stringify(view),
-        new Date(view.builtAt),
-        cassandra.types.Long.fromNumber(view.version * 1000),
-      ]);
+      await client.execute(
+        'INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
+        [
+          view.userId,
+          view.version,
+          JSON.stringify(view),
+          new Date(view.builtAt),
+          cassandra.types.Long.fromNumber(view.version * 1000),
+        ],
+      );
       const stored = await storedVersion(view.userId);
       return stored === view.version ? { written: true } : { written: false, storedVersion: stored ?? 0 };
     },
 
     async listUsers(limit, cursor) {
-      const result = await client.execute('SELECT user_id FROM dashboard_views', [], { fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) });
-      return { userIds: result.rows.map((r) => String(r['user_id'])), ...(result.pageState ? { nextCursor: result.pageState } : {}) };
+      const result = await client.execute('SELECT user_id FROM dashboard_views', [], {
+        fetchSize: limit,
+        ...(cursor ? { pageState: cursor } : {}),
+      });
+      return {
+        userIds: result.rows.map((r) => String(r['user_id'])),
+        ...(result.pageState ? { nextCursor: result.pageState } : {}),
+      };
     },
 
     async erase(userId) {
       const stored = await storedVersion(userId);
       if (stored === undefined) return 0;
       // On the versions' timestamp scale, and past the stored one, so the delete shadows every write so far.
-      await client.execute('DELETE FROM dashboard_views USING TIMESTAMP ? WHERE user_id = ?', [cassandra.types.Long.fromNumber(Math.max(Date.now(), stored + 1) * 1000), userId]);
+      await client.execute('DELETE FROM dashboard_views USING TIMESTAMP ? WHERE user_id = ?', [
+        cassandra.types.Long.fromNumber(Math.max(Date.now(), stored + 1) * 1000),
+        userId,
+      ]);
       return 1;
     },
   };

@@ -67,11 +67,21 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
   // answer's headers, and each gap in its body, each within timeoutMs.
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
-  const pool = new Pool(base.origin, { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const pool = new Pool(base.origin, {
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   // A 4xx is our request's fault, not the service's health: it must not open the breaker.
   const breaker = circuitBreaker(
-    handleWhen((error) => !(error instanceof DomainServiceError && (error.kind === 'rejected' || error.kind === 'invalid-response'))),
-    { halfOpenAfter: options.halfOpenAfterMs ?? 5_000, breaker: new ConsecutiveBreaker(options.breakAfterFailures ?? 5) },
+    handleWhen(
+      (error) =>
+        !(error instanceof DomainServiceError && (error.kind === 'rejected' || error.kind === 'invalid-response')),
+    ),
+    {
+      halfOpenAfter: options.halfOpenAfterMs ?? 5_000,
+      breaker: new ConsecutiveBreaker(options.breakAfterFailures ?? 5),
+    },
   );
 
   async function get(path: string): Promise<unknown> {
@@ -85,20 +95,29 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
       const problem = await response.body.json().catch(() => undefined);
       // The service holds nothing for this user (a customer without that product, or not yet known
       // to it): an empty section, not a failure. Any other 4xx is our request's mistake.
-      if (response.statusCode === 404 && UserNotFound.safeParse(problem).success) return { asOf: new Date().toISOString(), items: [] };
+      if (response.statusCode === 404 && UserNotFound.safeParse(problem).success)
+        return { asOf: new Date().toISOString(), items: [] };
       const kind = response.statusCode < 500 ? 'rejected' : 'unavailable';
-      throw new DomainServiceError(service, kind, kind === 'rejected' ? `answered ${response.statusCode} for ${path}` : `answered ${response.statusCode}`, response.statusCode);
+      throw new DomainServiceError(
+        service,
+        kind,
+        kind === 'rejected' ? `answered ${response.statusCode} for ${path}` : `answered ${response.statusCode}`,
+        response.statusCode,
+      );
     }
     try {
       return await response.body.json();
     } catch (error) {
-      if (error instanceof SyntaxError) throw new DomainServiceError(service, 'invalid-response', `answer is not JSON: ${error.message}`);
+      if (error instanceof SyntaxError)
+        throw new DomainServiceError(service, 'invalid-response', `answer is not JSON: ${error.message}`);
       throw unreachable(error);
     }
   }
 
   const unreachable = (error: unknown) =>
-    error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    error instanceof errors.ConnectTimeoutError
       ? new DomainServiceError(service, 'unavailable', `no answer within ${timeoutMs} ms`)
       : new DomainServiceError(service, 'unavailable', `request failed: ${(error as Error).message}`);
 
@@ -109,13 +128,20 @@ export function createDomainClient(options: DomainClientOptions): DomainClient {
       try {
         body = await breaker.execute(() => get(`${prefix}/v1/users/${encodeURIComponent(userId)}/${path}`));
       } catch (error) {
-        if (isBrokenCircuitError(error)) throw new DomainServiceError(service, 'circuit-open', 'circuit open after repeated failures; not called');
+        if (isBrokenCircuitError(error))
+          throw new DomainServiceError(service, 'circuit-open', 'circuit open after repeated failures; not called');
         throw error;
       }
       const parsed = itemsResponse.safeParse(body);
-      if (!parsed.success) throw new DomainServiceError(service, 'invalid-response', `unexpected response shape: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new DomainServiceError(service, 'invalid-response', `unexpected response shape: ${parsed.error.message}`);
       const items = z.array(itemSchema).safeParse(parsed.data.items);
-      if (!items.success) throw new DomainServiceError(service, 'invalid-response', `invalid items: ${items.error.issues[0]?.message ?? ''}`);
+      if (!items.success)
+        throw new DomainServiceError(
+          service,
+          'invalid-response',
+          `invalid items: ${items.error.issues[0]?.message ?? ''}`,
+        );
       return { asOf: parsed.data.asOf, items: items.data };
     },
     circuit: () => circuitNames[breaker.state],

@@ -18,7 +18,9 @@ export async function consumerLag(admin: Admin, groupId: string, topics: readonl
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   const perTopic = await Promise.all(
     topics.map(async (topic) => {
-      const ours = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      const ours = new Map(
+        (committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+      );
       return (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => {
         const at = ours.get(partition) ?? -1;
         return { topic, partition, committed: at, end: Number(high), lag: Number(high) - (at < 0 ? Number(low) : at) };

@@ -21,7 +21,12 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
   const connected = () => {
     connecting ??= (async () => {
       // The default (murmur2) partitioner, as Java clients use: one user lands on the same partition whoever produces.
-      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const p = kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await p.connect();
       producer = p;
       return p;
@@ -36,7 +41,16 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
     async publishMany(topic, events) {
       await withDeadline.execute(async () => {
         const p = await connected();
-        await p.send({ topic, acks: -1, timeout, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event), headers: { type: event.type } })) });
+        await p.send({
+          topic,
+          acks: -1,
+          timeout,
+          messages: events.map((event) => ({
+            key: event.subject,
+            value: JSON.stringify(event),
+            headers: { type: event.type },
+          })),
+        });
       });
     },
     async disconnect() {

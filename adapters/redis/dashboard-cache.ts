@@ -55,7 +55,13 @@ export const CACHE_TTL_SECONDS = 24 * 3600;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    writeDashboard(key: string, version: number, ttlSeconds: number, replaceAll: '0' | '1', ...fields: string[]): Result<number, Context>;
+    writeDashboard(
+      key: string,
+      version: number,
+      ttlSeconds: number,
+      replaceAll: '0' | '1',
+      ...fields: string[]
+    ): Result<number, Context>;
   }
 }
 
@@ -64,10 +70,21 @@ export function createDashboardCache(redis: Redis, options: { ttlSeconds?: numbe
   // Sent by its SHA (EVALSHA, the script loaded once per connection) rather than in full every time.
   redis.defineCommand('writeDashboard', { numberOfKeys: 1, lua: writeScript });
   const write = async (view: CanonicalDashboard, replaceAll: boolean, fields: string[]) => {
-    const result = await redis.writeDashboard(cacheKey(view.userId), view.version, ttlSeconds, replaceAll ? '1' : '0', ...fields);
+    const result = await redis.writeDashboard(
+      cacheKey(view.userId),
+      view.version,
+      ttlSeconds,
+      replaceAll ? '1' : '0',
+      ...fields,
+    );
     return result === 1;
   };
-  const viewFields = (view: CanonicalDashboard, cachedAt: number) => ['view', JSON.stringify(view), 'cachedAt', String(cachedAt)];
+  const viewFields = (view: CanonicalDashboard, cachedAt: number) => [
+    'view',
+    JSON.stringify(view),
+    'cachedAt',
+    String(cachedAt),
+  ];
   const entryFields = (profile: ClientProfile, entry: CacheEntry) => [
     `${profile.key}:body`,
     entry.body,

@@ -70,7 +70,8 @@ export function createRedisRateLimiter(redis: Redis, options: RateLimiterOptions
       }
       if (due.length === 0) return;
       const pipeline = redis.pipeline();
-      for (const [key, counter, sent] of due) pipeline.addToRateCounter(`rl:${key}:${counter.window}`, sent, counter.windowMs);
+      for (const [key, counter, sent] of due)
+        pipeline.addToRateCounter(`rl:${key}:${counter.window}`, sent, counter.windowMs);
       try {
         const replies = (await pipeline.exec()) ?? [];
         due.forEach(([, counter, sent], i) => {

@@ -61,7 +61,10 @@ export interface DashboardWorkflows {
    * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them,
    * with a way to wait until they finished.
    */
-  startRebuildBatch(key: string, users: readonly { userId: string; trigger: Trigger; since?: string }[]): Promise<{ finished(): Promise<void> }>;
+  startRebuildBatch(
+    key: string,
+    users: readonly { userId: string; trigger: Trigger; since?: string }[],
+  ): Promise<{ finished(): Promise<void> }>;
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
@@ -98,7 +101,11 @@ const FAILED_PRECONDITION = 9;
  * new task, and an update delivered with the refused task was never run.
  */
 function updateTaskFailed(error: unknown): boolean {
-  return isGrpcServiceError(error) && error.code === FAILED_PRECONDITION && /unexpected workflow task failure/.test(error.details);
+  return (
+    isGrpcServiceError(error) &&
+    error.code === FAILED_PRECONDITION &&
+    /unexpected workflow task failure/.test(error.details)
+  );
 }
 
 const conflictDetail = z.object({ currentVersion: z.number().int() });
@@ -117,17 +124,30 @@ export class PreferenceChangeRefusedError extends Error {
   }
 }
 
-/** The workflow's refusal (an ApplicationFailure of a known type, with details) as the port's error; anything else as it is. */
+/**
+ * The workflow's refusal (an ApplicationFailure of a known type, with details) as the port's error; anything else as
+ * it is.
+ */
 function asRefusal(error: unknown): unknown {
-  if (!((error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) && error.cause instanceof ApplicationFailure)) return error;
+  if (!(
+    (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) &&
+    error.cause instanceof ApplicationFailure
+  ))
+    return error;
   const { type, details } = error.cause;
   switch (type) {
     case ErrorType.PreferencesVersionConflict: {
       const detail = conflictDetail.safeParse(details?.[0]);
-      return new PreferenceChangeRefusedError({ reason: 'version-conflict', ...(detail.success ? { currentVersion: detail.data.currentVersion } : {}) });
+      return new PreferenceChangeRefusedError({
+        reason: 'version-conflict',
+        ...(detail.success ? { currentVersion: detail.data.currentVersion } : {}),
+      });
     }
     case ErrorType.PreferencesValidation:
-      return new PreferenceChangeRefusedError({ reason: 'invalid', issues: validationDetail.safeParse(details?.[0]).data ?? [] });
+      return new PreferenceChangeRefusedError({
+        reason: 'invalid',
+        issues: validationDetail.safeParse(details?.[0]).data ?? [],
+      });
     case ErrorType.PreferencesVersionNotFound:
       return new PreferenceChangeRefusedError({ reason: 'version-not-found' });
     default:
@@ -135,7 +155,9 @@ function asRefusal(error: unknown): unknown {
   }
 }
 
-/** An Idempotency-Key sent again with a different request: answering with the first request's outcome would be a lie. */
+/**
+ * An Idempotency-Key sent again with a different request: answering with the first request's outcome would be a lie.
+ */
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';
   constructor(readonly requestKey: string) {
@@ -164,11 +186,15 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         return await client.withDeadline(deadline, () =>
           client.workflow.executeUpdateWithStart(rebuildNowUpdate, {
             args: [{ trigger }],
-            startWorkflowOperation: new WithStartWorkflowOperation<typeof rebuildDashboard>('rebuildDashboard', { ...rebuildStart(userId, trigger), workflowIdConflictPolicy: 'USE_EXISTING' }),
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof rebuildDashboard>('rebuildDashboard', {
+              ...rebuildStart(userId, trigger),
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
           }),
         );
       } catch (error) {
-        if (attempt >= UPDATE_ATTEMPTS || Date.now() >= deadline || !(updateNotRun(error) || updateTaskFailed(error))) throw error;
+        if (attempt >= UPDATE_ATTEMPTS || Date.now() >= deadline || !(updateNotRun(error) || updateTaskFailed(error)))
+          throw error;
         // A little later the run has taken the triggers in a task of its own, or completed.
         if (updateTaskFailed(error)) await sleep(UPDATE_RETRY_DELAY_MS * attempt);
       }
@@ -177,7 +203,13 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
 
   const rebuildStart = (userId: string, trigger: Trigger) => {
     const args: Parameters<typeof rebuildDashboard> = [{ userId }];
-    return { taskQueue, workflowId: rebuildWorkflowId(userId), args, typedSearchAttributes: attributes([userId], trigger), memo: memo(userId, 'Dashboard rebuilds') };
+    return {
+      taskQueue,
+      workflowId: rebuildWorkflowId(userId),
+      args,
+      typedSearchAttributes: attributes([userId], trigger),
+      memo: memo(userId, 'Dashboard rebuilds'),
+    };
   };
 
   return {
@@ -207,7 +239,15 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
           client.workflow.start<typeof rebuildBatch>('rebuildBatch', {
             taskQueue: queues.batch,
             workflowId: rebuildBatchWorkflowId(i === 0 ? key : `${key}.${i}`),
-            args: [{ users: chunk.map(({ userId, trigger, since }) => ({ userId, trigger, ...(since === undefined ? {} : { since }) })) }],
+            args: [
+              {
+                users: chunk.map(({ userId, trigger, since }) => ({
+                  userId,
+                  trigger,
+                  ...(since === undefined ? {} : { since }),
+                })),
+              },
+            ],
             // A retried start of the same batch finds it running (or done) instead of failing.
             workflowIdConflictPolicy: 'USE_EXISTING',
             typedSearchAttributes: attributes(
@@ -242,9 +282,16 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         // Answered at the change's commit point. A running change with this key answers only the same
         // request (the workflow's validator refuses another one).
         try {
-          return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, { args: [request], startWorkflowOperation: start });
+          return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, {
+            args: [request],
+            startWorkflowOperation: start,
+          });
         } catch (error) {
-          if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === ErrorType.IdempotencyKeyReused) {
+          if (
+            error instanceof WorkflowUpdateFailedError &&
+            error.cause instanceof ApplicationFailure &&
+            error.cause.type === ErrorType.IdempotencyKeyReused
+          ) {
             throw new IdempotencyKeyReusedError(input.requestKey);
           }
           if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw asRefusal(error);

@@ -12,7 +12,12 @@ export function taskQueueFilter(queues: readonly string[]): string {
  * capture later requests for that user and never run them.
  */
 export async function terminateOpenWorkflows(client: Client, queues: TaskQueues, reason: string): Promise<void> {
-  for await (const open of client.workflow.list({ query: `${taskQueueFilter(Object.values(queues))} AND ExecutionStatus = 'Running'` })) {
-    await client.workflow.getHandle(open.workflowId, open.runId).terminate(reason).catch(() => undefined);
+  for await (const open of client.workflow.list({
+    query: `${taskQueueFilter(Object.values(queues))} AND ExecutionStatus = 'Running'`,
+  })) {
+    await client.workflow
+      .getHandle(open.workflowId, open.runId)
+      .terminate(reason)
+      .catch(() => undefined);
   }
 }

@@ -30,7 +30,12 @@ export interface UserWorkflow {
 const literal = (text: string) => `'${text.replaceAll("'", '')}'`;
 
 /** Failed or timed-out rebuilds closed since `since`, at most `limit`, with their failure reason. */
-export async function listFailedRebuilds(client: Client, since: Date, taskQueue?: string, limit = Number.POSITIVE_INFINITY): Promise<FailedRebuild[]> {
+export async function listFailedRebuilds(
+  client: Client,
+  since: Date,
+  taskQueue?: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<FailedRebuild[]> {
   const query = [
     `WorkflowType = 'rebuildDashboard'`,
     `ExecutionStatus IN ('Failed', 'TimedOut')`,
@@ -46,10 +51,12 @@ export async function listFailedRebuilds(client: Client, since: Date, taskQueue?
       .result()
       .then(
         () => 'completed',
-        (error: unknown) => (error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error)),
+        (error: unknown) =>
+          error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error),
       );
     failed.push({
-      userId: info.typedSearchAttributes.get(UserIdAttribute)?.[0] ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
+      userId:
+        info.typedSearchAttributes.get(UserIdAttribute)?.[0] ?? info.workflowId.replace(/^dashboard-rebuild:/, ''),
       workflowId: info.workflowId,
       runId: info.runId,
       status: info.status.name,

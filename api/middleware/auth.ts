@@ -27,13 +27,17 @@ const Roles = z.union([z.array(z.string()), z.string().transform((s) => s.split(
 /** The roles at a dot path of the claims; none when the path is absent or holds something else. */
 export function rolesAt(claims: Record<string, unknown>, path: string): string[] {
   let value: unknown = claims;
-  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   const roles = Roles.safeParse(value);
   return roles.success ? roles.data : [];
 }
 
 const unauthorized = (detail: string, error = 'invalid_token') =>
-  new ApiError(401, 'UNAUTHORIZED', { detail, headers: { 'WWW-Authenticate': `Bearer realm="dashboard", error="${error}"` } });
+  new ApiError(401, 'UNAUTHORIZED', {
+    detail,
+    headers: { 'WWW-Authenticate': `Bearer realm="dashboard", error="${error}"` },
+  });
 
 /**
  * Verifies `Authorization: Bearer <jwt>` with `verify` and puts the caller in the context; anything
@@ -65,7 +69,10 @@ export function bearerAuth(options: AuthOptions): MiddlewareHandler<AppEnv> {
         if (error instanceof InvalidTokenError) throw unauthorized(error.message);
         if (error instanceof AuthUnavailableError) {
           c.get('logger').warn({ err: error }, 'tokens cannot be verified');
-          throw new ApiError(503, 'AUTH_UNAVAILABLE', { detail: 'Sign-in cannot be checked right now; try again shortly', headers: { 'Retry-After': '5' } });
+          throw new ApiError(503, 'AUTH_UNAVAILABLE', {
+            detail: 'Sign-in cannot be checked right now; try again shortly',
+            headers: { 'Retry-After': '5' },
+          });
         }
         throw error;
       }

@@ -21,7 +21,8 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
 }
 
 /** What a body parser returns: the core's parse functions already have this shape. */
-export type BodyCheck = { ok: true } | { ok: false; errors: readonly { code: string; path: string; message: string }[] };
+export type BodyCheck =
+  { ok: true } | { ok: false; errors: readonly { code: string; path: string; message: string }[] };
 
 /**
  * Reads a JSON body in the order a client can act on: 415 for a content type the route does not
@@ -29,7 +30,10 @@ export type BodyCheck = { ok: true } | { ok: false; errors: readonly { code: str
  * when `check` refuses it. Runs before the route's own validator, so the core's codes win over
  * generic schema messages.
  */
-export function jsonBody(options: { types: readonly string[]; check?: (body: unknown) => BodyCheck }): MiddlewareHandler<AppEnv> {
+export function jsonBody(options: {
+  types: readonly string[];
+  check?: (body: unknown) => BodyCheck;
+}): MiddlewareHandler<AppEnv> {
   return async function jsonBody(c, next) {
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!options.types.includes(mediaType)) {
@@ -53,5 +57,8 @@ export function jsonBody(options: { types: readonly string[]; check?: (body: unk
 }
 
 export function validationFailed(errors: readonly { code: string; path: string; message: string }[]): ApiError {
-  return new ApiError(422, 'VALIDATION_FAILED', { detail: 'The request does not match the contract', extra: { errors } });
+  return new ApiError(422, 'VALIDATION_FAILED', {
+    detail: 'The request does not match the contract',
+    extra: { errors },
+  });
 }

@@ -3,7 +3,10 @@ import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { AppEnv } from '../env.js';
 
-/** The route pattern that answered (`/v1/users/:userId/dashboard`), never the raw path: bounded label sets, no ids in metrics. */
+/**
+ * The route pattern that answered (`/v1/users/:userId/dashboard`), never the raw path: bounded label sets, no ids in
+ * metrics.
+ */
 export function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
   const route = routePath(c, -1);
   return route === '' || route === '/*' || route === '*' ? 'unmatched' : route;
@@ -22,7 +25,12 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler<AppEn
     const started = performance.now();
     await next();
     const status = c.res.status;
-    const line = { method: c.req.method, route: routeOf(c), status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+    const line = {
+      method: c.req.method,
+      route: routeOf(c),
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    };
     if (status >= 500) logger.error(line, 'request failed');
     else logger.info(line, 'request');
   };

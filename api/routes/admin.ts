@@ -17,13 +17,20 @@ const REBUILD_TIMEOUT_MS = 15_000;
 const FAILED_LIMIT = 50;
 const SINCE_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-const adminResponses = { 401: problems[401], 403: { ...problems[403], description: 'The token has no admin role (FORBIDDEN)' }, 429: problems[429], 503: problems[503] };
+const adminResponses = {
+  401: problems[401],
+  403: { ...problems[403], description: 'The token has no admin role (FORBIDDEN)' },
+  429: problems[429],
+  503: problems[503],
+};
 
 const UserWorkflowSchema = z.object({
   workflowId: z.string(),
   runId: z.string(),
   type: z.string(),
-  status: z.string().meta({ description: 'RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED, CANCELLED or CONTINUED_AS_NEW' }),
+  status: z
+    .string()
+    .meta({ description: 'RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED, CANCELLED or CONTINUED_AS_NEW' }),
   startedAt: z.string(),
   closedAt: z.string().nullable(),
   temporalUiUrl: z.string(),
@@ -33,16 +40,24 @@ const userWorkflows = createRoute({
   method: 'get',
   path: '/v1/admin/users/{userId}/workflows',
   tags: ['admin'],
-  summary: "The newest workflows that touched a user (their rebuilds, preference changes and the batches that named them), with links into the Temporal UI",
+  summary:
+    'The newest workflows that touched a user (their rebuilds, preference changes and the batches that named them), with links into the Temporal UI',
   security: bearer,
-  request: { params: z.object({ userId: Id }), query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+  request: {
+    params: z.object({ userId: Id }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+  },
   responses: {
     200: {
       description: 'Newest first',
       content: {
         'application/json': {
           schema: z
-            .object({ userId: Id, temporalUiUrl: z.string().meta({ description: "The Temporal UI's workflow list filtered by this user" }), workflows: z.array(UserWorkflowSchema) })
+            .object({
+              userId: Id,
+              temporalUiUrl: z.string().meta({ description: "The Temporal UI's workflow list filtered by this user" }),
+              workflows: z.array(UserWorkflowSchema),
+            })
             .meta({ id: 'UserWorkflows' }),
         },
       },
@@ -61,12 +76,25 @@ const rebuildUser = createRoute({
   middleware: [jsonBody({ types: ['application/json'] })] as const,
   request: {
     params: z.object({ userId: Id }),
-    body: { required: true, content: { 'application/json': { schema: z.strictObject({ trigger: z.enum(['admin', 'replay']) }).meta({ id: 'AdminRebuildRequest' }) } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.strictObject({ trigger: z.enum(['admin', 'replay']) }).meta({ id: 'AdminRebuildRequest' }),
+        },
+      },
+    },
   },
   responses: {
     200: {
       description: 'The dashboard was rebuilt (written, cached and announced)',
-      content: { 'application/json': { schema: z.object({ userId: Id, version: z.number().int(), builtAt: z.string() }).meta({ id: 'AdminRebuildResult' }) } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ userId: Id, version: z.number().int(), builtAt: z.string() })
+            .meta({ id: 'AdminRebuildResult' }),
+        },
+      },
     },
     400: problems[400],
     415: problems[415],
@@ -82,7 +110,13 @@ const failedRebuilds = createRoute({
   summary: `Rebuilds that failed or timed out recently, with the reason (at most ${FAILED_LIMIT}); replay one with POST /v1/admin/users/{userId}/rebuild`,
   security: bearer,
   request: {
-    query: z.object({ since: z.string().regex(/^[1-9][0-9]{0,3}[mhd]$/).default('1h').meta({ description: 'How far back: 30m, 1h, 2d' }) }),
+    query: z.object({
+      since: z
+        .string()
+        .regex(/^[1-9][0-9]{0,3}[mhd]$/)
+        .default('1h')
+        .meta({ description: 'How far back: 30m, 1h, 2d' }),
+    }),
   },
   responses: {
     200: {
@@ -93,7 +127,15 @@ const failedRebuilds = createRoute({
             .object({
               since: z.string(),
               failed: z.array(
-                z.object({ userId: z.string(), workflowId: z.string(), runId: z.string(), status: z.string(), closedAt: z.string(), reason: z.string(), temporalUiUrl: z.string() }),
+                z.object({
+                  userId: z.string(),
+                  workflowId: z.string(),
+                  runId: z.string(),
+                  status: z.string(),
+                  closedAt: z.string(),
+                  reason: z.string(),
+                  temporalUiUrl: z.string(),
+                }),
               ),
             })
             .meta({ id: 'FailedRebuilds' }),
@@ -107,7 +149,8 @@ const failedRebuilds = createRoute({
 
 /** Only tokens with the admin role get past; everything under /v1/admin is for operators. */
 const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
-  if (!c.get('caller').admin) throw new ApiError(403, 'FORBIDDEN', { detail: 'The admin console needs the admin role' });
+  if (!c.get('caller').admin)
+    throw new ApiError(403, 'FORBIDDEN', { detail: 'The admin console needs the admin role' });
   await next();
 };
 
@@ -118,15 +161,24 @@ const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
 export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workflows'>) {
   const app = new OpenAPIHono<AppEnv>();
   const namespaceUrl = `${deps.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}`;
-  const runUrl = (workflowId: string, runId: string) => `${namespaceUrl}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-  const unavailable = (what: string) => new ApiError(503, 'TEMPORAL_UNAVAILABLE', { detail: `${what} could not be read from Temporal right now`, headers: { 'Retry-After': '5' } });
+  const runUrl = (workflowId: string, runId: string) =>
+    `${namespaceUrl}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+  const unavailable = (what: string) =>
+    new ApiError(503, 'TEMPORAL_UNAVAILABLE', {
+      detail: `${what} could not be read from Temporal right now`,
+      headers: { 'Retry-After': '5' },
+    });
 
   app.use('/v1/admin/*', adminOnly);
 
   app.openapi(userWorkflows, async (c) => {
     const { userId } = c.req.valid('param');
     const { limit } = c.req.valid('query');
-    const runs = await withTimeout(deps.inspection.userWorkflows(userId, limit), INSPECTION_TIMEOUT_MS, 'workflow visibility').catch((error: unknown) => {
+    const runs = await withTimeout(
+      deps.inspection.userWorkflows(userId, limit),
+      INSPECTION_TIMEOUT_MS,
+      'workflow visibility',
+    ).catch((error: unknown) => {
       c.get('logger').warn({ err: error }, 'user workflows unavailable');
       throw unavailable("The user's workflows");
     });
@@ -152,7 +204,11 @@ export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workf
     const { userId } = c.req.valid('param');
     const { trigger } = c.req.valid('json');
     try {
-      const view = await withTimeout(deps.workflows.rebuildNow(userId, trigger, REBUILD_TIMEOUT_MS), REBUILD_TIMEOUT_MS, 'rebuild');
+      const view = await withTimeout(
+        deps.workflows.rebuildNow(userId, trigger, REBUILD_TIMEOUT_MS),
+        REBUILD_TIMEOUT_MS,
+        'rebuild',
+      );
       return c.json({ userId, version: view.version, builtAt: view.builtAt }, 200);
     } catch (error) {
       c.get('logger').warn({ err: error, userId }, 'admin rebuild did not finish');
@@ -165,12 +221,24 @@ export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workf
 
   app.openapi(failedRebuilds, async (c) => {
     const { since } = c.req.valid('query');
-    const from = new Date(Date.now() - Number(since.slice(0, -1)) * SINCE_UNITS[since.slice(-1) as keyof typeof SINCE_UNITS]);
-    const failed = await withTimeout(deps.inspection.failedRebuilds(from, FAILED_LIMIT), INSPECTION_TIMEOUT_MS, 'workflow visibility').catch((error: unknown) => {
+    const from = new Date(
+      Date.now() - Number(since.slice(0, -1)) * SINCE_UNITS[since.slice(-1) as keyof typeof SINCE_UNITS],
+    );
+    const failed = await withTimeout(
+      deps.inspection.failedRebuilds(from, FAILED_LIMIT),
+      INSPECTION_TIMEOUT_MS,
+      'workflow visibility',
+    ).catch((error: unknown) => {
       c.get('logger').warn({ err: error }, 'failed rebuilds unavailable');
       throw unavailable('Failed rebuilds');
     });
-    return c.json({ since: from.toISOString(), failed: failed.map((run) => ({ ...run, temporalUiUrl: runUrl(run.workflowId, run.runId) })) }, 200);
+    return c.json(
+      {
+        since: from.toISOString(),
+        failed: failed.map((run) => ({ ...run, temporalUiUrl: runUrl(run.workflowId, run.runId) })),
+      },
+      200,
+    );
   });
 
   return app;

@@ -13,7 +13,13 @@ const clientHeaders = [
   { name: 'X-Client-Platform', description: 'ios, android or web; missing or unknown = the most conservative profile' },
   { name: 'X-Client-Version', description: 'App version (semver)' },
   { name: 'If-None-Match', description: 'The ETag of the dashboard the client holds: 304 when it is current' },
-].map(({ name, description }) => ({ name, in: 'header' as const, required: false, description, schema: { type: 'string' as const } }));
+].map(({ name, description }) => ({
+  name,
+  in: 'header' as const,
+  required: false,
+  description,
+  schema: { type: 'string' as const },
+}));
 
 const dashboardResponses = {
   200: {
@@ -21,8 +27,14 @@ const dashboardResponses = {
     headers: {
       ETag: { schema: { type: 'string' as const }, description: 'Strong ETag of these bytes' },
       'X-Dashboard-Source': { schema: { type: 'string' as const, enum: ['cache', 'view', 'rebuild'] } },
-      'X-Dashboard-Stale': { schema: { type: 'string' as const, enum: ['true'] }, description: 'Present when a stale entry was served while it is refreshed' },
-      'X-Dashboard-Profile': { schema: { type: 'string' as const }, description: 'The capability profile the dashboard was rendered for, e.g. ios-v3' },
+      'X-Dashboard-Stale': {
+        schema: { type: 'string' as const, enum: ['true'] },
+        description: 'Present when a stale entry was served while it is refreshed',
+      },
+      'X-Dashboard-Profile': {
+        schema: { type: 'string' as const },
+        description: 'The capability profile the dashboard was rendered for, e.g. ios-v3',
+      },
     },
     content: { 'application/json': { schema: ClientDashboard.meta({ id: 'ClientDashboard' }) } },
   },

@@ -15,7 +15,8 @@ const ASSETS = new Map([
 const assetsDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 /** The page's own start-up, a file rather than an inline script so a strict Content-Security-Policy allows it. */
-const initScript = (specUrl: string) => `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: '#swagger-ui', deepLinking: true });\n`;
+const initScript = (specUrl: string) =>
+  `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: '#swagger-ui', deepLinking: true });\n`;
 
 const page = `<!doctype html>
 <html lang="en">
@@ -51,6 +52,9 @@ export function docsRoutes(specUrl: string): Hono {
       const name = c.req.param('name');
       const type = ASSETS.get(name);
       if (!type) return c.notFound();
-      return c.body(new Uint8Array(await asset(name)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+      return c.body(new Uint8Array(await asset(name)), 200, {
+        'Content-Type': type,
+        'Cache-Control': 'public, max-age=86400',
+      });
     });
 }

@@ -21,7 +21,9 @@ const healthz = createRoute({
   path: '/healthz',
   tags: ['operations'],
   summary: 'The process is alive',
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  responses: {
+    200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
 });
 
 const readyz = createRoute({
@@ -30,7 +32,10 @@ const readyz = createRoute({
   tags: ['operations'],
   summary: 'Each dependency: up, degraded (slow) or down',
   responses: {
-    200: { description: 'Every dependency answers (some may be slow)', content: { 'application/json': { schema: Readiness } } },
+    200: {
+      description: 'Every dependency answers (some may be slow)',
+      content: { 'application/json': { schema: Readiness } },
+    },
     503: { description: 'At least one dependency is down', content: { 'application/json': { schema: Readiness } } },
   },
 });
@@ -40,7 +45,9 @@ const metricsRoute = createRoute({
   path: '/metrics',
   tags: ['operations'],
   summary: 'Prometheus metrics',
-  responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+  responses: {
+    200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } },
+  },
 });
 
 async function probe(check: () => Promise<void>): Promise<z.infer<typeof DependencyState>> {
@@ -60,14 +67,21 @@ export function opsRoutes(deps: Pick<ApiDeps, 'probes'>, metrics: ApiMetrics) {
   app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
 
   app.openapi(readyz, async (c) => {
-    const states = await Promise.all(DEPENDENCIES.map(async (name): Promise<[Dependency, z.infer<typeof DependencyState>]> => [name, await probe(deps.probes[name])]));
+    const states = await Promise.all(
+      DEPENDENCIES.map(async (name): Promise<[Dependency, z.infer<typeof DependencyState>]> => [
+        name,
+        await probe(deps.probes[name]),
+      ]),
+    );
     const checks = Object.fromEntries(states) as Record<Dependency, z.infer<typeof DependencyState>>;
     const values = Object.values(checks);
     if (values.includes('down')) return c.json({ status: 'not_ready' as const, checks }, 503);
     return c.json({ status: values.includes('degraded') ? ('degraded' as const) : ('ready' as const), checks }, 200);
   });
 
-  app.openapi(metricsRoute, async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
+  app.openapi(metricsRoute, async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
 
   return app;
 }

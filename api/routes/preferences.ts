@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Preferences, PreferencesInput, PreferencesPatch, parsePreferencesInput, parsePreferencesPatch } from '../../dashboard/index.js';
+import {
+  Preferences,
+  PreferencesInput,
+  PreferencesPatch,
+  parsePreferencesInput,
+  parsePreferencesPatch,
+} from '../../dashboard/index.js';
 import type { PreferenceChange } from '../../contract/workflows.js';
 import { InvalidCursorError } from '../../adapters/cassandra/preference-store.js';
-import { IdempotencyKeyReusedError, PreferenceChangeRefusedError } from '../../adapters/temporal/dashboard-workflows.js';
+import {
+  IdempotencyKeyReusedError,
+  PreferenceChangeRefusedError,
+} from '../../adapters/temporal/dashboard-workflows.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { jsonBody, validationFailed } from '../middleware/body.js';
@@ -12,16 +21,24 @@ import { ApiError } from '../problem.js';
 import { bearer, problems } from '../schemas.js';
 import { withTimeout } from '../with-timeout.js';
 
-/** A write runs a workflow (compare-and-set, audit row, event); past this the client retries with the same Idempotency-Key. */
+/**
+ * A write runs a workflow (compare-and-set, audit row, event); past this the client retries with the same
+ * Idempotency-Key.
+ */
 const WRITE_TIMEOUT_MS = 10_000;
 const READ_TIMEOUT_MS = 2_000;
 const RETRY_AFTER_SECONDS = '2';
 
 const PreferencesDoc = Preferences.meta({ id: 'Preferences' });
-const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The version, quoted: send it back in If-Match' } };
+const etagHeader = {
+  ETag: { schema: { type: 'string' as const }, description: 'The version, quoted: send it back in If-Match' },
+};
 
 const WriteHeaders = z.object({
-  'if-match': z.string().optional().meta({ description: 'Required: the version the change applies to, e.g. "3" (a missing one is 428)' }),
+  'if-match': z
+    .string()
+    .optional()
+    .meta({ description: 'Required: the version the change applies to, e.g. "3" (a missing one is 428)' }),
   'idempotency-key': z
     .string()
     .min(1)
@@ -32,7 +49,11 @@ const WriteHeaders = z.object({
 });
 
 const writeResponses = {
-  200: { description: 'The document after the change', headers: etagHeader, content: { 'application/json': { schema: PreferencesDoc } } },
+  200: {
+    description: 'The document after the change',
+    headers: etagHeader,
+    content: { 'application/json': { schema: PreferencesDoc } },
+  },
   400: problems[400],
   401: problems[401],
   412: problems[412],
@@ -51,7 +72,11 @@ const getPreferences = createRoute({
   summary: "The caller's preferences (defaults with version 0 if never changed)",
   security: bearer,
   responses: {
-    200: { description: 'The current document', headers: etagHeader, content: { 'application/json': { schema: PreferencesDoc } } },
+    200: {
+      description: 'The current document',
+      headers: etagHeader,
+      content: { 'application/json': { schema: PreferencesDoc } },
+    },
     401: problems[401],
     429: problems[429],
     503: problems[503],
@@ -68,7 +93,13 @@ const putPreferences = createRoute({
   summary: 'Replace the whole editable document',
   security: bearer,
   middleware: [jsonBody({ types: jsonOnly, check: parsePreferencesInput })] as const,
-  request: { headers: WriteHeaders, body: { required: true, content: { 'application/json': { schema: PreferencesInput.meta({ id: 'PreferencesInput' }) } } } },
+  request: {
+    headers: WriteHeaders,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: PreferencesInput.meta({ id: 'PreferencesInput' }) } },
+    },
+  },
   responses: writeResponses,
 });
 
@@ -82,7 +113,10 @@ const patchPreferences = createRoute({
   middleware: [jsonBody({ types: mergePatchTypes, check: parsePreferencesPatch })] as const,
   request: {
     headers: WriteHeaders,
-    body: { required: true, content: { 'application/merge-patch+json': { schema: patchSchema }, 'application/json': { schema: patchSchema } } },
+    body: {
+      required: true,
+      content: { 'application/merge-patch+json': { schema: patchSchema }, 'application/json': { schema: patchSchema } },
+    },
   },
   responses: writeResponses,
 });
@@ -96,12 +130,27 @@ const restorePreferences = createRoute({
   middleware: [jsonBody({ types: jsonOnly })] as const,
   request: {
     headers: WriteHeaders,
-    body: { required: true, content: { 'application/json': { schema: z.strictObject({ version: z.number().int().positive() }).meta({ id: 'RestoreRequest' }) } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.strictObject({ version: z.number().int().positive() }).meta({ id: 'RestoreRequest' }),
+        },
+      },
+    },
   },
-  responses: { ...writeResponses, 404: { ...problems[404], description: 'No such version in the history (PREFERENCES_VERSION_NOT_FOUND)' } },
+  responses: {
+    ...writeResponses,
+    404: { ...problems[404], description: 'No such version in the history (PREFERENCES_VERSION_NOT_FOUND)' },
+  },
 });
 
-const HistoryEntry = z.object({ version: z.number().int(), preferences: PreferencesDoc, requestKey: z.string(), changedAt: z.string() });
+const HistoryEntry = z.object({
+  version: z.number().int(),
+  preferences: PreferencesDoc,
+  requestKey: z.string(),
+  changedAt: z.string(),
+});
 const preferencesHistory = createRoute({
   method: 'get',
   path: '/v1/preferences/history',
@@ -112,13 +161,22 @@ const preferencesHistory = createRoute({
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(20),
       // Cassandra's paging state, hex-encoded: anything else is refused before it reaches the driver.
-      cursor: z.string().regex(/^[0-9a-fA-F]{2,4096}$/).optional(),
+      cursor: z
+        .string()
+        .regex(/^[0-9a-fA-F]{2,4096}$/)
+        .optional(),
     }),
   },
   responses: {
     200: {
       description: 'A page of history entries; pass nextCursor back for the next page',
-      content: { 'application/json': { schema: z.object({ entries: z.array(HistoryEntry), nextCursor: z.string().optional() }).meta({ id: 'PreferenceHistoryPage' }) } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ entries: z.array(HistoryEntry), nextCursor: z.string().optional() })
+            .meta({ id: 'PreferenceHistoryPage' }),
+        },
+      },
     },
     400: { ...problems[400], description: 'The cursor is not one this API gave out (INVALID_CURSOR)' },
     401: problems[401],
@@ -129,7 +187,10 @@ const preferencesHistory = createRoute({
 });
 
 const unavailable = () =>
-  new ApiError(503, 'PREFERENCES_UNAVAILABLE', { detail: 'Preferences cannot be reached right now; try again shortly', headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
+  new ApiError(503, 'PREFERENCES_UNAVAILABLE', {
+    detail: 'Preferences cannot be reached right now; try again shortly',
+    headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+  });
 
 /** If-Match as a version: `"3"` (what GET sends) or a bare `3`. */
 export function parseIfMatch(header: string | undefined): number | 'missing' | 'invalid' {
@@ -141,7 +202,9 @@ export function parseIfMatch(header: string | undefined): number | 'missing' | '
 export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows'>) {
   const app = new OpenAPIHono<AppEnv>();
 
-  const currentVersion = async (userId: string) => (await withTimeout(deps.preferences.load(userId), READ_TIMEOUT_MS, 'preference store').catch(() => undefined))?.version;
+  const currentVersion = async (userId: string) =>
+    (await withTimeout(deps.preferences.load(userId), READ_TIMEOUT_MS, 'preference store').catch(() => undefined))
+      ?.version;
 
   const conflict = (current: number | undefined) =>
     new ApiError(412, 'PREFERENCES_VERSION_CONFLICT', {
@@ -155,18 +218,25 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
     const { userId } = c.get('caller');
     const expected = parseIfMatch(headers['if-match']);
     if (expected === 'missing') {
-      throw new ApiError(428, 'PRECONDITION_REQUIRED', { detail: 'Send If-Match with the version you read (the ETag of GET /v1/preferences)' });
+      throw new ApiError(428, 'PRECONDITION_REQUIRED', {
+        detail: 'Send If-Match with the version you read (the ETag of GET /v1/preferences)',
+      });
     }
     // An If-Match that names no version cannot match the current one: RFC 9110 says 412.
     if (expected === 'invalid') throw conflict(await currentVersion(userId));
     // Without a key every request is its own change; the workflow id still makes a retried start safe.
     const requestKey = headers['idempotency-key'] ?? randomUUID();
     try {
-      const result = await deps.workflows.changePreferences({ userId, requestKey, expectedVersion: expected, change }, WRITE_TIMEOUT_MS);
+      const result = await deps.workflows.changePreferences(
+        { userId, requestKey, expectedVersion: expected, change },
+        WRITE_TIMEOUT_MS,
+      );
       return c.json(result.preferences, 200, { ETag: `"${result.version}"`, 'Idempotency-Key': requestKey });
     } catch (error) {
       if (error instanceof IdempotencyKeyReusedError) {
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', { detail: 'This Idempotency-Key was sent with a different request; use a new key for a new change' });
+        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', {
+          detail: 'This Idempotency-Key was sent with a different request; use a new key for a new change',
+        });
       }
       if (error instanceof PreferenceChangeRefusedError) {
         const { refusal } = error;
@@ -186,25 +256,38 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
   };
 
   app.openapi(getPreferences, async (c) => {
-    const preferences = await withTimeout(deps.preferences.load(c.get('caller').userId), READ_TIMEOUT_MS, 'preference store').catch((error: unknown) => {
+    const preferences = await withTimeout(
+      deps.preferences.load(c.get('caller').userId),
+      READ_TIMEOUT_MS,
+      'preference store',
+    ).catch((error: unknown) => {
       c.get('logger').warn({ err: error }, 'preference store unavailable');
       throw unavailable();
     });
     return c.json(preferences, 200, { ETag: `"${preferences.version}"`, 'Cache-Control': 'private, no-cache' });
   });
 
-  app.openapi(putPreferences, (c) => write(c, c.req.valid('header'), { kind: 'replace', document: c.req.valid('json') }));
+  app.openapi(putPreferences, (c) =>
+    write(c, c.req.valid('header'), { kind: 'replace', document: c.req.valid('json') }),
+  );
   app.openapi(patchPreferences, (c) => write(c, c.req.valid('header'), { kind: 'patch', patch: c.req.valid('json') }));
-  app.openapi(restorePreferences, (c) => write(c, c.req.valid('header'), { kind: 'restore', version: c.req.valid('json').version }));
+  app.openapi(restorePreferences, (c) =>
+    write(c, c.req.valid('header'), { kind: 'restore', version: c.req.valid('json').version }),
+  );
 
   app.openapi(preferencesHistory, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     try {
-      const page = await withTimeout(deps.preferences.history(c.get('caller').userId, limit, cursor), READ_TIMEOUT_MS, 'preference history');
+      const page = await withTimeout(
+        deps.preferences.history(c.get('caller').userId, limit, cursor),
+        READ_TIMEOUT_MS,
+        'preference history',
+      );
       return c.json(page, 200);
     } catch (error) {
       // A cursor this API did not hand out is the client's mistake, not ours.
-      if (error instanceof InvalidCursorError) throw new ApiError(400, 'INVALID_CURSOR', { detail: 'The cursor is not valid' });
+      if (error instanceof InvalidCursorError)
+        throw new ApiError(400, 'INVALID_CURSOR', { detail: 'The cursor is not valid' });
       c.get('logger').warn({ err: error }, 'preference history unavailable');
       throw unavailable();
     }

@@ -47,7 +47,12 @@ interface SseSink {
   onGone(listener: () => void): void;
 }
 
-const STREAM_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' };
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
 /** A peer that reads nothing while this much is queued for it is gone (or too slow to matter): it is cut. */
 const MAX_QUEUED_BYTES = 64 * 1024;
 /** TCP keep-alive probes start after this much silence from the peer. */
@@ -108,7 +113,13 @@ export function streamRoutes(deps: Pick<ApiDeps, 'live' | 'views' | 'config'>) {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     const web = outgoing ? undefined : webSink();
     const sink = outgoing ? nodeSink(outgoing, headers) : web!.sink;
-    void runStream(sink, { userId, lastEventId: lastEventId === undefined ? undefined : Number(lastEventId), logger: c.get('logger'), deps, heartbeats });
+    void runStream(sink, {
+      userId,
+      lastEventId: lastEventId === undefined ? undefined : Number(lastEventId),
+      logger: c.get('logger'),
+      deps,
+      heartbeats,
+    });
     // node-server sends nothing more for a response marked as sent already.
     return web ? new Response(web.body, { headers }) : new Response(null, { headers: RESPONSE_ALREADY_SENT.headers });
   });
@@ -156,7 +167,10 @@ function createHeartbeats(intervalMs: number): Heartbeats {
  * stream reaches its maximum age: then the client reconnects with Last-Event-ID and is told of
  * anything it missed, so a peer that vanished without a word holds nothing for longer than that.
  */
-async function runStream(sink: SseSink, { userId, lastEventId, logger, deps, heartbeats }: StreamContext): Promise<void> {
+async function runStream(
+  sink: SseSink,
+  { userId, lastEventId, logger, deps, heartbeats }: StreamContext,
+): Promise<void> {
   let ended!: () => void;
   const finished = new Promise<void>((resolve) => (ended = resolve));
   sink.onGone(() => ended());

@@ -3,12 +3,21 @@ import { z } from 'zod';
 import type { Config } from '../../config/index.js';
 import { inBatches } from './users.js';
 
-const domainServices = (config: Config) => [config.ACCOUNTS_URL, config.PARTNERS_URL, config.TRANSACTIONS_URL, config.OFFERS_URL];
+const domainServices = (config: Config) => [
+  config.ACCOUNTS_URL,
+  config.PARTNERS_URL,
+  config.TRANSACTIONS_URL,
+  config.OFFERS_URL,
+];
 
 /** Latency injected into every domain service through its fault endpoint; `{}` clears it. */
 export async function setFaults(config: Config, faults: { latencyMs?: number }): Promise<void> {
   for (const url of domainServices(config)) {
-    const response = await fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const response = await fetch(`${url}/admin/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
     await response.text();
     if (!response.ok) throw new Error(`could not set faults on ${url}: ${response.status}`);
   }
@@ -66,7 +75,11 @@ export interface StormResult {
  */
 const MAX_UNANSWERED = 200;
 
-export function startWriteStorm(config: Config, accountOf: ReadonlyMap<string, string>, rate: number): { stop(): Promise<StormResult> } {
+export function startWriteStorm(
+  config: Config,
+  accountOf: ReadonlyMap<string, string>,
+  rate: number,
+): { stop(): Promise<StormResult> } {
   const users = [...accountOf.entries()];
   let stopped = false;
   let writes = 0;

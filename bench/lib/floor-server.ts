@@ -6,8 +6,13 @@ import { fileURLToPath } from 'node:url';
  * The cache-hit floor: a minimal Node HTTP server in its own process that sends the same bytes from
  * memory. Whatever the API costs beyond this is ours; the ratio is what the benchmark reports.
  */
-export async function startFloorServer(body: string, headers: Record<string, string>): Promise<{ url: string; stop: () => void }> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function startFloorServer(
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ url: string; stop: () => void }> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['serve'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)));
     child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));

@@ -33,7 +33,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         duration: options.durationSeconds,
         ...(options.rate ? { overallRate: options.rate } : {}),
         timeout: 10,
-        requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...(options.headers?.() ?? {}) } }) }],
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...request.headers, ...(options.headers?.() ?? {}) },
+            }),
+          },
+        ],
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     );

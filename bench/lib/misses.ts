@@ -4,7 +4,16 @@ import { createViewStore } from '../../adapters/cassandra/view-store.js';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { createDashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import type { Config } from '../../config/index.js';
-import { Account, Partner, Widget, composeDashboard, defaultPreferences, mergeWidgetSources, renderForClient, type SourceResult } from '../../dashboard/index.js';
+import {
+  Account,
+  Partner,
+  Widget,
+  composeDashboard,
+  defaultPreferences,
+  mergeWidgetSources,
+  renderForClient,
+  type SourceResult,
+} from '../../dashboard/index.js';
 import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { apiUrl } from './platform.js';
 import { tokensFor } from './users.js';
@@ -36,7 +45,11 @@ export interface MissSample {
  * app opening after a long absence waits for it. `gapMs` spreads the requests over a longer
  * operation; `until` ends the sample early.
  */
-export async function sampleMisses(config: Config, userIds: readonly string[], options: { gapMs?: number; until?: () => boolean } = {}): Promise<MissSample> {
+export async function sampleMisses(
+  config: Config,
+  userIds: readonly string[],
+  options: { gapMs?: number; until?: () => boolean } = {},
+): Promise<MissSample> {
   const tokens = await tokensFor(config, userIds);
   const latencies: number[] = [];
   const sources: Record<string, number> = {};
@@ -45,7 +58,9 @@ export async function sampleMisses(config: Config, userIds: readonly string[], o
     const t0 = performance.now();
     let source: string;
     try {
-      const response = await fetch(`${apiUrl(config)}/v1/dashboard`, { headers: { ...PROFILE_HEADERS, authorization: `Bearer ${token}` } });
+      const response = await fetch(`${apiUrl(config)}/v1/dashboard`, {
+        headers: { ...PROFILE_HEADERS, authorization: `Bearer ${token}` },
+      });
       await response.text();
       source = `${response.status} ${response.headers.get('x-dashboard-source') ?? '-'}`;
     } catch {
@@ -66,7 +81,10 @@ export async function sampleMissFloor(config: Config, userIds: readonly string[]
   for (const userId of userIds) {
     const t0 = performance.now();
     const get = async <T>(base: string, path: string, item: { parse: (v: unknown) => T }): Promise<SourceResult<T>> => {
-      const body = (await (await fetch(`${base}/v1/users/${userId}/${path}`)).json()) as { asOf: string; items: unknown[] };
+      const body = (await (await fetch(`${base}/v1/users/${userId}/${path}`)).json()) as {
+        asOf: string;
+        items: unknown[];
+      };
       return { status: 'fresh', asOf: body.asOf, items: body.items.map((x) => item.parse(x)) };
     };
     const [accounts, partners, offers, insights] = await Promise.all([
@@ -75,7 +93,11 @@ export async function sampleMissFloor(config: Config, userIds: readonly string[]
       get(config.OFFERS_URL, 'offers', Widget),
       get(config.TRANSACTIONS_URL, 'insights', Widget),
     ]);
-    const canonical = composeDashboard({ accounts, partners, widgets: mergeWidgetSources(offers, insights) }, defaultPreferences(userId), new Date().toISOString());
+    const canonical = composeDashboard(
+      { accounts, partners, widgets: mergeWidgetSources(offers, insights) },
+      defaultPreferences(userId),
+      new Date().toISOString(),
+    );
     JSON.stringify(renderForClient(canonical, profile));
     latencies.push(performance.now() - t0);
   }

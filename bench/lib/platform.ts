@@ -50,7 +50,9 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
 
   const specs = platformProcesses(config).map((spec) => ({ ...spec, env }));
   // A process that exits during the benchmark is restarted, and the line saying so is shown.
-  const supervisor: Supervisor = supervise(specs, { write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined) });
+  const supervisor: Supervisor = supervise(specs, {
+    write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
+  });
   await supervisor.waitHealthy(120_000);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -75,7 +77,10 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
 
 export const apiUrl = (config: Config) => `http://127.0.0.1:${config.API_PORT}`;
 
-/** The bridge group of a benchmark or chaos run starts at the end of the topics: earlier tests' events are not its load. */
+/**
+ * The bridge group of a benchmark or chaos run starts at the end of the topics: earlier tests' events are not its
+ * load.
+ */
 export async function skipOldEvents(config: Config): Promise<void> {
   const admin = new Kafka({ brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -103,7 +108,11 @@ export async function skipOldEvents(config: Config): Promise<void> {
 
 export async function waitForWorker(client: Client, config: Config, taskQueue: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    const queue = await client.workflowService.describeTaskQueue({
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1,
+    });
     if ((queue.pollers?.length ?? 0) > 0) return;
     await new Promise((r) => setTimeout(r, 500));
   }

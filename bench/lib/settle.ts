@@ -16,7 +16,11 @@ export async function bridgeLag(config: Config): Promise<number> {
  * Waits (at most `maxMs`) until the bridge has consumed everything and no rebuild is open on the
  * bench's task queues, so one scenario's backlog is not the next one's load. False when it never was.
  */
-export async function waitForQuiet(platform: BenchPlatform, maxMs: number, log?: (line: string) => void): Promise<boolean> {
+export async function waitForQuiet(
+  platform: BenchPlatform,
+  maxMs: number,
+  log?: (line: string) => void,
+): Promise<boolean> {
   const queues = Object.values(taskQueues(platform.config));
   const deadline = performance.now() + maxMs;
   let lag = 0;
@@ -27,6 +31,8 @@ export async function waitForQuiet(platform: BenchPlatform, maxMs: number, log?:
     if (lag === 0 && open === 0) return true;
     await sleep(500);
   }
-  log?.(`!! still busy after ${Math.round(maxMs / 1000)} s (bridge lag ${lag}, ${open} open workflows); going on beside it`);
+  log?.(
+    `!! still busy after ${Math.round(maxMs / 1000)} s (bridge lag ${lag}, ${open} open workflows); going on beside it`,
+  );
   return false;
 }

@@ -7,8 +7,14 @@ export interface SseEvent {
   readonly data: string;
 }
 
-/** An SSE reader over node:http (one socket per stream, no fetch machinery in the way), parsed by eventsource-parser. */
-export function openStream(url: string, headers: Record<string, string>, onEvent: (event: SseEvent) => void): Promise<{ close: () => void }> {
+/**
+ * An SSE reader over node:http (one socket per stream, no fetch machinery in the way), parsed by eventsource-parser.
+ */
+export function openStream(
+  url: string,
+  headers: Record<string, string>,
+  onEvent: (event: SseEvent) => void,
+): Promise<{ close: () => void }> {
   return new Promise((resolve, reject) => {
     const req: ClientRequest = request(url, { headers: { ...headers, accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) {
@@ -16,7 +22,9 @@ export function openStream(url: string, headers: Record<string, string>, onEvent
         res.resume();
         return;
       }
-      const parser = createParser({ onEvent: ({ event, id, data }) => onEvent({ event: event ?? 'message', id: id ?? '', data }) });
+      const parser = createParser({
+        onEvent: ({ event, id, data }) => onEvent({ event: event ?? 'message', id: id ?? '', data }),
+      });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => parser.feed(chunk));
       resolve({ close: () => req.destroy() });

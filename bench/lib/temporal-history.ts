@@ -15,14 +15,22 @@ export interface HistoryTally {
  * platform's use of Temporal costs, since every event is a write to Temporal's store. A run still
  * open is described, because visibility updates its length only at state changes.
  */
-export async function historySince(client: Client, taskQueues: readonly string[], since: Date, options: { notTriggeredBy?: Trigger } = {}): Promise<HistoryTally> {
+export async function historySince(
+  client: Client,
+  taskQueues: readonly string[],
+  since: Date,
+  options: { notTriggeredBy?: Trigger } = {},
+): Promise<HistoryTally> {
   const byType: Record<string, { workflows: number; events: number }> = {};
   let workflows = 0;
   let events = 0;
-  for await (const run of client.workflow.list({ query: `${taskQueueFilter(taskQueues)} AND StartTime > '${since.toISOString()}'` })) {
+  for await (const run of client.workflow.list({
+    query: `${taskQueueFilter(taskQueues)} AND StartTime > '${since.toISOString()}'`,
+  })) {
     if (options.notTriggeredBy && run.typedSearchAttributes.get(TriggerAttribute) === options.notTriggeredBy) continue;
     let length = run.historyLength;
-    if (run.status.name === 'RUNNING' || length === 0) length = (await client.workflow.getHandle(run.workflowId, run.runId).describe()).historyLength;
+    if (run.status.name === 'RUNNING' || length === 0)
+      length = (await client.workflow.getHandle(run.workflowId, run.runId).describe()).historyLength;
     const tally = (byType[run.type] ??= { workflows: 0, events: 0 });
     tally.workflows++;
     tally.events += length;

@@ -18,7 +18,10 @@ export function createUserPool(seedUsers: number): UserPool {
   let next = 1;
   return {
     take(count, purpose) {
-      if (next + count - 1 > seedUsers) throw new Error(`${purpose} needs ${count} users, but only ${seedUsers - next + 1} of the ${seedUsers} seeded are left`);
+      if (next + count - 1 > seedUsers)
+        throw new Error(
+          `${purpose} needs ${count} users, but only ${seedUsers - next + 1} of the ${seedUsers} seeded are left`,
+        );
       const ids = Array.from({ length: count }, (_, i) => userId(next + i));
       next += count;
       return ids;
@@ -34,6 +37,10 @@ export async function tokensFor(config: Config, userIds: readonly string[]): Pro
 }
 
 /** Runs `work` over the items, `concurrency` at a time, in order. */
-export async function inBatches<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inBatches<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += concurrency) await Promise.all(items.slice(i, i + concurrency).map(work));
 }

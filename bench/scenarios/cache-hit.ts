@@ -28,7 +28,9 @@ export async function cacheHit({ platform, size, users, log }: BenchRun): Promis
   await inBatches(tokens, 10, async (token) => {
     // A freshly started worker is slow for its first builds; warm-up waits for it, the measurement does not.
     for (let attempt = 1; ; attempt++) {
-      const response = await fetch(`${apiUrl(config)}/v1/dashboard`, { headers: { ...PROFILE_HEADERS, authorization: `Bearer ${token}` } });
+      const response = await fetch(`${apiUrl(config)}/v1/dashboard`, {
+        headers: { ...PROFILE_HEADERS, authorization: `Bearer ${token}` },
+      });
       if (response.ok) {
         body = await response.text();
         etag = response.headers.get('etag') ?? '';
@@ -38,30 +40,61 @@ export async function cacheHit({ platform, size, users, log }: BenchRun): Promis
       await response.text();
     }
   });
-  const check = await fetch(`${apiUrl(config)}/v1/dashboard`, { headers: { ...PROFILE_HEADERS, authorization: `Bearer ${tokens[0]}` } });
+  const check = await fetch(`${apiUrl(config)}/v1/dashboard`, {
+    headers: { ...PROFILE_HEADERS, authorization: `Bearer ${tokens[0]}` },
+  });
   await check.text();
-  if (check.headers.get('x-dashboard-source') !== 'cache') throw new Error(`expected a cache hit after warm-up, got ${check.headers.get('x-dashboard-source')}`);
+  if (check.headers.get('x-dashboard-source') !== 'cache')
+    throw new Error(`expected a cache hit after warm-up, got ${check.headers.get('x-dashboard-source')}`);
 
-  const floor = await startFloorServer(body, { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' });
-  const random = () => ({ ...PROFILE_HEADERS, authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}` });
+  const floor = await startFloorServer(body, {
+    'content-type': 'application/json',
+    etag,
+    'cache-control': 'private, no-cache',
+  });
+  const random = () => ({
+    ...PROFILE_HEADERS,
+    authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}`,
+  });
   try {
     // Both servers' hot paths compiled before anything is timed: the first seconds under load measure
     // V8's JIT (the API's p99 at the first rate was 4-12× that of the later ones), not the read path.
     log('cache hit: warming both servers up (not measured)');
-    for (const url of [`${apiUrl(config)}/v1/dashboard`, floor.url]) await runLoad({ url, rate: Math.max(...size.rates), durationSeconds: WARM_UP_SECONDS, headers: random });
+    for (const url of [`${apiUrl(config)}/v1/dashboard`, floor.url])
+      await runLoad({ url, rate: Math.max(...size.rates), durationSeconds: WARM_UP_SECONDS, headers: random });
     const atRate = [];
     for (const rate of size.rates) {
       log(`cache hit: ${rate} req/s for ${size.loadSeconds} s (API, then floor)`);
-      const api = await runLoad({ url: `${apiUrl(config)}/v1/dashboard`, rate, durationSeconds: size.loadSeconds, headers: random });
+      const api = await runLoad({
+        url: `${apiUrl(config)}/v1/dashboard`,
+        rate,
+        durationSeconds: size.loadSeconds,
+        headers: random,
+      });
       const floorResult = await runLoad({ url: floor.url, rate, durationSeconds: size.loadSeconds, headers: random });
       atRate.push({ rate, api, floor: floorResult });
     }
     log(`cache hit: highest rate, ${size.loadSeconds} s each`);
     const rss = sampleRss(() => platform.rss());
-    const api = await runLoad({ url: `${apiUrl(config)}/v1/dashboard`, durationSeconds: size.loadSeconds, connections: 50, headers: random });
+    const api = await runLoad({
+      url: `${apiUrl(config)}/v1/dashboard`,
+      durationSeconds: size.loadSeconds,
+      connections: 50,
+      headers: random,
+    });
     const rssDuringMaxMiB = rss.stop();
-    const floorMax = await runLoad({ url: floor.url, durationSeconds: size.loadSeconds, connections: 50, headers: random });
-    return { warmUsers: tokens.length, atRate, highest: { api, floor: floorMax, ratio: api.requestsPerSecond / floorMax.requestsPerSecond }, rssDuringMaxMiB };
+    const floorMax = await runLoad({
+      url: floor.url,
+      durationSeconds: size.loadSeconds,
+      connections: 50,
+      headers: random,
+    });
+    return {
+      warmUsers: tokens.length,
+      atRate,
+      highest: { api, floor: floorMax, ratio: api.requestsPerSecond / floorMax.requestsPerSecond },
+      rssDuringMaxMiB,
+    };
   } finally {
     floor.stop();
   }

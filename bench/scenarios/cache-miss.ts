@@ -18,12 +18,21 @@ export interface CacheMissResult {
   readonly floor: Summary;
   readonly idle: MissRun;
   /** The same misses, other users, while domain writes of other users arrive at `storm.writes.rate`. */
-  readonly storm: MissRun & { readonly writes: StormResult; readonly backlogSeconds: number; readonly backlogCleared: boolean };
+  readonly storm: MissRun & {
+    readonly writes: StormResult;
+    readonly backlogSeconds: number;
+    readonly backlogCleared: boolean;
+  };
 }
 
 export const missRun = (sample: MissSample, floor: Summary): MissRun => {
   const latencyMs = summarize(sample.latencies);
-  return { latencyMs, sources: sample.sources, ratioP50: latencyMs.p50 / floor.p50, ratioP95: latencyMs.p95 / floor.p95 };
+  return {
+    latencyMs,
+    sources: sample.sources,
+    ratioP50: latencyMs.p50 / floor.p50,
+    ratioP95: latencyMs.p95 / floor.p95,
+  };
 };
 
 /**
@@ -51,7 +60,9 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
     idle = await sampleMisses(config, idleUsers);
     log('cache miss: floor (the same four calls in parallel, composed in-process)');
     floorLatencies = await sampleMissFloor(config, floorUsers);
-    log(`cache miss: ${stormMissUsers.length} more during ${size.stormRate} domain writes/s over ${stormAccounts.size} other users`);
+    log(
+      `cache miss: ${stormMissUsers.length} more during ${size.stormRate} domain writes/s over ${stormAccounts.size} other users`,
+    );
     const storm = startWriteStorm(config, stormAccounts, size.stormRate);
     try {
       // The storm's events reach the worker before the first miss is measured.
@@ -67,8 +78,16 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
   const t0 = performance.now();
   const backlogCleared = await waitForQuiet(platform, 180_000);
   const backlogSeconds = (performance.now() - t0) / 1000;
-  if (!backlogCleared) log(`!! the storm's rebuilds were still running ${Math.round(backlogSeconds)} s after it ended; later scenarios run beside them`);
+  if (!backlogCleared)
+    log(
+      `!! the storm's rebuilds were still running ${Math.round(backlogSeconds)} s after it ended; later scenarios run beside them`,
+    );
 
   const floor = summarize(floorLatencies);
-  return { domainLatencyMs, floor, idle: missRun(idle, floor), storm: { ...missRun(stormMisses, floor), writes, backlogSeconds, backlogCleared } };
+  return {
+    domainLatencyMs,
+    floor,
+    idle: missRun(idle, floor),
+    storm: { ...missRun(stormMisses, floor), writes, backlogSeconds, backlogCleared },
+  };
 }

@@ -34,7 +34,10 @@ export async function capacity({ platform, size, log }: BenchRun): Promise<Capac
   // Streams only listen, so any seeded users do; several streams per user, as several devices would.
   const users = Array.from({ length: Math.min(USERS, size.seedUsers) }, (_, i) => userId(i + 1));
   const tokens = await tokensFor(config, users);
-  const apiMetric = async (name: string) => Number((await (await fetch(`${apiUrl(config)}/metrics`)).text()).match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? NaN);
+  const apiMetric = async (name: string) =>
+    Number(
+      (await (await fetch(`${apiUrl(config)}/metrics`)).text()).match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? NaN,
+    );
   const heapMiB = async () => Math.round((await apiMetric('nodejs_heap_size_used_bytes')) / 1048576);
   const heapBefore = await heapMiB();
   const before = platform.rss()['api'] ?? 0;
@@ -45,9 +48,13 @@ export async function capacity({ platform, size, log }: BenchRun): Promise<Capac
     const batch = await Promise.allSettled(
       Array.from({ length: Math.min(50, size.sseStreams - i) }, (_, j) => {
         const n = i + j;
-        return openStream(`${apiUrl(config)}/v1/dashboard/stream`, { authorization: `Bearer ${tokens[n % tokens.length]}` }, (event) => {
-          if (event.event === 'DashboardUpdated' && event.id === String(version)) updated.add(n);
-        });
+        return openStream(
+          `${apiUrl(config)}/v1/dashboard/stream`,
+          { authorization: `Bearer ${tokens[n % tokens.length]}` },
+          (event) => {
+            if (event.event === 'DashboardUpdated' && event.id === String(version)) updated.add(n);
+          },
+        );
       }),
     );
     const opened = batch.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -61,7 +68,15 @@ export async function capacity({ platform, size, log }: BenchRun): Promise<Capac
   const redis = createRedisClient(config.REDIS_URL);
   try {
     for (const user of users) {
-      const event = { id: `bench:${user}:${version}`, type: 'DashboardUpdated', source: 'dashboard-platform', subject: user, time: new Date().toISOString(), schemaVersion: SUPPORTED_SCHEMA_VERSION, data: { userId: user, version, builtAt: new Date().toISOString(), trigger: 'replay' } };
+      const event = {
+        id: `bench:${user}:${version}`,
+        type: 'DashboardUpdated',
+        source: 'dashboard-platform',
+        subject: user,
+        time: new Date().toISOString(),
+        schemaVersion: SUPPORTED_SCHEMA_VERSION,
+        data: { userId: user, version, builtAt: new Date().toISOString(), trigger: 'replay' },
+      };
       await redis.publish(liveChannel(user), JSON.stringify(event));
     }
   } finally {

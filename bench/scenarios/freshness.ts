@@ -40,7 +40,9 @@ export async function freshness({ platform, size, users, log }: BenchRun): Promi
     const userIds = users.take(streams, `freshness at ${rate} writes/s`);
     const accountOf = await firstAccounts(config, userIds);
     const ledger = new WriteLedger();
-    const opened = await openStreams(config, userIds, (userId, builtAt) => ledger.answer(userId, builtAt, performance.now()));
+    const opened = await openStreams(config, userIds, (userId, builtAt) =>
+      ledger.answer(userId, builtAt, performance.now()),
+    );
     try {
       await sleep(1_000);
       log(`freshness: ${rate} writes/s for ${size.freshnessSeconds} s over ${streams} users with open streams`);
@@ -51,13 +53,20 @@ export async function freshness({ platform, size, users, log }: BenchRun): Promi
         if (wait > 0) await sleep(wait);
         const userId = userIds[i % streams] ?? '';
         const write = ledger.sent(userId);
-        writes.push(renameAccount(config, userId, accountOf.get(userId) ?? '', `Konto ${i}`).then((ok) => (ok ? undefined : ledger.failed(write))));
+        writes.push(
+          renameAccount(config, userId, accountOf.get(userId) ?? '', `Konto ${i}`).then((ok) =>
+            ok ? undefined : ledger.failed(write),
+          ),
+        );
       }
       await Promise.all(writes);
       const lastWrite = performance.now();
       while (ledger.owed > 0 && performance.now() - lastWrite < size.freshnessDrainSeconds * 1000) await sleep(100);
       const result = { rate, streams, ...ledger.tally(), waitedSeconds: (performance.now() - lastWrite) / 1000 };
-      if (result.unseen > 0) log(`!! FAILURE freshness at ${rate} writes/s: ${result.unseen} of ${result.expected} updates never arrived within ${size.freshnessDrainSeconds} s of the last write`);
+      if (result.unseen > 0)
+        log(
+          `!! FAILURE freshness at ${rate} writes/s: ${result.unseen} of ${result.expected} updates never arrived within ${size.freshnessDrainSeconds} s of the last write`,
+        );
       results.push(result);
     } finally {
       for (const stream of opened) stream.close();
@@ -106,7 +115,10 @@ class WriteLedger {
       write.latencyMs = arrivedAt - write.sentAt;
       this.owed--;
     }
-    this.unanswered.set(userId, waiting.filter((w) => w.latencyMs === undefined && !w.failed));
+    this.unanswered.set(
+      userId,
+      waiting.filter((w) => w.latencyMs === undefined && !w.failed),
+    );
   }
 
   tally(): Pick<FreshnessResult, 'writes' | 'failedWrites' | 'expected' | 'seen' | 'unseen' | 'latencyMs'> {
@@ -127,14 +139,22 @@ class WriteLedger {
 const UpdateData = z.object({ data: z.object({ builtAt: z.string().datetime() }) });
 
 /** One SSE stream per user (iOS 4.0), fifty opened at a time: a thousand at once would be a load test of its own. */
-async function openStreams(config: Config, userIds: readonly string[], onUpdate: (userId: string, builtAtEpochMs: number) => void): Promise<{ close: () => void }[]> {
+async function openStreams(
+  config: Config,
+  userIds: readonly string[],
+  onUpdate: (userId: string, builtAtEpochMs: number) => void,
+): Promise<{ close: () => void }[]> {
   const tokens = await tokensFor(config, userIds);
   const open = (token: string, userId: string) =>
-    openStream(`${apiUrl(config)}/v1/dashboard/stream`, { ...PROFILE_HEADERS, authorization: `Bearer ${token}` }, (event) => {
-      if (event.event !== 'DashboardUpdated') return;
-      const update = UpdateData.safeParse(parseJson(event.data));
-      if (update.success) onUpdate(userId, Date.parse(update.data.data.builtAt));
-    });
+    openStream(
+      `${apiUrl(config)}/v1/dashboard/stream`,
+      { ...PROFILE_HEADERS, authorization: `Bearer ${token}` },
+      (event) => {
+        if (event.event !== 'DashboardUpdated') return;
+        const update = UpdateData.safeParse(parseJson(event.data));
+        if (update.success) onUpdate(userId, Date.parse(update.data.data.builtAt));
+      },
+    );
   const opened: { close: () => void }[] = [];
   for (let i = 0; i < tokens.length; i += 50) {
     opened.push(...(await Promise.all(tokens.slice(i, i + 50).map((token, j) => open(token, userIds[i + j] ?? '')))));

@@ -32,19 +32,31 @@ const MISS_GAP_MS = 1_000;
  * rate limit, timed to its result, while cache misses of other users are measured, since an
  * operator's bulk run must not make the people opening the app wait.
  */
-export async function rebuildAll({ platform, size, users, log }: BenchRun, missFloor: Summary): Promise<RebuildAllResult> {
+export async function rebuildAll(
+  { platform, size, users, log }: BenchRun,
+  missFloor: Summary,
+): Promise<RebuildAllResult> {
   const { config, temporal } = platform;
   const userIds = users.take(size.rebuildAllUsers, 'rebuild-all');
   // Enough users for one miss a second until the time limit.
-  const missUsers = users.take(Math.ceil((size.rebuildAllTimeoutSeconds * 1000) / MISS_GAP_MS), 'cache miss during rebuild-all');
+  const missUsers = users.take(
+    Math.ceil((size.rebuildAllTimeoutSeconds * 1000) / MISS_GAP_MS),
+    'cache miss during rebuild-all',
+  );
   await forgetDashboards(config, missUsers);
   await waitForQuiet(platform, 60_000, log);
 
   const windowStart = new Date();
   const workflowId = `rebuild-many:admin:${windowStart.toISOString()}:bench`;
-  log(`rebuild-all: ${userIds.length} users at most ${size.rebuildAllRate}/s (${workflowId}), cache misses measured meanwhile`);
+  log(
+    `rebuild-all: ${userIds.length} users at most ${size.rebuildAllRate}/s (${workflowId}), cache misses measured meanwhile`,
+  );
   const t0 = performance.now();
-  await createDashboardWorkflows(temporal, taskQueues(config)).startRebuildMany(workflowId, { userIds, ratePerSecond: size.rebuildAllRate, trigger: 'admin' });
+  await createDashboardWorkflows(temporal, taskQueues(config)).startRebuildMany(workflowId, {
+    userIds,
+    ratePerSecond: size.rebuildAllRate,
+    trigger: 'admin',
+  });
   const handle = temporal.workflow.getHandle<typeof rebuildMany>(workflowId);
 
   let ended: { progress?: RebuildManyProgress; error?: string; at: number } | undefined;
@@ -73,7 +85,9 @@ export async function rebuildAll({ platform, size, users, log }: BenchRun, missF
   let progress = ended?.progress;
   if (timedOut) {
     progress = await handle.query(rebuildManyProgressQuery).catch(() => undefined);
-    log(`!! FAILURE rebuild-all: not done after ${size.rebuildAllTimeoutSeconds} s (${progress?.succeeded ?? '?'} of ${userIds.length} rebuilt); terminating it`);
+    log(
+      `!! FAILURE rebuild-all: not done after ${size.rebuildAllTimeoutSeconds} s (${progress?.succeeded ?? '?'} of ${userIds.length} rebuilt); terminating it`,
+    );
     await handle.terminate('benchmark: rebuild-all exceeded its time limit').catch(() => undefined);
   }
   const error = timedOut ? undefined : ended?.error;
@@ -82,7 +96,9 @@ export async function rebuildAll({ platform, size, users, log }: BenchRun, missF
 
   await waitForQuiet(platform, 30_000, log);
   // The misses measured meanwhile are not the bulk run's cost.
-  const tally = await historySince(temporal, Object.values(taskQueues(config)), windowStart, { notTriggeredBy: 'miss' });
+  const tally = await historySince(temporal, Object.values(taskQueues(config)), windowStart, {
+    notTriggeredBy: 'miss',
+  });
   const succeeded = progress?.succeeded ?? 0;
   return {
     users: userIds.length,

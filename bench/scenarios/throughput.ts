@@ -18,7 +18,10 @@ export interface RebuildRate {
 
 export interface ThroughputResult {
   readonly rebuilds: {
-    /** The builder itself, in this process, with the worker's clients and options: no Temporal, no Kafka on the way in. */
+    /**
+     * The builder itself, in this process, with the worker's clients and options: no Temporal, no Kafka on the way
+     * in.
+     */
     readonly floor: RebuildRate & { readonly unchanged: number; readonly failures: number };
     /** Domain writes → Kafka → bridge → Temporal → build → DashboardUpdated, for as many other users. */
     readonly platform: RebuildRate & { readonly writeSeconds: number; readonly failedWrites: number };
@@ -94,15 +97,30 @@ async function rebuildFloor({ platform, size, users, log }: BenchRun): Promise<T
     const t0 = performance.now();
     const result = await builder.buildMany(floorUsers.map((userId) => ({ userId, trigger: 'event' })));
     const seconds = (performance.now() - t0) / 1000;
-    if (result.failures.length > 0) log(`!! rebuild floor: ${result.failures.length} builds failed, e.g. ${result.failures[0]?.reason}`);
-    return { users: floorUsers.length, rebuilt: result.built, seconds, perSecond: result.built / seconds, unchanged: result.unchanged, failures: result.failures.length };
+    if (result.failures.length > 0)
+      log(`!! rebuild floor: ${result.failures.length} builds failed, e.g. ${result.failures[0]?.reason}`);
+    return {
+      users: floorUsers.length,
+      rebuilt: result.built,
+      seconds,
+      perSecond: result.built / seconds,
+      unchanged: result.unchanged,
+      failures: result.failures.length,
+    };
   } finally {
     await close();
   }
 }
 
-/** One write per user as fast as the accounts service takes them; users/s = users rebuilt / time until the last one's update. */
-async function rebuildThroughEvents({ platform, log }: BenchRun, updates: UpdateWatch, accountOf: ReadonlyMap<string, string>): Promise<ThroughputResult['rebuilds']['platform']> {
+/**
+ * One write per user as fast as the accounts service takes them; users/s = users rebuilt / time until the last one's
+ * update.
+ */
+async function rebuildThroughEvents(
+  { platform, log }: BenchRun,
+  updates: UpdateWatch,
+  accountOf: ReadonlyMap<string, string>,
+): Promise<ThroughputResult['rebuilds']['platform']> {
   const userIds = [...accountOf.keys()];
   updates.forget(userIds);
   let failedWrites = 0;
@@ -114,19 +132,36 @@ async function rebuildThroughEvents({ platform, log }: BenchRun, updates: Update
   while (userIds.some((u) => updates.count(u) === 0) && performance.now() - t0 < UPDATES_BOUND_MS) await sleep(100);
   const arrivals = userIds.flatMap((u) => updates.firstAt(u) ?? []);
   const seconds = (Math.max(t0, ...arrivals) - t0) / 1000;
-  if (arrivals.length < userIds.length) log(`!! FAILURE platform rebuilds: ${userIds.length - arrivals.length} of ${userIds.length} users' updates never arrived within ${UPDATES_BOUND_MS / 1000} s`);
-  return { users: userIds.length, rebuilt: arrivals.length, seconds, perSecond: arrivals.length / seconds, writeSeconds, failedWrites };
+  if (arrivals.length < userIds.length)
+    log(
+      `!! FAILURE platform rebuilds: ${userIds.length - arrivals.length} of ${userIds.length} users' updates never arrived within ${UPDATES_BOUND_MS / 1000} s`,
+    );
+  return {
+    users: userIds.length,
+    rebuilt: arrivals.length,
+    seconds,
+    perSecond: arrivals.length / seconds,
+    writeSeconds,
+    failedWrites,
+  };
 }
 
 /** A burst of writes over a few users, through Kafka and the bridge: coalescing, with the bridge's lag sampled. */
-async function burst({ platform, size }: BenchRun, updates: UpdateWatch, accountOf: ReadonlyMap<string, string>): Promise<ThroughputResult['events']> {
+async function burst(
+  { platform, size }: BenchRun,
+  updates: UpdateWatch,
+  accountOf: ReadonlyMap<string, string>,
+): Promise<ThroughputResult['events']> {
   const { config } = platform;
   const burstUsers = [...accountOf.keys()];
   updates.forget(burstUsers);
   const lagSeries: { t: number; lag: number }[] = [];
   const b0 = performance.now();
   const sampler = setInterval(() => {
-    void bridgeLag(config).then((lag) => lagSeries.push({ t: Math.round((performance.now() - b0) / 100) / 10, lag }), () => undefined);
+    void bridgeLag(config).then(
+      (lag) => lagSeries.push({ t: Math.round((performance.now() - b0) / 100) / 10, lag }),
+      () => undefined,
+    );
   }, 500);
   try {
     const writes = Array.from({ length: size.burstWrites }, (_, i) => burstUsers[i % burstUsers.length] ?? '');

@@ -21,6 +21,7 @@ export const MAX_RATE = 500;
 /** The `--rate` of a bulk command: users a second, an integer from 1 to MAX_RATE. */
 export function parseRate(value: string | undefined): number {
   const rate = Number(value);
-  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE) throw new UsageError(`--rate must be an integer from 1 to ${MAX_RATE}`);
+  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE)
+    throw new UsageError(`--rate must be an integer from 1 to ${MAX_RATE}`);
   return rate;
 }

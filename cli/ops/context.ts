@@ -49,7 +49,13 @@ export function createOpsContext(config: Config): OpsContext {
       return stores;
     },
     kafka() {
-      kafka ??= new Kafka({ clientId: `${config.KAFKA_CLIENT_ID}-ops`, brokers: config.KAFKA_BROKERS, connectionTimeout: 5_000, requestTimeout: 15_000, logLevel: logLevel.NOTHING });
+      kafka ??= new Kafka({
+        clientId: `${config.KAFKA_CLIENT_ID}-ops`,
+        brokers: config.KAFKA_BROKERS,
+        connectionTimeout: 5_000,
+        requestTimeout: 15_000,
+        logLevel: logLevel.NOTHING,
+      });
       return kafka;
     },
     async close() {

@@ -25,7 +25,10 @@ export function terminalOutput(): Output {
           stop() {},
         };
       }
-      const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {detail}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { format: `${label} [{bar}] {value}/{total} {detail}`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(Math.max(total, 1), 0, { detail: '' });
       return {
         update: (done, detail = '') => {

@@ -28,7 +28,10 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 // Only https: a URL the apps load must never be javascript:, data: or plain http.
 export const HttpsUrl = z.url({ protocol: /^https$/ }).max(2048);
 
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 currency code');
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 currency code');
 
 /** An amount of money. A JSON number: precision beyond that is the domain service's concern. */
 export const Money = z.object({

@@ -63,5 +63,9 @@ export type DomainEvent = {
 
 /** The envelope with a fixed type and typed payload, for the JSON Schema files other teams consume. */
 export function eventSchema<T extends EventType>(type: T) {
-  return EventEnvelope.extend({ type: z.literal(type), schemaVersion: z.literal(SUPPORTED_SCHEMA_VERSION), data: EVENT_PAYLOADS[type] });
+  return EventEnvelope.extend({
+    type: z.literal(type),
+    schemaVersion: z.literal(SUPPORTED_SCHEMA_VERSION),
+    data: EVENT_PAYLOADS[type],
+  });
 }

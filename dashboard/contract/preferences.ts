@@ -16,7 +16,12 @@ const IdList = z
   .superRefine((ids, ctx) => {
     ids.forEach((id, index) => {
       if (ids.indexOf(id) !== index) {
-        ctx.addIssue({ code: 'custom', path: [index], message: `Duplicate id ${id}`, params: { code: 'PREFERENCES_DUPLICATE_ID' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `Duplicate id ${id}`,
+          params: { code: 'PREFERENCES_DUPLICATE_ID' },
+        });
       }
     });
   })
@@ -49,7 +54,9 @@ const SETTING_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 export const SettingKey = z.string().regex(SETTING_KEY_PATTERN);
 // Said again as metadata: the OpenAPI generator drops a record's key schema (JSON Schema's
 // propertyNames), and without it clients and the API fuzzer send keys the API then refuses.
-const widgetIds = { propertyNames: { type: 'string', minLength: 1, maxLength: LIMITS.idMaxLength, pattern: ID_PATTERN.source } };
+const widgetIds = {
+  propertyNames: { type: 'string', minLength: 1, maxLength: LIMITS.idMaxLength, pattern: ID_PATTERN.source },
+};
 const settingKeys = { propertyNames: { type: 'string', pattern: SETTING_KEY_PATTERN.source } };
 export const SettingValue = z.union([z.string().max(LIMITS.settingValueMaxLength), z.number().finite(), z.boolean()]);
 
@@ -102,7 +109,12 @@ export type PreferencesInput = z.infer<typeof PreferencesInput>;
  */
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 const sectionPatch = <Mode extends string>(modes: readonly [Mode, ...Mode[]]) =>
-  z.strictObject({ sort: nullable(z.enum(modes)), order: nullable(IdList), hidden: nullable(IdList), pinned: nullable(IdList) });
+  z.strictObject({
+    sort: nullable(z.enum(modes)),
+    order: nullable(IdList),
+    hidden: nullable(IdList),
+    pinned: nullable(IdList),
+  });
 export const PreferencesPatch = z.strictObject({
   layout: nullable(Layout),
   sections: nullable(

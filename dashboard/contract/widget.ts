@@ -43,7 +43,10 @@ export const WidgetData = z.object({
   cta: z.object({ label: Text(60), url: HttpsUrl }).optional(),
   // Room for component-specific scalars without a contract change; kept flat so it stays cheap to render.
   attributes: z
-    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/), z.union([z.string().max(256), z.number().finite(), z.boolean()]))
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/),
+      z.union([z.string().max(256), z.number().finite(), z.boolean()]),
+    )
     .optional(),
 });
 export type WidgetData = z.infer<typeof WidgetData>;

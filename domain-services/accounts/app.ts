@@ -6,7 +6,12 @@ import { createEvent } from '../shared/events.js';
 import { knownUser, parseJsonBody } from '../shared/http.js';
 import { roundMoney, seededRandom } from '../shared/prng.js';
 import { DomainError } from '../shared/problem.js';
-import { createDomainService, type DomainService, type DomainServiceDeps, type RouteContext } from '../shared/service.js';
+import {
+  createDomainService,
+  type DomainService,
+  type DomainServiceDeps,
+  type RouteContext,
+} from '../shared/service.js';
 import { accountsModel, type AccountsState } from './model.js';
 import { maskedIban } from './seed.js';
 
@@ -34,7 +39,8 @@ export function createApp(deps: AccountsDeps): Promise<DomainService> {
 function mountAccountRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<AccountsState>): void {
   const findAccount = (state: AccountsState, accountId: string): Account => {
     const account = state.accounts.find((a) => a.id === accountId);
-    if (account === undefined) throw new DomainError('ACCOUNT_NOT_FOUND', 404, `No open account ${JSON.stringify(accountId)}.`);
+    if (account === undefined)
+      throw new DomainError('ACCOUNT_NOT_FOUND', 404, `No open account ${JSON.stringify(accountId)}.`);
     return account;
   };
 
@@ -64,7 +70,9 @@ function mountAccountRoutes(app: Hono, { store, seedUsers, clock }: RouteContext
     const userId = knownUser(c, seedUsers);
     const accountId = c.req.param('accountId');
     const body = await parseJsonBody(c, UpdateAccountBody);
-    const event = await store.write(userId, (state) => createEvent('accounts', 'AccountUpdated', userId, { ...findAccount(state, accountId), ...body }, clock));
+    const event = await store.write(userId, (state) =>
+      createEvent('accounts', 'AccountUpdated', userId, { ...findAccount(state, accountId), ...body }, clock),
+    );
     return c.json(event);
   });
 
@@ -73,7 +81,13 @@ function mountAccountRoutes(app: Hono, { store, seedUsers, clock }: RouteContext
     const accountId = c.req.param('accountId');
     const event = await store.write(userId, (state) => {
       findAccount(state, accountId);
-      return createEvent('accounts', 'AccountClosed', userId, { accountId, closedAt: clock.now().toISOString() }, clock);
+      return createEvent(
+        'accounts',
+        'AccountClosed',
+        userId,
+        { accountId, closedAt: clock.now().toISOString() },
+        clock,
+      );
     });
     return c.json(event);
   });
@@ -85,9 +99,16 @@ function mountAccountRoutes(app: Hono, { store, seedUsers, clock }: RouteContext
     const event = await store.write(userId, (state) => {
       const account = findAccount(state, accountId);
       if (account.balance.currency !== amount.currency) {
-        throw new DomainError('ACCOUNT_CURRENCY_MISMATCH', 422, `Account ${accountId} is in ${account.balance.currency}, the posting in ${amount.currency}.`);
+        throw new DomainError(
+          'ACCOUNT_CURRENCY_MISMATCH',
+          422,
+          `Account ${accountId} is in ${account.balance.currency}, the posting in ${amount.currency}.`,
+        );
       }
-      const balance = { amount: roundMoney(account.balance.amount + amount.amount), currency: account.balance.currency };
+      const balance = {
+        amount: roundMoney(account.balance.amount + amount.amount),
+        currency: account.balance.currency,
+      };
       return createEvent('accounts', 'AccountUpdated', userId, { ...account, balance }, clock);
     });
     return c.json(event);

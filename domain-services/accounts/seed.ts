@@ -37,7 +37,10 @@ export function seedAccounts(userId: string): Account[] {
       id: `acc-${n}-${accounts.length + 1}`,
       name: r.pick(NAMES[type]),
       type,
-      balance: { amount: roundMoney(r.int(min * 100, max * 100) / 100), currency: type === 'savings' && r.chance(0.1) ? 'CHF' : 'EUR' },
+      balance: {
+        amount: roundMoney(r.int(min * 100, max * 100) / 100),
+        currency: type === 'savings' && r.chance(0.1) ? 'CHF' : 'EUR',
+      },
       maskedIban: maskedIban(r),
       openedAt: new Date(OPENED_FROM + r.int(0, OPENED_DAYS) * 86_400_000).toISOString(),
     });

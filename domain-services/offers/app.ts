@@ -4,7 +4,12 @@ import { Widget } from '../../dashboard/index.js';
 import { createEvent } from '../shared/events.js';
 import { knownUser, parseJsonBody } from '../shared/http.js';
 import { DomainError } from '../shared/problem.js';
-import { createDomainService, type DomainService, type DomainServiceDeps, type RouteContext } from '../shared/service.js';
+import {
+  createDomainService,
+  type DomainService,
+  type DomainServiceDeps,
+  type RouteContext,
+} from '../shared/service.js';
 import { offersModel, type OffersState } from './model.js';
 
 export type OffersDeps = DomainServiceDeps;
@@ -17,7 +22,8 @@ export function createApp(deps: OffersDeps): Promise<DomainService> {
 function mountOfferRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<OffersState>): void {
   const findOffer = (state: OffersState, offerId: string): Widget => {
     const offer = state.offers.find((w) => w.widget_id === offerId);
-    if (offer === undefined) throw new DomainError('OFFER_NOT_FOUND', 404, `No live offer ${JSON.stringify(offerId)} for this user.`);
+    if (offer === undefined)
+      throw new DomainError('OFFER_NOT_FOUND', 404, `No live offer ${JSON.stringify(offerId)} for this user.`);
     return offer;
   };
 
@@ -33,7 +39,11 @@ function mountOfferRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<O
     const widget = await parseJsonBody(c, Widget);
     const event = await store.write(userId, (state) => {
       if (state.offers.some((w) => w.widget_id === widget.widget_id)) {
-        throw new DomainError('OFFER_EXISTS', 409, `Offer ${JSON.stringify(widget.widget_id)} is already live; withdraw it first.`);
+        throw new DomainError(
+          'OFFER_EXISTS',
+          409,
+          `Offer ${JSON.stringify(widget.widget_id)} is already live; withdraw it first.`,
+        );
       }
       return createEvent('offers', 'OfferPublished', userId, { offerId: widget.widget_id, widget }, clock);
     });

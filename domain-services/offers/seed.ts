@@ -72,7 +72,11 @@ const OFFER_TEMPLATES: readonly ((r: SeededRandom) => Widget)[] = [
     },
     fallback: {
       component_type: 'Card',
-      data: { title: 'Products for you', subtitle: 'Savings, cards and loans', cta: { label: 'See all products', url: `${LINKS}/banking` } },
+      data: {
+        title: 'Products for you',
+        subtitle: 'Savings, cards and loans',
+        cta: { label: 'See all products', url: `${LINKS}/banking` },
+      },
     },
   }),
   (r) => ({

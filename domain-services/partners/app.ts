@@ -5,7 +5,12 @@ import { Partner } from '../../dashboard/index.js';
 import { createEvent } from '../shared/events.js';
 import { knownUser, parseJsonBody } from '../shared/http.js';
 import { DomainError } from '../shared/problem.js';
-import { createDomainService, type DomainService, type DomainServiceDeps, type RouteContext } from '../shared/service.js';
+import {
+  createDomainService,
+  type DomainService,
+  type DomainServiceDeps,
+  type RouteContext,
+} from '../shared/service.js';
 import { partnersModel, type PartnersState } from './model.js';
 import { partnerLogo } from './seed.js';
 
@@ -20,7 +25,11 @@ export const AddPartnerBody = z.strictObject({
 });
 
 export const UpdatePartnerBody = z
-  .strictObject({ name: PartnerFields.name.optional(), category: PartnerFields.category.optional(), logo: PartnerFields.logo.optional() })
+  .strictObject({
+    name: PartnerFields.name.optional(),
+    category: PartnerFields.category.optional(),
+    logo: PartnerFields.logo.optional(),
+  })
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one of name, category, logo' });
 
 export type PartnersDeps = DomainServiceDeps;
@@ -33,7 +42,8 @@ export function createApp(deps: PartnersDeps): Promise<DomainService> {
 function mountPartnerRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<PartnersState>): void {
   const findPartner = (state: PartnersState, partnerId: string): Partner => {
     const partner = state.partners.find((p) => p.id === partnerId);
-    if (partner === undefined) throw new DomainError('PARTNER_NOT_FOUND', 404, `No partner ${JSON.stringify(partnerId)} for this user.`);
+    if (partner === undefined)
+      throw new DomainError('PARTNER_NOT_FOUND', 404, `No partner ${JSON.stringify(partnerId)} for this user.`);
     return partner;
   };
 
@@ -49,7 +59,8 @@ function mountPartnerRoutes(app: Hono, { store, seedUsers, clock }: RouteContext
     const id = body.id ?? `p-${randomUUID()}`;
     const partner: Partner = { id, name: body.name, category: body.category, logo: body.logo ?? partnerLogo(id) };
     const event = await store.write(userId, (state) => {
-      if (state.partners.some((p) => p.id === id)) throw new DomainError('PARTNER_EXISTS', 409, `Partner ${JSON.stringify(id)} is already linked.`);
+      if (state.partners.some((p) => p.id === id))
+        throw new DomainError('PARTNER_EXISTS', 409, `Partner ${JSON.stringify(id)} is already linked.`);
       return createEvent('partners', 'PartnerAdded', userId, partner, clock);
     });
     return c.json(event, 201);
@@ -59,7 +70,9 @@ function mountPartnerRoutes(app: Hono, { store, seedUsers, clock }: RouteContext
     const userId = knownUser(c, seedUsers);
     const partnerId = c.req.param('partnerId');
     const body = await parseJsonBody(c, UpdatePartnerBody);
-    const event = await store.write(userId, (state) => createEvent('partners', 'PartnerUpdated', userId, { ...findPartner(state, partnerId), ...body }, clock));
+    const event = await store.write(userId, (state) =>
+      createEvent('partners', 'PartnerUpdated', userId, { ...findPartner(state, partnerId), ...body }, clock),
+    );
     return c.json(event);
   });
 

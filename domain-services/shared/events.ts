@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eventSchema, SUPPORTED_SCHEMA_VERSION, type EventEnvelope, type EventPayload, type EventType } from '../../dashboard/index.js';
+import {
+  eventSchema,
+  SUPPORTED_SCHEMA_VERSION,
+  type EventEnvelope,
+  type EventPayload,
+  type EventType,
+} from '../../dashboard/index.js';
 
 /** The services that own the data; also the envelope's `source`. */
 export type ServiceName = 'accounts' | 'partners' | 'transactions' | 'offers';
@@ -29,7 +35,13 @@ const schemaOf = (type: EventType) => {
   return schema;
 };
 
-export function createEvent<T extends EventType>(source: ServiceName, type: T, subject: string, data: EventPayload<T>, clock: EventClock = systemClock): EventEnvelope {
+export function createEvent<T extends EventType>(
+  source: ServiceName,
+  type: T,
+  subject: string,
+  data: EventPayload<T>,
+  clock: EventClock = systemClock,
+): EventEnvelope {
   const envelope: EventEnvelope = {
     id: randomUUID(),
     type,

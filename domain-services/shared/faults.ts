@@ -45,10 +45,19 @@ export function faultInjection(faults: FaultSwitch): MiddlewareHandler {
   return async function injectFaults(c, next) {
     if (!FAULTED_PATH.test(c.req.path)) return next();
     const { latencyMs, errorRate, down } = faults.get();
-    if (down) return problemResponse('FAULT_INJECTED_DOWN', 503, 'The service is switched down by fault injection.', undefined, { 'retry-after': '1' });
+    if (down)
+      return problemResponse(
+        'FAULT_INJECTED_DOWN',
+        503,
+        'The service is switched down by fault injection.',
+        undefined,
+        { 'retry-after': '1' },
+      );
     if (latencyMs > 0) await sleep(latencyMs);
     if (errorRate > 0 && faults.random() < errorRate) {
-      return problemResponse('FAULT_INJECTED_ERROR', 503, `Injected error (error rate ${errorRate}).`, undefined, { 'retry-after': '1' });
+      return problemResponse('FAULT_INJECTED_ERROR', 503, `Injected error (error rate ${errorRate}).`, undefined, {
+        'retry-after': '1',
+      });
     }
     return next();
   };

@@ -16,7 +16,8 @@ export function createBaseApp(logger: Logger): Hono {
   const app = new Hono();
   app.onError((error, c) => {
     if (error instanceof DomainError) return problemResponse(error.code, error.status, error.detail, error.issues);
-    if (error instanceof HTTPException) return problemResponse('VALIDATION_FAILED', 400, error.message || 'Bad request');
+    if (error instanceof HTTPException)
+      return problemResponse('VALIDATION_FAILED', 400, error.message || 'Bad request');
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     return problemResponse('INTERNAL', 500, 'Something went wrong on our side.');
   });
@@ -34,7 +35,11 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S):
   return parseWith(schema, body, 'VALIDATION_FAILED');
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 'VALIDATION_FAILED' = 'VALIDATION_FAILED'): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: 'VALIDATION_FAILED' = 'VALIDATION_FAILED',
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues: ProblemIssue[] = parsed.error.issues.map((issue) => ({

@@ -32,7 +32,8 @@ export interface KafkaPublisherOptions {
 export function createKafkaPublisher(options: KafkaPublisherOptions): EventPublisher {
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
   // Every call to Kafka gets a deadline: a hung call must never stall the relay.
-  const deadline = <T>(what: string, call: Promise<T>) => pTimeout(call, { milliseconds: callTimeoutMs, message: `kafka ${what} timed out after ${callTimeoutMs} ms` });
+  const deadline = <T>(what: string, call: Promise<T>) =>
+    pTimeout(call, { milliseconds: callTimeoutMs, message: `kafka ${what} timed out after ${callTimeoutMs} ms` });
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -46,7 +47,11 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
   const connected = async (): Promise<Producer> => {
     if (producer !== null) return producer;
     // One in flight keeps a user's events in journal order even when kafkajs retries a request.
-    const fresh = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const fresh = kafka.producer({
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     try {
       await deadline('connect', fresh.connect());
     } catch (error) {
@@ -68,7 +73,10 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): EventPubli
     async publish(messages) {
       const current = await connected();
       try {
-        await deadline('send', current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }));
+        await deadline(
+          'send',
+          current.send({ topic: options.topic, acks: -1, timeout: 5_000, messages: [...messages] }),
+        );
       } catch (error) {
         await discard(current);
         throw error;

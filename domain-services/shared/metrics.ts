@@ -3,7 +3,11 @@ import type { ServiceName } from './events.js';
 import type { OutboxRelay } from './relay.js';
 
 /** A domain service's outbox on /metrics: what waits to be published, and how often publishing failed. */
-export function registerOutboxMetrics(registry: Registry, service: ServiceName, outbox: Pick<OutboxRelay, 'status'>): void {
+export function registerOutboxMetrics(
+  registry: Registry,
+  service: ServiceName,
+  outbox: Pick<OutboxRelay, 'status'>,
+): void {
   const registers = [registry];
   new Gauge({
     name: 'outbox_pending_events',

@@ -76,7 +76,13 @@ export function problemOf(code: ProblemCode, status: number, detail: string, iss
   };
 }
 
-export function problemResponse(code: ProblemCode, status: ContentfulStatusCode, detail: string, issues?: ProblemIssue[], headers?: Record<string, string>): Response {
+export function problemResponse(
+  code: ProblemCode,
+  status: ContentfulStatusCode,
+  detail: string,
+  issues?: ProblemIssue[],
+  headers?: Record<string, string>,
+): Response {
   return new Response(JSON.stringify(problemOf(code, status, detail, issues)), {
     status,
     headers: { 'content-type': 'application/problem+json', ...headers },

@@ -116,12 +116,18 @@ export class OutboxRelay {
         continue;
       }
       try {
-        await this.options.publisher.publish(batch.map((entry) => ({ key: entry.event.subject, value: JSON.stringify(entry.event) })));
+        await this.options.publisher.publish(
+          batch.map((entry) => ({ key: entry.event.subject, value: JSON.stringify(entry.event) })),
+        );
         const last = batch.at(-1)?.seq ?? this.publishedSeq;
         await writePublishedSeq(this.options.dir, last);
         this.publishedSeq = last;
         this.pending.splice(0, batch.length);
-        if (this.consecutiveFailures > 0) this.options.logger.info({ publishedSeq: last, failures: this.consecutiveFailures }, 'outbox relay recovered');
+        if (this.consecutiveFailures > 0)
+          this.options.logger.info(
+            { publishedSeq: last, failures: this.consecutiveFailures },
+            'outbox relay recovered',
+          );
         this.consecutiveFailures = 0;
         this.lastError = null;
         if (this.pending.length === 0) this.notifyDrained();
@@ -132,10 +138,16 @@ export class OutboxRelay {
         // Kept as one line of arithmetic rather than cockatiel's retry policy: this loop is also the
         // relay's wait for new entries, and a backoff must end at once when the service stops, which
         // cockatiel's delay does not.
-        const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(this.consecutiveFailures - 1, 20));
+        const delay = Math.min(
+          this.maxBackoffMs,
+          this.initialBackoffMs * 2 ** Math.min(this.consecutiveFailures - 1, 20),
+        );
         // Logging every attempt of a long outage would flood the log; the first and then every tenth is enough.
         if (this.consecutiveFailures === 1 || this.consecutiveFailures % 10 === 0) {
-          this.options.logger.warn({ err: error, pending: this.pending.length, failures: this.consecutiveFailures, retryInMs: delay }, 'outbox relay could not publish; retrying');
+          this.options.logger.warn(
+            { err: error, pending: this.pending.length, failures: this.consecutiveFailures, retryInMs: delay },
+            'outbox relay could not publish; retrying',
+          );
         }
         await this.idle(delay, true);
       }
@@ -167,7 +179,8 @@ async function readPublishedSeq(dir: string): Promise<number> {
   try {
     const text = (await readFile(join(dir, PUBLISHED_SEQ_FILE), 'utf8')).trim();
     const seq = Number(text);
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new Error(`${PUBLISHED_SEQ_FILE} holds ${JSON.stringify(text)}, not a seq`);
+    if (!Number.isSafeInteger(seq) || seq < 0)
+      throw new Error(`${PUBLISHED_SEQ_FILE} holds ${JSON.stringify(text)}, not a seq`);
     return seq;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;

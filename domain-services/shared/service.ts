@@ -100,7 +100,11 @@ export async function createDomainService<State>(
       await outbox.stop(flushDeadlineMs);
       await journal.close();
       await publisher.close();
-      if (!flushed) logger.warn({ outbox: outbox.status() }, 'stopped with unpublished events; they are published on the next start');
+      if (!flushed)
+        logger.warn(
+          { outbox: outbox.status() },
+          'stopped with unpublished events; they are published on the next start',
+        );
     },
   };
 }

@@ -20,7 +20,10 @@ const SHUTDOWN_FLUSH_MS = 5_000;
  * shuts down gracefully on SIGTERM/SIGINT: stop accepting, flush the relay with a deadline,
  * disconnect the producer. Nothing is lost if the deadline passes: the journal keeps it.
  */
-export async function startService(name: ServiceName, createApp: (deps: DomainServiceDeps, config: Config) => Promise<DomainService>): Promise<void> {
+export async function startService(
+  name: ServiceName,
+  createApp: (deps: DomainServiceDeps, config: Config) => Promise<DomainService>,
+): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const registry = new Registry();

@@ -14,6 +14,10 @@ export function userNumber(userId: string): number | null {
 export function assertKnownUser(userId: string, seedUsers: number): void {
   const n = userNumber(userId);
   if (n === null || n > seedUsers) {
-    throw new DomainError('USER_NOT_FOUND', 404, `No user ${JSON.stringify(userId)} (this service knows u-1 .. u-${seedUsers}).`);
+    throw new DomainError(
+      'USER_NOT_FOUND',
+      404,
+      `No user ${JSON.stringify(userId)} (this service knows u-1 .. u-${seedUsers}).`,
+    );
   }
 }

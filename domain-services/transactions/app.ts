@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { Id, Money } from '../../dashboard/index.js';
 import { createEvent } from '../shared/events.js';
 import { knownUser, parseJsonBody, parseWith } from '../shared/http.js';
-import { createDomainService, type DomainService, type DomainServiceDeps, type RouteContext } from '../shared/service.js';
+import {
+  createDomainService,
+  type DomainService,
+  type DomainServiceDeps,
+  type RouteContext,
+} from '../shared/service.js';
 import { createAccountsClient, type AccountsClient } from './accounts-client.js';
 import { computeInsights } from './insights.js';
 import { Category, transactionsModel, type TransactionRecord, type TransactionsState } from './model.js';
@@ -29,13 +34,21 @@ export interface TransactionsDeps extends DomainServiceDeps {
 
 /** The transactions service: recent transactions, insights computed from them, and posting new ones. */
 export function createApp(deps: TransactionsDeps): Promise<DomainService> {
-  const accounts = deps.accounts ?? createAccountsClient({ baseUrl: deps.accountsUrl, timeoutMs: deps.callTimeoutMs ?? 2_000 });
-  return createDomainService('transactions', deps, transactionsModel, (app, ctx) => mountTransactionRoutes(app, ctx, accounts));
+  const accounts =
+    deps.accounts ?? createAccountsClient({ baseUrl: deps.accountsUrl, timeoutMs: deps.callTimeoutMs ?? 2_000 });
+  return createDomainService('transactions', deps, transactionsModel, (app, ctx) =>
+    mountTransactionRoutes(app, ctx, accounts),
+  );
 }
 
-const newestFirst = (list: readonly TransactionRecord[]) => [...list].sort((a, b) => b.bookedAt.localeCompare(a.bookedAt) || b.transactionId.localeCompare(a.transactionId));
+const newestFirst = (list: readonly TransactionRecord[]) =>
+  [...list].sort((a, b) => b.bookedAt.localeCompare(a.bookedAt) || b.transactionId.localeCompare(a.transactionId));
 
-function mountTransactionRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<TransactionsState>, accounts: AccountsClient): void {
+function mountTransactionRoutes(
+  app: Hono,
+  { store, seedUsers, clock }: RouteContext<TransactionsState>,
+  accounts: AccountsClient,
+): void {
   app.get('/v1/users/:userId/transactions', (c) => {
     const userId = knownUser(c, seedUsers);
     const { limit } = parseWith(RecentQuery, c.req.query());
@@ -66,7 +79,9 @@ function mountTransactionRoutes(app: Hono, { store, seedUsers, clock }: RouteCon
       description: body.description,
       category: body.category,
     };
-    const event = await store.write(userId, () => createEvent('transactions', 'TransactionPosted', userId, record, clock));
+    const event = await store.write(userId, () =>
+      createEvent('transactions', 'TransactionPosted', userId, record, clock),
+    );
     return c.json(event, 201);
   });
 }

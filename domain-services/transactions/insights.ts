@@ -8,16 +8,24 @@ import type { TransactionRecord } from './model.js';
  * (and seeded users, whose activity ends in December 2025, still see something).
  */
 export function computeInsights(transactions: readonly TransactionRecord[]): Widget[] {
-  const latest = transactions.reduce<TransactionRecord | undefined>((a, t) => (a === undefined || t.bookedAt > a.bookedAt ? t : a), undefined);
+  const latest = transactions.reduce<TransactionRecord | undefined>(
+    (a, t) => (a === undefined || t.bookedAt > a.bookedAt ? t : a),
+    undefined,
+  );
   if (latest === undefined) return [];
   const month = latest.bookedAt.slice(0, 7);
   const currency = latest.amount.currency;
   const inMonth = transactions.filter((t) => t.bookedAt.startsWith(month) && t.amount.currency === currency);
   const spending = inMonth.filter((t) => t.amount.amount < 0);
   const income = inMonth.filter((t) => t.amount.amount > 0);
-  const monthName = new Date(`${month}-01T00:00:00.000Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const monthName = new Date(`${month}-01T00:00:00.000Z`).toLocaleString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
   const money = (amount: number) => new Intl.NumberFormat('en-IE', { style: 'currency', currency }).format(amount);
-  const total = (list: readonly TransactionRecord[]) => roundMoney(list.reduce((sum, t) => sum + Math.abs(t.amount.amount), 0));
+  const total = (list: readonly TransactionRecord[]) =>
+    roundMoney(list.reduce((sum, t) => sum + Math.abs(t.amount.amount), 0));
 
   const widgets: Widget[] = [];
   if (spending.length > 0) {
@@ -35,7 +43,10 @@ export function computeInsights(transactions: readonly TransactionRecord[]): Wid
     });
     const byCategory = new Map<string, number>();
     for (const t of spending) byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + Math.abs(t.amount.amount));
-    const [topCategory, topAmount] = [...byCategory].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['other', 0];
+    const [topCategory, topAmount] = [...byCategory].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [
+      'other',
+      0,
+    ];
     widgets.push({
       widget_id: 'insight-top-category',
       component_type: 'InfoBox',
@@ -54,7 +65,12 @@ export function computeInsights(transactions: readonly TransactionRecord[]): Wid
       widget_id: 'insight-money-in',
       component_type: 'InfoBox',
       priority: 280,
-      data: { title: 'Money in this month', subtitle: monthName, content: `${money(received)} received`, attributes: { month, amount: received, currency } },
+      data: {
+        title: 'Money in this month',
+        subtitle: monthName,
+        content: `${money(received)} received`,
+        attributes: { month, amount: received, currency },
+      },
     });
   }
   return widgets;

@@ -3,7 +3,17 @@ import { EVENT_PAYLOADS, type EventEnvelope } from '../../dashboard/index.js';
 import { UnexpectedEventError, type StoreModel } from '../shared/store.js';
 import { seedTransactions } from './seed.js';
 
-export const CATEGORIES = ['groceries', 'dining', 'transport', 'shopping', 'utilities', 'rent', 'salary', 'transfer', 'other'] as const;
+export const CATEGORIES = [
+  'groceries',
+  'dining',
+  'transport',
+  'shopping',
+  'utilities',
+  'rent',
+  'salary',
+  'transfer',
+  'other',
+] as const;
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 

@@ -36,7 +36,12 @@ export function seedTransactions(userId: string): TransactionRecord[] {
     const payments = r.int(8, 18);
     for (let i = 0; i < payments; i++) {
       const [description, category, min, max] = r.pick(PAYMENTS);
-      records.push({ at: monthStart + r.int(2 * 24, 29 * 24) * 3_600_000, description, category, cents: r.int(min, max) });
+      records.push({
+        at: monthStart + r.int(2 * 24, 29 * 24) * 3_600_000,
+        description,
+        category,
+        cents: r.int(min, max),
+      });
     }
   }
   records.sort((a, b) => a.at - b.at);

@@ -15,13 +15,17 @@ function recording() {
 }
 
 describe('build observer', () => {
-  it('reports each batch build\'s outcome, and how long after its oldest event an event-driven update was announced', async () => {
+  it("reports each batch build's outcome, and how long after its oldest event an event-driven update was announced", async () => {
     const { deps } = builderStandIns();
     const { observer, seen, lags } = recording();
     const builder = createDashboardBuilder({
       ...deps,
       observer,
-      views: { ...deps.views, write: async (view) => (view.userId === 'broken' ? Promise.reject(new Error('Cassandra away')) : { written: true }) },
+      views: {
+        ...deps.views,
+        write: async (view) =>
+          view.userId === 'broken' ? Promise.reject(new Error('Cassandra away')) : { written: true },
+      },
     });
     const result = await builder.buildMany([
       { userId: 'b-1', trigger: 'event', since: new Date(Date.now() - 2_000).toISOString() },

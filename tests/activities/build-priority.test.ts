@@ -21,7 +21,11 @@ describe('build priority', () => {
     release();
     expect((await interactive).view.userId).toBe('slow-miss');
     expect(await batch).toEqual({ built: 2, unchanged: 0, failures: [], unsettled: [] });
-    expect(calls.filter((c) => c.startsWith('accounts:'))).toEqual(['accounts:slow-miss', 'accounts:b-1', 'accounts:b-2']);
+    expect(calls.filter((c) => c.startsWith('accounts:'))).toEqual([
+      'accounts:slow-miss',
+      'accounts:b-1',
+      'accounts:b-2',
+    ]);
   });
 
   it('lets batch builds go ahead after a bounded wait when interactive builds never end', async () => {
@@ -30,7 +34,12 @@ describe('build priority', () => {
     const stuck = builder.build({ userId: 'slow-stuck', trigger: 'miss' });
     try {
       const started = Date.now();
-      expect(await builder.buildMany([{ userId: 'b-3', trigger: 'event' }])).toEqual({ built: 1, unchanged: 0, failures: [], unsettled: [] });
+      expect(await builder.buildMany([{ userId: 'b-3', trigger: 'event' }])).toEqual({
+        built: 1,
+        unchanged: 0,
+        failures: [],
+        unsettled: [],
+      });
       // The wait is bounded (two seconds), not tied to the stuck build.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

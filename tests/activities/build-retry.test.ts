@@ -4,7 +4,17 @@ import { composeDashboard, defaultPreferences } from '../../dashboard/index.js';
 import { builderStandIns } from './builder-stand-ins.js';
 
 // What a retry of an unsettled build does: a pure decision of the builder.
-const viewAt = (version: number) => composeDashboard({ accounts: { status: 'missing', reason: 'x' }, partners: { status: 'missing', reason: 'x' }, widgets: { status: 'missing', reason: 'x' } }, defaultPreferences('u-1'), '2026-01-01T00:00:00.000Z', { version });
+const viewAt = (version: number) =>
+  composeDashboard(
+    {
+      accounts: { status: 'missing', reason: 'x' },
+      partners: { status: 'missing', reason: 'x' },
+      widgets: { status: 'missing', reason: 'x' },
+    },
+    defaultPreferences('u-1'),
+    '2026-01-01T00:00:00.000Z',
+    { version },
+  );
 
 describe('a retry of an unsettled build', () => {
   it('does nothing when a newer view was stored meanwhile: that build owns the rest', async () => {

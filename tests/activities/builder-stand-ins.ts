@@ -22,7 +22,12 @@ export function builderStandIns(stored?: CanonicalDashboard) {
     close: async () => {},
   });
   const deps: BuilderDeps = {
-    domain: { accounts: domain('accounts'), partners: domain('partners'), transactions: domain('transactions'), offers: domain('offers') },
+    domain: {
+      accounts: domain('accounts'),
+      partners: domain('partners'),
+      transactions: domain('transactions'),
+      offers: domain('offers'),
+    },
     preferences: { load: async (userId) => defaultPreferences(userId) },
     views: { load: async () => stored, write: async () => ({ written: true }) },
     snapshots: { load: async () => undefined, save: async () => undefined },

@@ -13,7 +13,11 @@ afterAll(() => redis.disconnect());
 
 const ios = resolveClientProfile('ios', '4.0.0');
 const web = resolveClientProfile('web', '3.0.0');
-const renderedProfiles = async (userId: string) => (await redis.hkeys(cacheKey(userId))).filter((f) => f.endsWith(':body')).map((f) => f.replace(/:body$/, '')).sort();
+const renderedProfiles = async (userId: string) =>
+  (await redis.hkeys(cacheKey(userId)))
+    .filter((f) => f.endsWith(':body'))
+    .map((f) => f.replace(/:body$/, ''))
+    .sort();
 
 describe('dashboard cache', () => {
   it('stores a build without rendering any profile, renders a profile at its first read and keeps it until the next build', async () => {

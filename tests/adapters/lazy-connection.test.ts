@@ -18,7 +18,9 @@ describe('lazy Temporal connection', () => {
     process.on('uncaughtException', record);
     try {
       const { connection, close } = createLazyConnection({ address: gate.address, connectTimeout: 1_000 });
-      const call = connection.withDeadline(Date.now() + 30_000, () => connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }));
+      const call = connection.withDeadline(Date.now() + 30_000, () =>
+        connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }),
+      );
       const outcome = call.then(
         () => 'answered',
         () => 'failed',

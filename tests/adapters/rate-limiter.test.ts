@@ -21,7 +21,8 @@ const process = (n: 0 | 1) => {
   limiters.push(limiter);
   return limiter;
 };
-const allowed = (limiter: RateLimiter, key: string, times: number) => Array.from({ length: times }, () => limiter.hit(key, 10, 60_000).allowed);
+const allowed = (limiter: RateLimiter, key: string, times: number) =>
+  Array.from({ length: times }, () => limiter.hit(key, 10, 60_000).allowed);
 
 describe('rate limit across API processes', () => {
   it('holds one budget per user across processes once they have synced; before that, at most what the other process took is let through', async () => {

@@ -12,7 +12,11 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const post = (token: string, body: unknown) => ({ method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const post = (token: string, body: unknown) => ({
+  method: 'POST',
+  headers: { ...bearer(token), 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('admin endpoints', () => {
   it('refuse callers without the admin role (403) and without a token (401)', async () => {
@@ -43,8 +47,13 @@ describe('admin endpoints', () => {
 
     const listed = await app.request(`/v1/admin/users/${userId}/workflows?limit=5`, { headers: bearer(admin) });
     expect(listed.status).toBe(200);
-    const body = (await listed.json()) as { temporalUiUrl: string; workflows: { workflowId: string; runId: string; type: string; temporalUiUrl: string }[] };
-    expect(body.temporalUiUrl).toBe(`https://temporal.example/namespaces/${harness.platform.config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`UserId = '${userId}'`)}`);
+    const body = (await listed.json()) as {
+      temporalUiUrl: string;
+      workflows: { workflowId: string; runId: string; type: string; temporalUiUrl: string }[];
+    };
+    expect(body.temporalUiUrl).toBe(
+      `https://temporal.example/namespaces/${harness.platform.config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`UserId = '${userId}'`)}`,
+    );
     const [run] = body.workflows;
     expect(run).toMatchObject({ workflowId: `dashboard-rebuild:${userId}`, type: 'rebuildDashboard' });
     expect(run?.temporalUiUrl).toBe(
@@ -66,9 +75,13 @@ describe('admin endpoints', () => {
       const listed = async () => {
         const response = await app.request('/v1/admin/rebuilds/failed?since=10m', { headers: bearer(admin) });
         expect(response.status).toBe(200);
-        return ((await response.json()) as { failed: { userId: string; reason: string }[] }).failed.filter((f) => f.userId === userId);
+        return ((await response.json()) as { failed: { userId: string; reason: string }[] }).failed.filter(
+          (f) => f.userId === userId,
+        );
       };
-      await expect.poll(listed, { timeout: 45_000, interval: 1_000 }).toEqual([expect.objectContaining({ userId, reason: expect.stringMatching(/no source answered/) })]);
+      await expect
+        .poll(listed, { timeout: 45_000, interval: 1_000 })
+        .toEqual([expect.objectContaining({ userId, reason: expect.stringMatching(/no source answered/) })]);
     } finally {
       harness.platform.domain.failUser(userId, false);
     }
@@ -82,9 +95,15 @@ describe('admin endpoints', () => {
     const admin = await harness.token('ops-1', { admin: true });
     const since = await app.request('/v1/admin/rebuilds/failed?since=yesterday', { headers: bearer(admin) });
     expect(since.status).toBe(422);
-    expect(await since.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: '/query/since' })] });
+    expect(await since.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [expect.objectContaining({ path: '/query/since' })],
+    });
     const trigger = await app.request('/v1/admin/users/u-1/rebuild', post(admin, { trigger: 'miss' }));
     expect(trigger.status).toBe(422);
-    expect(await trigger.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: '/json/trigger' })] });
+    expect(await trigger.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [expect.objectContaining({ path: '/json/trigger' })],
+    });
   });
 });

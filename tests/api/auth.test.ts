@@ -41,7 +41,9 @@ beforeAll(async () => {
   server = createServer((_req, res) => {
     fetches++;
     if (!answering) return void res.writeHead(503).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
@@ -50,7 +52,11 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const token = (key: SigningKey, claims: Record<string, unknown> = {}, options: { issuer?: string; audience?: string; expires?: string } = {}) =>
+const token = (
+  key: SigningKey,
+  claims: Record<string, unknown> = {},
+  options: { issuer?: string; audience?: string; expires?: string } = {},
+) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid })
     .setSubject('u-42')
@@ -76,7 +82,11 @@ function appWith(config: Partial<AuthConfig>, admin: { claim?: string; role?: st
 
 const call = async (app: ReturnType<typeof appWith>, bearer: string) => {
   const response = await app.request('/whoami', { headers: { Authorization: `Bearer ${bearer}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, retryAfter: response.headers.get('retry-after') };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    retryAfter: response.headers.get('retry-after'),
+  };
 };
 
 const provider = () => ({ AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE });
@@ -89,9 +99,15 @@ describe('tokens from the identity provider (JWKS)', () => {
     const app = appWith(provider(), { claim: 'realm_access.roles', role: 'dashboard-admin' });
 
     expect(await call(app, await token(rsa))).toMatchObject({ status: 200, body: { userId: 'u-42', admin: false } });
-    expect(await call(app, await token(ec, { realm_access: { roles: ['dashboard-admin'] } }))).toMatchObject({ status: 200, body: { admin: true } });
+    expect(await call(app, await token(ec, { realm_access: { roles: ['dashboard-admin'] } }))).toMatchObject({
+      status: 200,
+      body: { admin: true },
+    });
     // The role must be at the configured place: the same name elsewhere grants nothing.
-    expect(await call(app, await token(ec, { roles: ['dashboard-admin'] }))).toMatchObject({ status: 200, body: { admin: false } });
+    expect(await call(app, await token(ec, { roles: ['dashboard-admin'] }))).toMatchObject({
+      status: 200,
+      body: { admin: false },
+    });
   });
 
   it('refuses a foreign issuer or audience, an expired token, and a development token', async () => {
@@ -143,7 +159,16 @@ describe('tokens from the identity provider (JWKS)', () => {
 describe('development tokens (no JWKS configured)', () => {
   it('accepts HS256 tokens of the development secret with the roles claim', async () => {
     const app = appWith({});
-    expect(await call(app, await createDevToken({ JWT_SECRET: DEVELOPMENT_JWT_SECRET }, { userId: 'u-7', admin: true }))).toMatchObject({ status: 200, body: { userId: 'u-7', admin: true } });
-    expect((await call(app, await createDevToken({ JWT_SECRET: 'another-secret-of-at-least-32-characters' }, { userId: 'u-7' }))).status).toBe(401);
+    expect(
+      await call(app, await createDevToken({ JWT_SECRET: DEVELOPMENT_JWT_SECRET }, { userId: 'u-7', admin: true })),
+    ).toMatchObject({ status: 200, body: { userId: 'u-7', admin: true } });
+    expect(
+      (
+        await call(
+          app,
+          await createDevToken({ JWT_SECRET: 'another-secret-of-at-least-32-characters' }, { userId: 'u-7' }),
+        )
+      ).status,
+    ).toBe(401);
   });
 });

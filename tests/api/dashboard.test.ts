@@ -84,7 +84,9 @@ describe('GET /v1/dashboard', () => {
     expect(again.headers.get('ETag')).toBe(etag);
     expect(again.headers.get('Cache-Control')).toBe('private, no-cache');
 
-    const otherProfile = await app.request('/v1/dashboard', { headers: { ...auth, 'If-None-Match': etag!, 'X-Client-Platform': 'ios', 'X-Client-Version': '4.1.0' } });
+    const otherProfile = await app.request('/v1/dashboard', {
+      headers: { ...auth, 'If-None-Match': etag!, 'X-Client-Platform': 'ios', 'X-Client-Version': '4.1.0' },
+    });
     expect(otherProfile.status).toBe(200);
     expect(otherProfile.headers.get('ETag')).not.toBe(etag);
   });
@@ -95,7 +97,11 @@ describe('GET /v1/dashboard', () => {
     await harness.platform.deps.views.write(view);
     const app = harness.app();
     const auth = bearer(await harness.token(userId));
-    const goldenUser = (JSON.parse(readFileSync(new URL('../dashboard/golden/canonical.json', import.meta.url), 'utf8')) as { userId: string }).userId;
+    const goldenUser = (
+      JSON.parse(readFileSync(new URL('../dashboard/golden/canonical.json', import.meta.url), 'utf8')) as {
+        userId: string;
+      }
+    ).userId;
 
     for (const profile of allClientProfiles()) {
       const response = await app.request('/v1/dashboard', { headers: { ...auth, ...clientHeaders(profile) } });
@@ -103,11 +109,15 @@ describe('GET /v1/dashboard', () => {
       expect(response.headers.get('X-Dashboard-Profile')).toBe(profile.key);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toEqual(JSON.parse(JSON.stringify(renderForClient(view, profile))));
-      const golden: unknown = JSON.parse(readFileSync(new URL(`../dashboard/golden/${profile.key}.json`, import.meta.url), 'utf8'));
+      const golden: unknown = JSON.parse(
+        readFileSync(new URL(`../dashboard/golden/${profile.key}.json`, import.meta.url), 'utf8'),
+      );
       expect({ ...body, userId: goldenUser }, profile.key).toEqual(golden);
     }
     // Unknown platforms and garbage versions get the most conservative profile.
-    const unknown = await app.request('/v1/dashboard', { headers: { ...auth, 'X-Client-Platform': 'windows-phone', 'X-Client-Version': 'banana' } });
+    const unknown = await app.request('/v1/dashboard', {
+      headers: { ...auth, 'X-Client-Platform': 'windows-phone', 'X-Client-Version': 'banana' },
+    });
     expect(unknown.headers.get('X-Dashboard-Profile')).toBe('conservative');
   });
 
@@ -115,13 +125,20 @@ describe('GET /v1/dashboard', () => {
     const userId = unique('u');
     seed(userId);
     const other = harness.anotherProcess();
-    const apps = [harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }), harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }, other.deps)];
+    const apps = [
+      harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }),
+      harness.app({ DASHBOARD_SOFT_TTL_SECONDS: 1 }, other.deps),
+    ];
     const auth = bearer(await harness.token(userId));
-    expect((await apps[0]!.request('/v1/dashboard', { headers: auth })).headers.get('X-Dashboard-Source')).toBe('rebuild');
+    expect((await apps[0]!.request('/v1/dashboard', { headers: auth })).headers.get('X-Dashboard-Source')).toBe(
+      'rebuild',
+    );
     expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
     await sleep(1_200);
 
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => apps[i % 2]!.request('/v1/dashboard', { headers: auth })));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => apps[i % 2]!.request('/v1/dashboard', { headers: auth })),
+    );
     for (const response of responses) {
       expect(response.status).toBe(200);
       expect(response.headers.get('X-Dashboard-Source')).toBe('cache');
@@ -130,13 +147,18 @@ describe('GET /v1/dashboard', () => {
     await expect.poll(() => harness.platform.domain.calls('accounts', userId), { timeout: 15_000 }).toBe(2);
     await sleep(1_000);
     expect(harness.platform.domain.calls('accounts', userId)).toBe(2);
-    const triggered = async (i: number) => (await apps[i]!.metrics.rebuildsTriggered.get()).values.find((v) => v.labels['kind'] === 'background')?.value ?? 0;
+    const triggered = async (i: number) =>
+      (await apps[i]!.metrics.rebuildsTriggered.get()).values.find((v) => v.labels['kind'] === 'background')?.value ??
+      0;
     expect((await triggered(0)) + (await triggered(1))).toBe(1);
   });
 
   const rebuildRuns = async (userId: string) => {
     const found = [];
-    for await (const execution of harness.platform.client.workflow.list({ query: `WorkflowId = '${rebuildWorkflowId(userId)}'` })) found.push(execution);
+    for await (const execution of harness.platform.client.workflow.list({
+      query: `WorkflowId = '${rebuildWorkflowId(userId)}'`,
+    }))
+      found.push(execution);
     return found;
   };
 
@@ -146,7 +168,9 @@ describe('GET /v1/dashboard', () => {
     const app = harness.app();
     const auth = bearer(await harness.token(userId));
 
-    const responses = await Promise.all(Array.from({ length: 50 }, () => app.request('/v1/dashboard', { headers: auth })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => app.request('/v1/dashboard', { headers: auth })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(responses.map((r) => r.headers.get('ETag'))).size).toBe(1);
     expect(harness.platform.domain.calls('accounts', userId)).toBe(1);
@@ -163,7 +187,9 @@ describe('GET /v1/dashboard', () => {
     const apps = [harness.app(), createApp(harness.anotherProcess().deps)];
     const auth = bearer(await harness.token(userId));
 
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => apps[i % 2]!.request('/v1/dashboard', { headers: auth })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => apps[i % 2]!.request('/v1/dashboard', { headers: auth })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(responses.map((r) => r.headers.get('ETag'))).size).toBeLessThanOrEqual(2);
     expect(harness.platform.domain.calls('accounts', userId)).toBeLessThanOrEqual(2);
@@ -217,7 +243,14 @@ describe('GET /v1/dashboard', () => {
 
       const ready = await app.request('/readyz');
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { redis: 'down', cassandra: expect.stringMatching(/up|degraded/), temporal: expect.stringMatching(/up|degraded/) } });
+      expect(await ready.json()).toMatchObject({
+        status: 'not_ready',
+        checks: {
+          redis: 'down',
+          cassandra: expect.stringMatching(/up|degraded/),
+          temporal: expect.stringMatching(/up|degraded/),
+        },
+      });
     } finally {
       await rateLimiter.close();
       deadRedis.disconnect();

@@ -19,11 +19,20 @@ beforeAll(async () => {
   harness = await startApiHarness();
   const { config } = harness.platform;
   const [temporalHost = '127.0.0.1', temporalPort = '7233'] = config.TEMPORAL_ADDRESS.split(':');
-  cassandra = await createTcpGate({ host: config.CASSANDRA_CONTACT_POINTS[0] ?? '127.0.0.1', port: config.CASSANDRA_PORT });
+  cassandra = await createTcpGate({
+    host: config.CASSANDRA_CONTACT_POINTS[0] ?? '127.0.0.1',
+    port: config.CASSANDRA_PORT,
+  });
   temporal = await createTcpGate({ host: temporalHost, port: Number(temporalPort) });
   await Promise.all([cassandra.open(), temporal.open()]);
   const [cassandraHost = '127.0.0.1', cassandraPort = '9042'] = cassandra.address.split(':');
-  api = createApiDeps({ ...config, LOG_LEVEL: 'silent', CASSANDRA_CONTACT_POINTS: [cassandraHost], CASSANDRA_PORT: Number(cassandraPort), TEMPORAL_ADDRESS: temporal.address });
+  api = createApiDeps({
+    ...config,
+    LOG_LEVEL: 'silent',
+    CASSANDRA_CONTACT_POINTS: [cassandraHost],
+    CASSANDRA_PORT: Number(cassandraPort),
+    TEMPORAL_ADDRESS: temporal.address,
+  });
 });
 afterAll(async () => {
   await api?.close();
@@ -34,7 +43,11 @@ afterAll(async () => {
 describe('Cassandra and Temporal away', () => {
   it('serves a cached dashboard (200, from the cache), and answers a miss with 503 and Retry-After instead of hanging', async () => {
     const app = createApp(api.deps);
-    const headers = async (userId: string) => ({ ...bearer(await harness.token(userId)), 'X-Client-Platform': 'ios', 'X-Client-Version': '4.0.0' });
+    const headers = async (userId: string) => ({
+      ...bearer(await harness.token(userId)),
+      'X-Client-Platform': 'ios',
+      'X-Client-Version': '4.0.0',
+    });
     const userId = unique('u');
     harness.platform.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto')]);
     const warm = await app.request('/v1/dashboard', { headers: await headers(userId) });

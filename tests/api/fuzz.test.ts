@@ -25,7 +25,11 @@ afterAll(async () => {
 function runSchemathesis(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     // Run in .stack/, where its caches and reports may go (git-ignored).
-    const child = spawn(st, args, { cwd: stackDir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(st, args, {
+      cwd: stackDir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,32 +43,43 @@ function runSchemathesis(args: string[], timeoutMs: number): Promise<{ code: num
 }
 
 describe('the API under a fuzzer', () => {
-  it(`answers at least ${MIN_CASES} generated requests as its OpenAPI document says, never with a 5xx`, { timeout: 300_000 }, async () => {
-    // Limits a fuzzer would only trip over: the rate limit (429 for most cases) and hour-long streams.
-    const served = await serveApp(harness.app({ RATE_LIMIT_PER_MINUTE: 1_000_000, SSE_MAX_AGE_SECONDS: 1 }));
-    try {
-      const admin = bearer(await harness.token('fuzz-admin', { admin: true }));
-      const { code, output } = await runSchemathesis(
-        [
-          '--config-file', config,
-          '--no-color',
-          'run',
-          `${served.baseUrl}/openapi.json`,
-          '--header', `Authorization: ${admin.Authorization}`,
-          '--checks', 'all',
-          '--seed', '42',
-          '--generation-deterministic',
-          '--max-examples', '30',
-          '--workers', '2',
-          '--request-timeout', '15',
-        ],
-        280_000,
-      );
-      const cases = Number(/(\d+) generated/.exec(output)?.[1] ?? 0);
-      expect(code, output).toBe(0);
-      expect(cases, output).toBeGreaterThanOrEqual(MIN_CASES);
-    } finally {
-      await served.close();
-    }
-  });
+  it(
+    `answers at least ${MIN_CASES} generated requests as its OpenAPI document says, never with a 5xx`,
+    { timeout: 300_000 },
+    async () => {
+      // Limits a fuzzer would only trip over: the rate limit (429 for most cases) and hour-long streams.
+      const served = await serveApp(harness.app({ RATE_LIMIT_PER_MINUTE: 1_000_000, SSE_MAX_AGE_SECONDS: 1 }));
+      try {
+        const admin = bearer(await harness.token('fuzz-admin', { admin: true }));
+        const { code, output } = await runSchemathesis(
+          [
+            '--config-file',
+            config,
+            '--no-color',
+            'run',
+            `${served.baseUrl}/openapi.json`,
+            '--header',
+            `Authorization: ${admin.Authorization}`,
+            '--checks',
+            'all',
+            '--seed',
+            '42',
+            '--generation-deterministic',
+            '--max-examples',
+            '30',
+            '--workers',
+            '2',
+            '--request-timeout',
+            '15',
+          ],
+          280_000,
+        );
+        const cases = Number(/(\d+) generated/.exec(output)?.[1] ?? 0);
+        expect(code, output).toBe(0);
+        expect(cases, output).toBeGreaterThanOrEqual(MIN_CASES);
+      } finally {
+        await served.close();
+      }
+    },
+  );
 });

@@ -43,7 +43,13 @@ describe('authentication and authorisation', () => {
       otherAlg: bearer(await signToken(secret, { sub: alice }, { alg: 'HS512' })),
     };
     const app = harness.app();
-    for (const path of ['/v1/dashboard', `/v1/users/${alice}/dashboard`, '/v1/preferences', '/v1/preferences/history', '/v1/dashboard/stream']) {
+    for (const path of [
+      '/v1/dashboard',
+      `/v1/users/${alice}/dashboard`,
+      '/v1/preferences',
+      '/v1/preferences/history',
+      '/v1/dashboard/stream',
+    ]) {
       for (const [name, headers] of Object.entries(bad)) {
         const response = await app.request(path, { headers });
         expect(response.status, `${name} ${path}`).toBe(401);
@@ -100,7 +106,9 @@ describe('limits and input errors', () => {
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
     expect((await problemOf(limited)).code).toBe('RATE_LIMITED');
     // Another user has a budget of their own; health is never limited.
-    expect((await app.request('/v1/preferences', { headers: bearer(await harness.token(unique('u'))) })).status).toBe(200);
+    expect((await app.request('/v1/preferences', { headers: bearer(await harness.token(unique('u'))) })).status).toBe(
+      200,
+    );
     expect((await app.request('/healthz')).status).toBe(200);
   });
 
@@ -108,9 +116,18 @@ describe('limits and input errors', () => {
     const app = harness.app({ BODY_LIMIT_BYTES: 1024 });
     const auth = { ...bearer(await harness.token(unique('u'))), 'If-Match': '"0"' };
     const send = (method: string, path: string, body: string, contentType?: string) =>
-      app.request(path, { method, body, headers: { ...auth, ...(contentType ? { 'Content-Type': contentType } : {}) } });
+      app.request(path, {
+        method,
+        body,
+        headers: { ...auth, ...(contentType ? { 'Content-Type': contentType } : {}) },
+      });
 
-    const large = await send('PUT', '/v1/preferences', JSON.stringify({ layout: 'x'.repeat(2048) }), 'application/json');
+    const large = await send(
+      'PUT',
+      '/v1/preferences',
+      JSON.stringify({ layout: 'x'.repeat(2048) }),
+      'application/json',
+    );
     expect(large.status).toBe(413);
     expect((await problemOf(large)).code).toBe('PAYLOAD_TOO_LARGE');
 
@@ -129,7 +146,12 @@ describe('limits and input errors', () => {
     expect(broken.status).toBe(400);
     expect((await problemOf(broken)).code).toBe('INVALID_JSON');
 
-    const invalid = await send('POST', '/v1/preferences/restore', JSON.stringify({ version: 'one' }), 'application/json');
+    const invalid = await send(
+      'POST',
+      '/v1/preferences/restore',
+      JSON.stringify({ version: 'one' }),
+      'application/json',
+    );
     expect(invalid.status).toBe(422);
     expect((await problemOf(invalid)).errors).toEqual([expect.objectContaining({ path: '/json/version' })]);
   });
@@ -141,10 +163,18 @@ describe('limits and input errors', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('PUT', 'PATCH'),
-        fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ sections: v }))),
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify({ sections: v })),
+        ),
         fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain'),
         async (method, body, contentType) => {
-          const response = await app.request('/v1/preferences', { method, body, headers: { ...headers, 'Content-Type': contentType } });
+          const response = await app.request('/v1/preferences', {
+            method,
+            body,
+            headers: { ...headers, 'Content-Type': contentType },
+          });
           expect(response.status).toBeGreaterThanOrEqual(400);
           expect(response.status).toBeLessThan(500);
           expect(response.headers.get('Content-Type')).toBe('application/problem+json');
@@ -181,12 +211,20 @@ describe('operations surface', () => {
 
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ checks: { redis: expect.stringMatching(/up|degraded/), cassandra: expect.stringMatching(/up|degraded/), temporal: expect.stringMatching(/up|degraded/) } });
+    expect(await ready.json()).toMatchObject({
+      checks: {
+        redis: expect.stringMatching(/up|degraded/),
+        cassandra: expect.stringMatching(/up|degraded/),
+        temporal: expect.stringMatching(/up|degraded/),
+      },
+    });
 
     await app.request('/v1/dashboard', { headers: bearer(tokens.alice) });
     await app.request('/v1/dashboard', { headers: bearer(tokens.alice) });
     const metrics = await (await app.request('/metrics')).text();
-    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/dashboard",status="200"\} 2/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/v1\/dashboard",status="200"\} 2/,
+    );
     expect(metrics).toMatch(/dashboard_reads_total\{source="cache",stale="false"\} \d/);
     expect(metrics).toContain('dashboard_rebuilds_triggered_total');
     expect(metrics).toMatch(/^sse_streams \d+/m);
@@ -196,10 +234,23 @@ describe('operations surface', () => {
 
   it('publishes the OpenAPI 3.1 contract and a page to browse it', async () => {
     const app = harness.app();
-    const document = (await (await app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/v1/dashboard', '/v1/users/{userId}/dashboard', '/v1/dashboard/stream', '/v1/preferences', '/v1/preferences/history', '/v1/preferences/restore', '/healthz', '/readyz']),
+      expect.arrayContaining([
+        '/v1/dashboard',
+        '/v1/users/{userId}/dashboard',
+        '/v1/dashboard/stream',
+        '/v1/preferences',
+        '/v1/preferences/history',
+        '/v1/preferences/restore',
+        '/healthz',
+        '/readyz',
+      ]),
     );
     expect(document.components.securitySchemes['bearerAuth']).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
@@ -216,8 +267,12 @@ describe('operations surface', () => {
       await page.goto(`${server.baseUrl}/docs`);
       await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
       const operations = await page.locator('.opblock-summary-path').allInnerTexts();
-      const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-      expect(new Set(operations.map((path) => path.replace(/\u200b/g, '').trim()))).toEqual(new Set(Object.keys(document.paths)));
+      const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      expect(new Set(operations.map((path) => path.replace(/\u200b/g, '').trim()))).toEqual(
+        new Set(Object.keys(document.paths)),
+      );
       expect(await page.getByText('Dashboard API').first().isVisible()).toBe(true);
       expect(elsewhere).toEqual([]);
       await screenshot(page, 'api-docs');
@@ -229,12 +284,20 @@ describe('operations surface', () => {
 
   it('echoes a request id, or makes one', async () => {
     const app = harness.app();
-    expect((await app.request('/healthz', { headers: { 'X-Request-Id': 'trace-123' } })).headers.get('X-Request-Id')).toBe('trace-123');
+    expect(
+      (await app.request('/healthz', { headers: { 'X-Request-Id': 'trace-123' } })).headers.get('X-Request-Id'),
+    ).toBe('trace-123');
     expect((await app.request('/healthz')).headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
     // Also on errors, on routes that do not exist, and on dashboards.
-    expect((await app.request('/v1/dashboard', { headers: { 'X-Request-Id': 'trace-401' } })).headers.get('X-Request-Id')).toBe('trace-401');
-    expect((await app.request('/nowhere', { headers: { 'X-Request-Id': 'trace-404' } })).headers.get('X-Request-Id')).toBe('trace-404');
-    const dashboard = await app.request('/v1/dashboard', { headers: { ...bearer(tokens.alice), 'X-Request-Id': 'trace-200' } });
+    expect(
+      (await app.request('/v1/dashboard', { headers: { 'X-Request-Id': 'trace-401' } })).headers.get('X-Request-Id'),
+    ).toBe('trace-401');
+    expect(
+      (await app.request('/nowhere', { headers: { 'X-Request-Id': 'trace-404' } })).headers.get('X-Request-Id'),
+    ).toBe('trace-404');
+    const dashboard = await app.request('/v1/dashboard', {
+      headers: { ...bearer(tokens.alice), 'X-Request-Id': 'trace-200' },
+    });
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get('X-Request-Id')).toBe('trace-200');
   });

@@ -131,7 +131,9 @@ describe('near cache', () => {
 
       // The subscriber's connection is cut (a Redis restart, a network blip, an overflowing buffer).
       const clients = String(await redis.client('LIST'));
-      const id = /id=(\d+) .*name=(\S+)/.exec(clients.split('\n').find((line) => line.includes(`name=${name} `)) ?? '')?.[1];
+      const id = /id=(\d+) .*name=(\S+)/.exec(
+        clients.split('\n').find((line) => line.includes(`name=${name} `)) ?? '',
+      )?.[1];
       expect(id).toBeDefined();
       await redis.client('KILL', 'ID', id!);
       await expect.poll(() => deaf, { timeout: 5_000 }).toBe(1);

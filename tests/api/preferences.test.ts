@@ -25,11 +25,23 @@ async function client(userId = unique('u')) {
     userId,
     get: () => app.request('/v1/preferences', { headers: auth }),
     patch: (body: string, headers: Record<string, string> = {}) =>
-      app.request('/v1/preferences', { method: 'PATCH', body, headers: { ...auth, 'Content-Type': 'application/merge-patch+json', ...headers } }),
+      app.request('/v1/preferences', {
+        method: 'PATCH',
+        body,
+        headers: { ...auth, 'Content-Type': 'application/merge-patch+json', ...headers },
+      }),
     put: (body: string, headers: Record<string, string> = {}) =>
-      app.request('/v1/preferences', { method: 'PUT', body, headers: { ...auth, 'Content-Type': 'application/json', ...headers } }),
+      app.request('/v1/preferences', {
+        method: 'PUT',
+        body,
+        headers: { ...auth, 'Content-Type': 'application/json', ...headers },
+      }),
     restore: (version: number, headers: Record<string, string> = {}) =>
-      app.request('/v1/preferences/restore', { method: 'POST', body: JSON.stringify({ version }), headers: { ...auth, 'Content-Type': 'application/json', ...headers } }),
+      app.request('/v1/preferences/restore', {
+        method: 'POST',
+        body: JSON.stringify({ version }),
+        headers: { ...auth, 'Content-Type': 'application/json', ...headers },
+      }),
     history: (query = '') => app.request(`/v1/preferences/history${query}`, { headers: auth }),
     dashboard: () => app.request('/v1/dashboard', { headers: auth }),
   };
@@ -54,8 +66,17 @@ describe('preferences', () => {
 
   it('requires If-Match on every write (428)', async () => {
     const user = await client();
-    const { userId: _u, version: _v, updatedAt: _t, ...editable } = (await (await user.get()).json()) as Record<string, unknown>;
-    for (const response of [await user.patch(orderPatch(['a'])), await user.put(JSON.stringify(editable)), await user.restore(1)]) {
+    const {
+      userId: _u,
+      version: _v,
+      updatedAt: _t,
+      ...editable
+    } = (await (await user.get()).json()) as Record<string, unknown>;
+    for (const response of [
+      await user.patch(orderPatch(['a'])),
+      await user.put(JSON.stringify(editable)),
+      await user.restore(1),
+    ]) {
       expect(response.status).toBe(428);
       expect(await response.json()).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
     }
@@ -94,7 +115,10 @@ describe('preferences', () => {
     expect(history.entries).toHaveLength(1);
     expect(((await (await user.get()).json()) as PreferencesBody).version).toBe(1);
 
-    const badKey = await user.patch(orderPatch(['x']), { 'If-Match': '"1"', 'Idempotency-Key': 'spaces are not allowed' });
+    const badKey = await user.patch(orderPatch(['x']), {
+      'If-Match': '"1"',
+      'Idempotency-Key': 'spaces are not allowed',
+    });
     expect(badKey.status).toBe(422);
   });
 
@@ -103,7 +127,10 @@ describe('preferences', () => {
     const headers = { 'If-Match': '"0"', 'Idempotency-Key': 'phone-edit-2' };
     expect((await user.patch(orderPatch(['x', 'y']), headers)).status).toBe(200);
     // Same key, same body with its keys in another order: the same request.
-    const reordered = await user.patch(JSON.stringify({ sections: { accounts: { order: ['x', 'y'], sort: 'custom' } } }), headers);
+    const reordered = await user.patch(
+      JSON.stringify({ sections: { accounts: { order: ['x', 'y'], sort: 'custom' } } }),
+      headers,
+    );
     expect(reordered.status).toBe(200);
 
     const other = await user.patch(orderPatch(['y', 'x']), headers);
@@ -117,7 +144,10 @@ describe('preferences', () => {
   it('answers two devices sending one Idempotency-Key with different bodies at once: one change, the other 422', async () => {
     const user = await client();
     const headers = { 'If-Match': '"0"', 'Idempotency-Key': 'two-devices' };
-    const answers = await Promise.all([user.patch(orderPatch(['x', 'y']), headers), user.patch(orderPatch(['y', 'x']), headers)]);
+    const answers = await Promise.all([
+      user.patch(orderPatch(['x', 'y']), headers),
+      user.patch(orderPatch(['y', 'x']), headers),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
     const refused = answers.find((a) => a.status === 422);
     expect(await refused?.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
@@ -140,7 +170,10 @@ describe('preferences', () => {
     expect(history.entries.map((e) => e.version)).toEqual([3, 2, 1]);
 
     // The change rebuilt the dashboard: Alpha leads again.
-    const accountIds = async () => ((await (await user.dashboard()).json()) as { sections: { accounts: { items: { id: string }[] } } }).sections.accounts.items.map((a) => a.id);
+    const accountIds = async () =>
+      (
+        (await (await user.dashboard()).json()) as { sections: { accounts: { items: { id: string }[] } } }
+      ).sections.accounts.items.map((a) => a.id);
     await expect.poll(accountIds, { timeout: 20_000 }).toEqual(['a', 'b']);
 
     const missing = await user.restore(42, { 'If-Match': '"3"' });
@@ -153,10 +186,16 @@ describe('preferences', () => {
     for (let version = 0; version < 3; version++) {
       expect((await user.patch(orderPatch([`id-${version}`]), { 'If-Match': `"${version}"` })).status).toBe(200);
     }
-    const first = (await (await user.history('?limit=2')).json()) as { entries: { version: number }[]; nextCursor?: string };
+    const first = (await (await user.history('?limit=2')).json()) as {
+      entries: { version: number }[];
+      nextCursor?: string;
+    };
     expect(first.entries.map((e) => e.version)).toEqual([3, 2]);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = (await (await user.history(`?limit=2&cursor=${first.nextCursor}`)).json()) as { entries: { version: number }[]; nextCursor?: string };
+    const second = (await (await user.history(`?limit=2&cursor=${first.nextCursor}`)).json()) as {
+      entries: { version: number }[];
+      nextCursor?: string;
+    };
     expect(second.entries.map((e) => e.version)).toEqual([1]);
     expect(second.nextCursor).toBeUndefined();
 
@@ -169,7 +208,10 @@ describe('preferences', () => {
 
   it('lists each invalid field with its JSON Pointer and stable code (422)', async () => {
     const user = await client();
-    const response = await user.patch(JSON.stringify({ layout: 'carousel', version: 7, sections: { accounts: { pinned: ['a', 'a'] } } }), { 'If-Match': '"0"' });
+    const response = await user.patch(
+      JSON.stringify({ layout: 'carousel', version: 7, sections: { accounts: { pinned: ['a', 'a'] } } }),
+      { 'If-Match': '"0"' },
+    );
     expect(response.status).toBe(422);
     const problem = (await response.json()) as { code: string; errors: { code: string; path: string }[] };
     expect(problem.code).toBe('VALIDATION_FAILED');
@@ -180,7 +222,9 @@ describe('preferences', () => {
         expect.objectContaining({ path: '/sections/accounts/pinned/1', code: 'PREFERENCES_DUPLICATE_ID' }),
       ]),
     );
-    const tooLong = await user.patch(orderPatch(Array.from({ length: 201 }, (_, i) => `id-${i}`)), { 'If-Match': '"0"' });
+    const tooLong = await user.patch(orderPatch(Array.from({ length: 201 }, (_, i) => `id-${i}`)), {
+      'If-Match': '"0"',
+    });
     expect(tooLong.status).toBe(422);
     expect(JSON.stringify(await tooLong.json())).toContain('PREFERENCES_LIST_TOO_LONG');
   });

@@ -2,7 +2,16 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApiServer } from '../../api/server.js';
 import { unique } from '../support/unique.js';
-import { bearer, fixtureView, openStream, serveApp, sleep, startApiHarness, type ApiHarness, type SseClient } from './support.js';
+import {
+  bearer,
+  fixtureView,
+  openStream,
+  serveApp,
+  sleep,
+  startApiHarness,
+  type ApiHarness,
+  type SseClient,
+} from './support.js';
 
 let harness: ApiHarness;
 let server: Awaited<ReturnType<typeof serveApp>>;
@@ -15,14 +24,19 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const connected = (stream: SseClient) => stream.waitFor(() => (stream.comments.includes('connected') ? true : undefined));
+const connected = (stream: SseClient) =>
+  stream.waitFor(() => (stream.comments.includes('connected') ? true : undefined));
 const updates = (stream: SseClient) => stream.events.filter((e) => e.event === 'DashboardUpdated');
 
 async function changePreferences(userId: string) {
   const response = await harness.app().request('/v1/preferences', {
     method: 'PATCH',
     body: JSON.stringify({ layout: 'grid' }),
-    headers: { ...bearer(await harness.token(userId)), 'Content-Type': 'application/merge-patch+json', 'If-Match': '"0"' },
+    headers: {
+      ...bearer(await harness.token(userId)),
+      'Content-Type': 'application/merge-patch+json',
+      'If-Match': '"0"',
+    },
   });
   expect(response.status).toBe(200);
 }
@@ -39,7 +53,11 @@ describe('GET /v1/dashboard/stream', () => {
 
       await changePreferences(alice);
       const event = await aliceStream.waitFor(() => updates(aliceStream)[0]);
-      const envelope = JSON.parse(event.data) as { type: string; subject: string; data: { userId: string; version: number } };
+      const envelope = JSON.parse(event.data) as {
+        type: string;
+        subject: string;
+        data: { userId: string; version: number };
+      };
       expect(envelope).toMatchObject({ type: 'DashboardUpdated', subject: alice, data: { userId: alice } });
       expect(event.id).toBe(String(envelope.data.version));
       expect((await harness.deps.views.load(alice))?.version).toBe(envelope.data.version);
@@ -59,7 +77,11 @@ describe('GET /v1/dashboard/stream', () => {
     const other = harness.anotherProcess();
     const otherServer = await serveApp(harness.app({}, other.deps));
     const token = await harness.token(userId);
-    const streams = [await openStream(server.baseUrl, bearer(token)), await openStream(otherServer.baseUrl, bearer(token)), await openStream(server.baseUrl, bearer(token))];
+    const streams = [
+      await openStream(server.baseUrl, bearer(token)),
+      await openStream(otherServer.baseUrl, bearer(token)),
+      await openStream(server.baseUrl, bearer(token)),
+    ];
     try {
       await Promise.all(streams.map(connected));
       expect(harness.deps.live.channelCount()).toBeGreaterThanOrEqual(1);
@@ -81,7 +103,11 @@ describe('GET /v1/dashboard/stream', () => {
     try {
       const event = await behind.waitFor(() => updates(behind)[0]);
       expect(event.id).toBe('5');
-      expect(JSON.parse(event.data)).toMatchObject({ type: 'DashboardUpdated', subject: userId, data: { userId, version: 5 } });
+      expect(JSON.parse(event.data)).toMatchObject({
+        type: 'DashboardUpdated',
+        subject: userId,
+        data: { userId, version: 5 },
+      });
       await connected(current);
       await sleep(500);
       expect(updates(current)).toEqual([]);
@@ -99,7 +125,8 @@ describe('GET /v1/dashboard/stream', () => {
     const stream = await openStream(server.baseUrl, bearer(await harness.token(userId)));
     await connected(stream);
     expect(harness.deps.live.listenerCount()).toBe(before + 1);
-    const gauge = async () => (await (await fetch(`${server.baseUrl}/metrics`)).text()).match(/^sse_streams (\d+)/m)?.[1];
+    const gauge = async () =>
+      (await (await fetch(`${server.baseUrl}/metrics`)).text()).match(/^sse_streams (\d+)/m)?.[1];
     expect(await gauge()).toBe(String(before + 1));
 
     stream.close();
@@ -141,7 +168,9 @@ describe('GET /v1/dashboard/stream', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = taken.address() as AddressInfo;
-      await expect(runApiServer({ ...harness.platform.config, API_PORT: port, BIND_HOST: '127.0.0.1', LOG_LEVEL: 'silent' })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(
+        runApiServer({ ...harness.platform.config, API_PORT: port, BIND_HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
       taken.close();
     }

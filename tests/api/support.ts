@@ -33,7 +33,8 @@ export async function startApiHarness(): Promise<ApiHarness> {
     platform,
     resources,
     deps: resources.deps,
-    app: (overrides = {}, deps = {}) => createApp({ ...resources.deps, ...deps, config: { ...resources.deps.config, ...overrides } }),
+    app: (overrides = {}, deps = {}) =>
+      createApp({ ...resources.deps, ...deps, config: { ...resources.deps.config, ...overrides } }),
     token: (userId, options = {}) => createDevToken(platform.config, { userId, admin: options.admin ?? false }),
     anotherProcess() {
       const another = createApiDeps(config);
@@ -51,7 +52,11 @@ export async function startApiHarness(): Promise<ApiHarness> {
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A token signed with the right secret but claims of our choosing (bad sub, expired, ...). */
-export function signToken(secret: string, claims: Record<string, unknown>, options: { expiresAt?: number; alg?: string } = {}): Promise<string> {
+export function signToken(
+  secret: string,
+  claims: Record<string, unknown>,
+  options: { expiresAt?: number; alg?: string } = {},
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: options.alg ?? 'HS256' })
     .setIssuedAt()
@@ -90,7 +95,8 @@ export async function openStream(baseUrl: string, headers: Record<string, string
     if (!response.body || response.status !== 200) return;
     const decoder = new TextDecoder();
     const parser = createParser({
-      onEvent: ({ event, id, data }) => events.push({ ...(event === undefined ? {} : { event }), ...(id === undefined ? {} : { id }), data }),
+      onEvent: ({ event, id, data }) =>
+        events.push({ ...(event === undefined ? {} : { event }), ...(id === undefined ? {} : { id }), data }),
       onComment: (comment) => comments.push(comment.trim()),
     });
     try {

@@ -18,7 +18,8 @@ afterAll(async () => {
   await rm(dist, { recursive: true, force: true });
 });
 
-const appOver = (dir: string) => webAppRoutes(dir).onError((error, c) => (error instanceof ApiError ? problemResponse(c, error) : c.text('bug', 500)));
+const appOver = (dir: string) =>
+  webAppRoutes(dir).onError((error, c) => (error instanceof ApiError ? problemResponse(c, error) : c.text('bug', 500)));
 
 describe('the web app route', () => {
   it('serves the page under a strict Content-Security-Policy, revalidated on every load', async () => {
@@ -35,7 +36,13 @@ describe('the web app route', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('text/javascript');
     expect(asset.headers.get('cache-control')).toContain('immutable');
-    for (const path of ['/app/assets/..%2Fsecret.env', '/app/assets/../secret.env', '/app/secret.env', '/app/assets/missing.js', '/app/assets/.hidden.js']) {
+    for (const path of [
+      '/app/assets/..%2Fsecret.env',
+      '/app/assets/../secret.env',
+      '/app/secret.env',
+      '/app/assets/missing.js',
+      '/app/assets/.hidden.js',
+    ]) {
       expect((await appOver(dist).request(path)).status, path).toBe(404);
     }
   });

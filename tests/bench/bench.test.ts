@@ -10,25 +10,50 @@ import { describe, expect, it } from 'vitest';
 describe('npm run bench', () => {
   it('runs the whole platform in smoke mode and writes a parseable report', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'result.json');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], { timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out],
+      { timeout: 240_000, maxBuffer: 64 * 1024 * 1024 },
+    );
 
     expect(stdout).toMatch(/^## Benchmark \(smoke, 500 seeded users/m);
-    for (const heading of ['1. Cache hit', '2. Cache miss', '3. Freshness', '4. Throughput', '5. Operator rebuild-all', '6. Memory and connections']) expect(stdout).toContain(heading);
+    for (const heading of [
+      '1. Cache hit',
+      '2. Cache miss',
+      '3. Freshness',
+      '4. Throughput',
+      '5. Operator rebuild-all',
+      '6. Memory and connections',
+    ])
+      expect(stdout).toContain(heading);
     const result = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     expect(result).toMatchObject({ mode: 'smoke', seedUsers: 500, machine: { cores: expect.any(Number) } });
 
-    const hit = result['cacheHit'] as { atRate: { api: { latencyMs: { count: number } } }[]; highest: { ratio: number } };
+    const hit = result['cacheHit'] as {
+      atRate: { api: { latencyMs: { count: number } } }[];
+      highest: { ratio: number };
+    };
     expect(hit.atRate[0]?.api.latencyMs.count).toBeGreaterThan(0);
     expect(hit.highest.ratio).toBeGreaterThan(0);
 
-    // Idle misses took the rebuild path; during the storm every miss was measured (whatever it answered), and the storm really wrote.
-    const miss = result['cacheMiss'] as { idle: { sources: Record<string, number> }; storm: { sources: Record<string, number>; writes: { writes: number } } };
+    // Idle misses took the rebuild path; during the storm every miss was measured (whatever it answered), and the
+    // storm really wrote.
+    const miss = result['cacheMiss'] as {
+      idle: { sources: Record<string, number> };
+      storm: { sources: Record<string, number>; writes: { writes: number } };
+    };
     expect(miss.idle.sources).toHaveProperty(['200 rebuild']);
     expect(Object.values(miss.storm.sources).reduce((a, b) => a + b, 0)).toBe(5);
     expect(miss.storm.writes.writes).toBeGreaterThan(0);
 
     // Every freshness run accounts for each write it made: seen and unseen add up to what was owed.
-    const fresh = result['freshness'] as { writes: number; failedWrites: number; expected: number; seen: number; unseen: number }[];
+    const fresh = result['freshness'] as {
+      writes: number;
+      failedWrites: number;
+      expected: number;
+      seen: number;
+      unseen: number;
+    }[];
     expect(fresh.length).toBeGreaterThan(0);
     for (const f of fresh) {
       expect(f.expected).toBe(f.writes - f.failedWrites);
@@ -37,17 +62,25 @@ describe('npm run bench', () => {
     }
 
     // Both sides of the rebuild ratio rebuilt distinct users, and the history was counted from Temporal.
-    const rebuilds = (result['throughput'] as { rebuilds: { floor: { rebuilt: number }; platform: { rebuilt: number }; ratio: number } }).rebuilds;
+    const rebuilds = (
+      result['throughput'] as { rebuilds: { floor: { rebuilt: number }; platform: { rebuilt: number }; ratio: number } }
+    ).rebuilds;
     expect(rebuilds.floor.rebuilt).toBeGreaterThan(0);
     expect(rebuilds.platform.rebuilt).toBeGreaterThan(0);
     expect(rebuilds.ratio).toBeGreaterThan(0);
-    const history = (result['throughput'] as { history: { workflows: number; events: number; rebuilds: number } }).history;
+    const history = (result['throughput'] as { history: { workflows: number; events: number; rebuilds: number } })
+      .history;
     expect(history.workflows).toBeGreaterThan(0);
     expect(history.events).toBeGreaterThan(0);
     expect(history.rebuilds).toBeGreaterThan(0);
 
     // How many misses fit into the bulk run depends on its speed, so only their shape is checked.
-    const all = result['rebuildAll'] as { users: number; succeeded: number; missesDuring: { latencyMs: unknown }; history: unknown };
+    const all = result['rebuildAll'] as {
+      users: number;
+      succeeded: number;
+      missesDuring: { latencyMs: unknown };
+      history: unknown;
+    };
     expect(all.users).toBe(100);
     expect(all.succeeded).toBeGreaterThan(0);
     expect(all.missesDuring.latencyMs).toMatchObject({ count: expect.any(Number) });

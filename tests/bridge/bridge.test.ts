@@ -5,7 +5,17 @@ import { topics as platformTopics } from '../../config/topics.js';
 import type { Trigger } from '../../contract/workflows.js';
 import { createBridge, type BridgeDeps, type BridgeOptions } from '../../workers/bridge/create-bridge.js';
 import { createBridgeHttp } from '../../workers/bridge/http.js';
-import { createTestTopics, groupProgress, metricValue, silent, startTestBridge, testKafka, workflowsTouching, type TestBridge, type TestTopics } from '../e2e/support.js';
+import {
+  createTestTopics,
+  groupProgress,
+  metricValue,
+  silent,
+  startTestBridge,
+  testKafka,
+  workflowsTouching,
+  type TestBridge,
+  type TestTopics,
+} from '../e2e/support.js';
 import { consumeFromNow } from '../support/kafka.js';
 import { unique } from '../support/unique.js';
 
@@ -26,11 +36,26 @@ afterAll(async () => {
   await topics?.remove();
 });
 
-const envelope = (userId: string, type = 'AccountClosed', data: unknown = { accountId: 'acc-1', closedAt: '2026-01-02T03:04:05.000Z' }) =>
-  JSON.stringify({ id: unique('evt'), type, source: 'accounts', subject: userId, time: '2026-01-02T03:04:05.000Z', schemaVersion: 1, data });
+const envelope = (
+  userId: string,
+  type = 'AccountClosed',
+  data: unknown = { accountId: 'acc-1', closedAt: '2026-01-02T03:04:05.000Z' },
+) =>
+  JSON.stringify({
+    id: unique('evt'),
+    type,
+    source: 'accounts',
+    subject: userId,
+    time: '2026-01-02T03:04:05.000Z',
+    schemaVersion: 1,
+    data,
+  });
 
 async function produce(topic: string, messages: { key: string; value: string | Buffer }[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
@@ -48,7 +73,8 @@ interface Letter {
 /** Reads the shared dead-letter topic from its current end, so only this test's letters are considered. */
 async function watchDeadLetters(): Promise<{ letters: Letter[]; stop(): Promise<void> }> {
   const letters: Letter[] = [];
-  const text = (headers: IHeaders | undefined) => Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const text = (headers: IHeaders | undefined) =>
+    Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
   const consumer = await consumeFromNow(kafka, platformTopics.deadLetter, (message) => {
     letters.push({ key: String(message.key), value: message.value, headers: text(message.headers) });
   });
@@ -59,7 +85,12 @@ async function watchDeadLetters(): Promise<{ letters: Letter[]; stop(): Promise<
  * A bridge of its own group on one of this file's topics, whose Temporal is played by `startRebuilds`
  * (so a test controls exactly when and how it refuses); short backoffs keep the tests quick.
  */
-function bridgeOn(groupId: string, topic: string, startRebuilds: BridgeDeps['startRebuilds'], options: BridgeOptions = {}) {
+function bridgeOn(
+  groupId: string,
+  topic: string,
+  startRebuilds: BridgeDeps['startRebuilds'],
+  options: BridgeOptions = {},
+) {
   return createBridge({
     kafka: testKafka(config),
     groupId,
@@ -92,12 +123,22 @@ describe('poison messages and unknown types', () => {
       ]);
       await produce(topics.domain.accounts, [{ key: goodUser, value: envelope(goodUser) }]);
 
-      await expect.poll(() => watch.letters.filter((l) => l.key === notJsonKey || l.key === badPayloadKey).length, { timeout: 30_000 }).toBe(2);
+      await expect
+        .poll(() => watch.letters.filter((l) => l.key === notJsonKey || l.key === badPayloadKey).length, {
+          timeout: 30_000,
+        })
+        .toBe(2);
       const byKey = (key: string) => watch.letters.find((l) => l.key === key);
       expect(byKey(notJsonKey)?.value).toEqual(notJson);
-      expect(byKey(notJsonKey)?.headers).toMatchObject({ 'reason-code': 'EVENT_NOT_JSON', 'original-topic': topics.domain.accounts });
+      expect(byKey(notJsonKey)?.headers).toMatchObject({
+        'reason-code': 'EVENT_NOT_JSON',
+        'original-topic': topics.domain.accounts,
+      });
       expect(byKey(badPayloadKey)?.value?.toString()).toBe(badPayload);
-      expect(byKey(badPayloadKey)?.headers).toMatchObject({ 'reason-code': 'EVENT_INVALID_PAYLOAD', 'original-topic': topics.domain.accounts });
+      expect(byKey(badPayloadKey)?.headers).toMatchObject({
+        'reason-code': 'EVENT_INVALID_PAYLOAD',
+        'original-topic': topics.domain.accounts,
+      });
       expect(byKey(badPayloadKey)?.headers['reason']).toContain('/data/closedAt');
       for (const letter of [byKey(notJsonKey), byKey(badPayloadKey)]) {
         expect(letter?.headers['original-partition']).toMatch(/^\d+$/);
@@ -106,9 +147,15 @@ describe('poison messages and unknown types', () => {
       }
 
       // The valid event behind them started a batch rebuild covering the user on this test's task queue.
-      await expect.poll(() => workflowsTouching(bridge.client, goodUser), { timeout: 30_000 }).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
-      expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_NOT_JSON' })).toBeGreaterThanOrEqual(1);
-      expect(await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_INVALID_PAYLOAD' })).toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(() => workflowsTouching(bridge.client, goodUser), { timeout: 30_000 })
+        .toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
+      expect(
+        await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_NOT_JSON' }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_INVALID_PAYLOAD' }),
+      ).toBeGreaterThanOrEqual(1);
     } finally {
       await watch.stop();
     }
@@ -118,11 +165,24 @@ describe('poison messages and unknown types', () => {
     const watch = await watchDeadLetters();
     try {
       const [futureUser, laterUser] = [unique('u'), unique('u')];
-      await produce(topics.domain.offers, [{ key: futureUser, value: envelope(futureUser, 'LoyaltyPointsEarned', { points: 10 }) }]);
+      await produce(topics.domain.offers, [
+        { key: futureUser, value: envelope(futureUser, 'LoyaltyPointsEarned', { points: 10 }) },
+      ]);
       await produce(topics.domain.offers, [{ key: laterUser, value: envelope(laterUser) }]);
-      await expect.poll(() => metricValue(bridge.bridge, 'bridge_events_skipped_total', { reason: 'unknown_type', topic: topics.domain.offers }), { timeout: 30_000 }).toBe(1);
+      await expect
+        .poll(
+          () =>
+            metricValue(bridge.bridge, 'bridge_events_skipped_total', {
+              reason: 'unknown_type',
+              topic: topics.domain.offers,
+            }),
+          { timeout: 30_000 },
+        )
+        .toBe(1);
       // A later event was handled, so the skipped one was behind us, not pending.
-      await expect.poll(() => workflowsTouching(bridge.client, laterUser), { timeout: 30_000 }).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
+      await expect
+        .poll(() => workflowsTouching(bridge.client, laterUser), { timeout: 30_000 })
+        .toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
       expect(await workflowsTouching(bridge.client, futureUser)).toEqual([]);
       expect(watch.letters.filter((l) => l.key === futureUser)).toEqual([]);
     } finally {
@@ -143,7 +203,8 @@ describe('Temporal refusing work', () => {
       attempts: () => attempts,
       async startRebuilds(users: { userId: string; trigger: Trigger }[]) {
         attempts++;
-        if (!state.open) throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), { code: 8 });
+        if (!state.open)
+          throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'), { code: 8 });
         accepted.push(...users);
         return { finished: Promise.resolve() };
       },
@@ -155,7 +216,10 @@ describe('Temporal refusing work', () => {
     const temporal = flakyTemporal();
     const start = () => bridgeOn(groupId, topics.domain.partners, (users) => temporal.startRebuilds(users));
     const users = Array.from({ length: 12 }, () => unique('u'));
-    await produce(topics.domain.partners, users.map((u) => ({ key: u, value: envelope(u) })));
+    await produce(
+      topics.domain.partners,
+      users.map((u) => ({ key: u, value: envelope(u) })),
+    );
 
     // First bridge: Temporal refuses; the bridge pauses, retries, commits nothing, and stops cleanly.
     const first = start();
@@ -163,7 +227,9 @@ describe('Temporal refusing work', () => {
     await expect.poll(() => metricValue(first, 'bridge_paused'), { timeout: 30_000 }).toBe(1);
     expect(first.health()).toMatchObject({ paused: true, lastFailure: { code: 'RESOURCE_EXHAUSTED' } });
     await expect.poll(() => temporal.attempts(), { timeout: 10_000 }).toBeGreaterThan(5);
-    expect(await metricValue(first, 'bridge_retries_total', { operation: 'trigger', code: 'RESOURCE_EXHAUSTED' })).toBeGreaterThan(5);
+    expect(
+      await metricValue(first, 'bridge_retries_total', { operation: 'trigger', code: 'RESOURCE_EXHAUSTED' }),
+    ).toBeGreaterThan(5);
     await expect.poll(() => metricValue(first, 'bridge_consumer_lag'), { timeout: 10_000 }).toBe(12);
     const t0 = Date.now();
     await first.stop();
@@ -176,11 +242,15 @@ describe('Temporal refusing work', () => {
     try {
       await expect.poll(() => metricValue(second, 'bridge_paused'), { timeout: 30_000 }).toBe(1);
       temporal.state.open = true;
-      await expect.poll(() => new Set(temporal.accepted.map((a) => a.userId)).size, { timeout: 30_000 }).toBe(users.length);
+      await expect
+        .poll(() => new Set(temporal.accepted.map((a) => a.userId)).size, { timeout: 30_000 })
+        .toBe(users.length);
       expect(new Set(temporal.accepted.map((a) => a.userId))).toEqual(new Set(users));
       await expect.poll(() => metricValue(second, 'bridge_paused'), { timeout: 10_000 }).toBe(0);
       expect(second.health()).toMatchObject({ state: 'running', paused: false });
-      await expect.poll(async () => (await groupProgress(kafka, groupId, [topics.domain.partners])).behind, { timeout: 30_000 }).toBe(0);
+      await expect
+        .poll(async () => (await groupProgress(kafka, groupId, [topics.domain.partners])).behind, { timeout: 30_000 })
+        .toBe(0);
       await expect.poll(() => metricValue(second, 'bridge_consumer_lag'), { timeout: 10_000 }).toBe(0);
       expect(await metricValue(second, 'bridge_rebuilds_triggered_total', { trigger: 'event' })).toBe(users.length);
     } finally {
@@ -196,20 +266,29 @@ describe('Temporal refusing a rebuild for good', () => {
     const accepted = new Set<string>();
     // As the server answers a start it can never accept (e.g. a search attribute over its size limit).
     const bridge = bridgeOn(groupId, topics.domain.accounts, async (users) => {
-      if (users.some((u) => u.userId === poison)) throw Object.assign(new Error('3 INVALID_ARGUMENT: search attribute UserId exceeds size limit'), { code: 3 });
+      if (users.some((u) => u.userId === poison))
+        throw Object.assign(new Error('3 INVALID_ARGUMENT: search attribute UserId exceeds size limit'), { code: 3 });
       for (const { userId } of users) accepted.add(userId);
       return { finished: Promise.resolve() };
     });
     const watch = await watchDeadLetters();
     const others = Array.from({ length: 8 }, () => unique('u'));
-    await produce(topics.domain.accounts, [poison, ...others].map((u) => ({ key: u, value: envelope(u) })));
+    await produce(
+      topics.domain.accounts,
+      [poison, ...others].map((u) => ({ key: u, value: envelope(u) })),
+    );
     await bridge.start();
     try {
       await expect.poll(() => others.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(others.length);
       await expect.poll(() => watch.letters.filter((l) => l.key === poison).length, { timeout: 30_000 }).toBe(1);
-      expect(watch.letters.find((l) => l.key === poison)?.headers).toMatchObject({ 'reason-code': 'TEMPORAL_REJECTED', 'original-topic': topics.domain.accounts });
+      expect(watch.letters.find((l) => l.key === poison)?.headers).toMatchObject({
+        'reason-code': 'TEMPORAL_REJECTED',
+        'original-topic': topics.domain.accounts,
+      });
       expect(watch.letters.find((l) => l.key === poison)?.headers['reason']).toContain('INVALID_ARGUMENT');
-      await expect.poll(async () => (await groupProgress(kafka, groupId, [topics.domain.accounts])).behind, { timeout: 30_000 }).toBe(0);
+      await expect
+        .poll(async () => (await groupProgress(kafka, groupId, [topics.domain.accounts])).behind, { timeout: 30_000 })
+        .toBe(0);
       expect(bridge.health()).toMatchObject({ state: 'running', paused: false });
     } finally {
       await bridge.stop();
@@ -219,7 +298,10 @@ describe('Temporal refusing a rebuild for good', () => {
 });
 
 describe('starting positions', () => {
-  /** A bridge as the bridge process runs it (a new group starts at the end of the topics); Temporal accepts every user it is handed, which lands in `accepted`. */
+  /**
+   * A bridge as the bridge process runs it (a new group starts at the end of the topics); Temporal accepts every user
+   * it is handed, which lands in `accepted`.
+   */
   const bridgeOfNewGroup = (groupId: string, topic: string, accepted: Set<string>) =>
     bridgeOn(
       groupId,
@@ -253,11 +335,16 @@ describe('starting positions', () => {
 
     // While no bridge runs, events arrive on every partition.
     const whileDown = Array.from({ length: 12 }, () => unique('u'));
-    await produce(topics.domain.transactions, whileDown.map((u) => ({ key: u, value: envelope(u) })));
+    await produce(
+      topics.domain.transactions,
+      whileDown.map((u) => ({ key: u, value: envelope(u) })),
+    );
     const second = start();
     await second.start();
     try {
-      await expect.poll(() => whileDown.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(whileDown.length);
+      await expect
+        .poll(() => whileDown.filter((u) => accepted.has(u)).length, { timeout: 30_000 })
+        .toBe(whileDown.length);
       // What was there before the group first started is not replayed.
       expect(accepted.has(before)).toBe(false);
     } finally {
@@ -270,14 +357,20 @@ describe('starting positions', () => {
     const accepted = new Set<string>();
     const replica = () => bridgeOfNewGroup(groupId, topics.domain.offers, accepted);
     const before = Array.from({ length: 6 }, () => unique('u'));
-    await produce(topics.domain.offers, before.map((u) => ({ key: u, value: envelope(u) })));
+    await produce(
+      topics.domain.offers,
+      before.map((u) => ({ key: u, value: envelope(u) })),
+    );
 
     const replicas = [replica(), replica()];
     await Promise.all(replicas.map((r) => r.start()));
     try {
       await expect.poll(() => replicas.every((r) => r.health().joined), { timeout: 30_000 }).toBe(true);
       const after = Array.from({ length: 12 }, () => unique('u'));
-      await produce(topics.domain.offers, after.map((u) => ({ key: u, value: envelope(u) })));
+      await produce(
+        topics.domain.offers,
+        after.map((u) => ({ key: u, value: envelope(u) })),
+      );
       await expect.poll(() => after.filter((u) => accepted.has(u)).length, { timeout: 30_000 }).toBe(after.length);
       expect(before.filter((u) => accepted.has(u))).toEqual([]);
     } finally {

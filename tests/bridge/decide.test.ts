@@ -17,29 +17,54 @@ const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value 
 
 describe('decideMessage', () => {
   it('turns a domain event into a rebuild trigger for its subject', () => {
-    expect(decideMessage(bytes(envelope()))).toEqual({ action: 'trigger', userId: 'u-7', trigger: 'event', since: '2026-01-02T03:04:05.000Z', type: 'AccountClosed' });
+    expect(decideMessage(bytes(envelope()))).toEqual({
+      action: 'trigger',
+      userId: 'u-7',
+      trigger: 'event',
+      since: '2026-01-02T03:04:05.000Z',
+      type: 'AccountClosed',
+    });
   });
 
   it('marks a preference change as such, so operators can tell the rebuilds apart', () => {
-    const changed = envelope({ type: 'PreferencesChanged', data: { userId: 'u-7', version: 3, updatedAt: '2026-01-02T03:04:05.000Z' } });
+    const changed = envelope({
+      type: 'PreferencesChanged',
+      data: { userId: 'u-7', version: 3, updatedAt: '2026-01-02T03:04:05.000Z' },
+    });
     expect(decideMessage(bytes(changed))).toMatchObject({ action: 'trigger', userId: 'u-7', trigger: 'preferences' });
   });
 
   it('skips, without dead-lettering, a type or payload version it does not know', () => {
-    expect(decideMessage(bytes(envelope({ type: 'LoyaltyPointsEarned', data: { points: 5 } })))).toEqual({ action: 'skip', reason: 'unknown_type', type: 'LoyaltyPointsEarned' });
-    expect(decideMessage(bytes(envelope({ schemaVersion: 2, data: { anything: true } })))).toMatchObject({ action: 'skip', reason: 'unsupported_schema_version' });
+    expect(decideMessage(bytes(envelope({ type: 'LoyaltyPointsEarned', data: { points: 5 } })))).toEqual({
+      action: 'skip',
+      reason: 'unknown_type',
+      type: 'LoyaltyPointsEarned',
+    });
+    expect(decideMessage(bytes(envelope({ schemaVersion: 2, data: { anything: true } })))).toMatchObject({
+      action: 'skip',
+      reason: 'unsupported_schema_version',
+    });
   });
 
   it('never rebuilds on its own DashboardUpdated (that would loop)', () => {
-    const updated = envelope({ type: 'DashboardUpdated', data: { userId: 'u-7', version: 1, builtAt: '2026-01-02T03:04:05.000Z', trigger: 'event' } });
+    const updated = envelope({
+      type: 'DashboardUpdated',
+      data: { userId: 'u-7', version: 1, builtAt: '2026-01-02T03:04:05.000Z', trigger: 'event' },
+    });
     expect(decideMessage(bytes(updated))).toMatchObject({ action: 'skip', reason: 'not_a_trigger' });
   });
 
   it('dead-letters what is not a valid envelope and payload, saying why', () => {
     expect(decideMessage(null)).toMatchObject({ action: 'dead-letter', code: 'EVENT_EMPTY' });
     expect(decideMessage(bytes('{not json'))).toMatchObject({ action: 'dead-letter', code: 'EVENT_NOT_JSON' });
-    expect(decideMessage(Buffer.from([0x7b, 0xff, 0x7d]))).toMatchObject({ action: 'dead-letter', code: 'EVENT_NOT_JSON' });
-    expect(decideMessage(bytes({ hello: 'world' }))).toMatchObject({ action: 'dead-letter', code: 'EVENT_INVALID_ENVELOPE' });
+    expect(decideMessage(Buffer.from([0x7b, 0xff, 0x7d]))).toMatchObject({
+      action: 'dead-letter',
+      code: 'EVENT_NOT_JSON',
+    });
+    expect(decideMessage(bytes({ hello: 'world' }))).toMatchObject({
+      action: 'dead-letter',
+      code: 'EVENT_INVALID_ENVELOPE',
+    });
     const badPayload = decideMessage(bytes(envelope({ data: { accountId: 'acc-1' } })));
     expect(badPayload).toMatchObject({ action: 'dead-letter', code: 'EVENT_INVALID_PAYLOAD' });
     expect(badPayload.action === 'dead-letter' && badPayload.reason).toContain('/data/closedAt');
@@ -49,7 +74,12 @@ describe('decideMessage', () => {
 describe('deadLetterMessage', () => {
   it('keeps the original key and bytes and says where they came from and why', () => {
     const value = Buffer.from([0x00, 0x01, 0xfe]);
-    const letter = deadLetterMessage({ key: Buffer.from('u-7'), value, offset: '42' }, { topic: 'domain.accounts', partition: 3 }, { code: 'EVENT_NOT_JSON', reason: 'nope' }, new Date('2026-01-02T03:04:05.000Z'));
+    const letter = deadLetterMessage(
+      { key: Buffer.from('u-7'), value, offset: '42' },
+      { topic: 'domain.accounts', partition: 3 },
+      { code: 'EVENT_NOT_JSON', reason: 'nope' },
+      new Date('2026-01-02T03:04:05.000Z'),
+    );
     expect(letter.value).toBe(value);
     expect(String(letter.key)).toBe('u-7');
     expect(letter.headers).toEqual({
@@ -67,7 +97,9 @@ describe('failureCode', () => {
   it('names the gRPC status a Temporal call failed with, also when wrapped', () => {
     const grpc = Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 });
     expect(failureCode(grpc)).toBe('RESOURCE_EXHAUSTED');
-    expect(failureCode(new Error('service error', { cause: Object.assign(new Error('unavailable'), { code: 14 }) }))).toBe('UNAVAILABLE');
+    expect(
+      failureCode(new Error('service error', { cause: Object.assign(new Error('unavailable'), { code: 14 }) })),
+    ).toBe('UNAVAILABLE');
     expect(failureCode(new TypeError('boom'))).toBe('TypeError');
   });
 });

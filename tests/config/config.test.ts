@@ -30,11 +30,21 @@ describe('loadConfig', () => {
   });
 
   it('refuses token settings that would let forged or foreign tokens in', () => {
-    const provider = { AUTH_JWKS_URL: 'https://login.bank.example/jwks.json', AUTH_ISSUER: 'https://login.bank.example/', AUTH_AUDIENCE: 'dashboard-api' };
-    expect(() => loadConfig({ AUTH_JWKS_URL: provider.AUTH_JWKS_URL })).toThrow(/AUTH_ISSUER: required with AUTH_JWKS_URL[\s\S]*AUTH_AUDIENCE: required/);
+    const provider = {
+      AUTH_JWKS_URL: 'https://login.bank.example/jwks.json',
+      AUTH_ISSUER: 'https://login.bank.example/',
+      AUTH_AUDIENCE: 'dashboard-api',
+    };
+    expect(() => loadConfig({ AUTH_JWKS_URL: provider.AUTH_JWKS_URL })).toThrow(
+      /AUTH_ISSUER: required with AUTH_JWKS_URL[\s\S]*AUTH_AUDIENCE: required/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS_URL: required in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', ...provider, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(/JWT_SECRET: not accepted in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', ...provider, JWT_SECRET: 'x'.repeat(40) })).toThrow(/JWT_SECRET: not accepted in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...provider, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(
+      /JWT_SECRET: not accepted in production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', ...provider, JWT_SECRET: 'x'.repeat(40) })).toThrow(
+      /JWT_SECRET: not accepted in production/,
+    );
     expect(loadConfig({ NODE_ENV: 'production', ...provider })).toMatchObject(provider);
     // Locally, development tokens need nothing set.
     expect(loadConfig({}).JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);

@@ -9,7 +9,12 @@ const compose = z
   .object({
     services: z.record(
       z.string(),
-      z.object({ image: z.string().optional(), build: z.unknown().optional(), command: z.array(z.string()).optional(), environment: z.record(z.string(), z.unknown()).optional() }),
+      z.object({
+        image: z.string().optional(),
+        build: z.unknown().optional(),
+        command: z.array(z.string()).optional(),
+        environment: z.record(z.string(), z.unknown()).optional(),
+      }),
     ),
   })
   .parse(parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }));
@@ -26,7 +31,8 @@ const platformProcesses = {
 
 describe('docker-compose.yml', () => {
   it('runs every engine, the Temporal UI, and Temporal on Cassandra persistence', () => {
-    for (const engine of ['cassandra', 'kafka', 'redis', 'temporal', 'temporal-ui']) expect(compose.services).toHaveProperty(engine);
+    for (const engine of ['cassandra', 'kafka', 'redis', 'temporal', 'temporal-ui'])
+      expect(compose.services).toHaveProperty(engine);
     expect(compose.services['temporal']?.environment).toMatchObject({ DB: 'cassandra', CASSANDRA_SEEDS: 'cassandra' });
   });
 
@@ -41,7 +47,10 @@ describe('docker-compose.yml', () => {
     for (const service of Object.keys(platformProcesses)) {
       const names = Object.keys(compose.services[service]?.environment ?? {});
       expect(names.length, service).toBeGreaterThan(0);
-      expect(names.filter((n) => !configVariableNames.includes(n)), service).toEqual([]);
+      expect(
+        names.filter((n) => !configVariableNames.includes(n)),
+        service,
+      ).toEqual([]);
     }
   });
 
@@ -55,11 +64,19 @@ describe('docker-compose.yml', () => {
     const substituted = Object.fromEntries(
       Object.entries(compose.services['api']?.environment ?? {}).map(([name, value]) => [
         name,
-        String(value).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, variable: string, kind: string | undefined, rest: string) => operatorSets[variable] ?? (kind === '-' ? rest : '')),
+        String(value).replace(
+          /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
+          (_, variable: string, kind: string | undefined, rest: string) =>
+            operatorSets[variable] ?? (kind === '-' ? rest : ''),
+        ),
       ]),
     );
     const config = loadConfig(substituted);
-    expect(config).toMatchObject({ NODE_ENV: 'production', AUTH_JWKS_URL: operatorSets['AUTH_JWKS_URL'], AUTH_ADMIN_CLAIM: 'roles' });
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: operatorSets['AUTH_JWKS_URL'],
+      AUTH_ADMIN_CLAIM: 'roles',
+    });
     expect(() => loadConfig({ ...substituted, AUTH_JWKS_URL: '' })).toThrow(/AUTH_JWKS_URL: required in production/);
   });
 });

@@ -1,6 +1,20 @@
 import fc from 'fast-check';
-import type { Account, ClientProfile, DashboardSources, Partner, Preferences, SourceResult, Widget } from '../../dashboard/index.js';
-import { ACCOUNT_SORT_MODES, LAYOUTS, PARTNER_SORT_MODES, SECTION_NAMES, WIDGET_SORT_MODES } from '../../dashboard/index.js';
+import type {
+  Account,
+  ClientProfile,
+  DashboardSources,
+  Partner,
+  Preferences,
+  SourceResult,
+  Widget,
+} from '../../dashboard/index.js';
+import {
+  ACCOUNT_SORT_MODES,
+  LAYOUTS,
+  PARTNER_SORT_MODES,
+  SECTION_NAMES,
+  WIDGET_SORT_MODES,
+} from '../../dashboard/index.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
 
 // Small id pools, so preferences often name ids that exist and sometimes ids that are gone.
@@ -10,7 +24,18 @@ export const PARTNER_IDS = pool('par', 8);
 export const WIDGET_IDS = pool('wid', 10);
 
 // Names that exercise the collator: case, umlauts, numbers, equal names with different ids.
-const names = fc.constantFrom('Girokonto', 'girokonto', 'Ärztekonto', 'Zinskonto', 'Konto 2', 'Konto 10', 'Öko', 'Oma', 'Äpfel', 'Apfel');
+const names = fc.constantFrom(
+  'Girokonto',
+  'girokonto',
+  'Ärztekonto',
+  'Zinskonto',
+  'Konto 2',
+  'Konto 10',
+  'Öko',
+  'Oma',
+  'Äpfel',
+  'Apfel',
+);
 const isoTime = fc
   .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) })
   .map((ms) => new Date(ms).toISOString());
@@ -19,9 +44,17 @@ export const accountArb: fc.Arbitrary<Account> = fc.record({
   id: fc.constantFrom(...ACCOUNT_IDS),
   name: names,
   type: fc.constantFrom('current', 'savings', 'credit_card', 'deposit', 'loan', 'investment'),
-  balance: fc.record({ amount: fc.integer({ min: -5000, max: 5000 }).map((n) => n / 4), currency: fc.constantFrom('EUR', 'USD') }),
+  balance: fc.record({
+    amount: fc.integer({ min: -5000, max: 5000 }).map((n) => n / 4),
+    currency: fc.constantFrom('EUR', 'USD'),
+  }),
   maskedIban: fc.constant('DE89 **** **** **** **30 00'),
-  openedAt: fc.constantFrom('2010-01-01T00:00:00Z', '2015-05-05T12:00:00Z', '2015-05-05T12:00:00.000Z', '2020-02-02T00:00:00+02:00'),
+  openedAt: fc.constantFrom(
+    '2010-01-01T00:00:00Z',
+    '2015-05-05T12:00:00Z',
+    '2015-05-05T12:00:00.000Z',
+    '2020-02-02T00:00:00+02:00',
+  ),
 });
 
 export const partnerArb: fc.Arbitrary<Partner> = fc.record({
@@ -34,7 +67,12 @@ export const partnerArb: fc.Arbitrary<Partner> = fc.record({
 export const COMPONENT_POOL = ['Card', 'InfoBox', 'ProductGrid', 'SectionHeader', 'StoryCarousel'];
 const CAPABILITY_POOL = ['customLayout', 'advancedOrdering', 'liveUpdates', 'holograms'];
 const widgetData = fc.record(
-  { title: names, subtitle: fc.constant('Sub'), content: fc.constant('Text'), image_url: fc.constant('https://cdn.example.com/i.png') },
+  {
+    title: names,
+    subtitle: fc.constant('Sub'),
+    content: fc.constant('Text'),
+    image_url: fc.constant('https://cdn.example.com/i.png'),
+  },
   { requiredKeys: [] },
 );
 
@@ -55,8 +93,19 @@ function sourceArb<T>(item: fc.Arbitrary<T>): fc.Arbitrary<SourceResult<T>> {
   const items = fc.array(item, { maxLength: 12 });
   return fc.oneof(
     { weight: 4, arbitrary: fc.record({ status: fc.constant('fresh' as const), asOf: isoTime, items }) },
-    { weight: 1, arbitrary: fc.record({ status: fc.constant('stale' as const), asOf: isoTime, items, reason: fc.constant('timeout') }) },
-    { weight: 1, arbitrary: fc.record({ status: fc.constant('missing' as const), reason: fc.constant('circuit open') }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        status: fc.constant('stale' as const),
+        asOf: isoTime,
+        items,
+        reason: fc.constant('timeout'),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ status: fc.constant('missing' as const), reason: fc.constant('circuit open') }),
+    },
   );
 }
 
@@ -101,6 +150,9 @@ export const profileArb: fc.Arbitrary<ClientProfile> = fc.oneof(
       platform: 'unknown' as const,
       major: 9,
       ...rest,
-      genericFallback: rest.componentTypes.length === 0 || fallbackPick % 3 === 0 ? null : (rest.componentTypes[fallbackPick % rest.componentTypes.length] ?? null),
+      genericFallback:
+        rest.componentTypes.length === 0 || fallbackPick % 3 === 0
+          ? null
+          : (rest.componentTypes[fallbackPick % rest.componentTypes.length] ?? null),
     })),
 );

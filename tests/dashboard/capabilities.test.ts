@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import matrix from '../../config/capabilities.json' with { type: 'json' };
-import { CONSERVATIVE_PROFILE_KEY, DashboardCoreError, createProfileResolver, parseCapabilityMatrix } from '../../dashboard/index.js';
+import {
+  CONSERVATIVE_PROFILE_KEY,
+  DashboardCoreError,
+  createProfileResolver,
+  parseCapabilityMatrix,
+} from '../../dashboard/index.js';
 import { allClientProfiles, resolveClientProfile } from '../../config/capability-matrix.js';
 
 describe('resolveClientProfile', () => {
@@ -42,7 +47,10 @@ describe('resolveClientProfile', () => {
       expect(resolveClientProfile(platform, '1.0.0').sections).toEqual(['accounts', 'partners']);
       expect(resolveClientProfile(platform, '2.0.0').sections).toContain('widgets');
       expect(resolveClientProfile(platform, '2.0.0').features.advancedOrdering).toBe(false);
-      expect(resolveClientProfile(platform, '3.0.0').features).toMatchObject({ customLayout: true, advancedOrdering: true });
+      expect(resolveClientProfile(platform, '3.0.0').features).toMatchObject({
+        customLayout: true,
+        advancedOrdering: true,
+      });
     }
   });
 
@@ -60,16 +68,38 @@ describe('resolveClientProfile', () => {
 });
 
 describe('parseCapabilityMatrix: CAPABILITIES_INVALID_MATRIX', () => {
-  const broken = (change: (m: typeof matrix) => unknown) => () => parseCapabilityMatrix(change(structuredClone(matrix)));
+  const broken = (change: (m: typeof matrix) => unknown) => () =>
+    parseCapabilityMatrix(change(structuredClone(matrix)));
 
   it.each([
-    ['an overlapping range', (m: typeof matrix) => ({ ...m, platforms: { ...m.platforms, web: [...m.platforms.web, { range: '>=2.5.0', tier: 'v2' }] } })],
-    ['an unknown tier', (m: typeof matrix) => ({ ...m, platforms: { ...m.platforms, ios: [{ range: '>=1.0.0', tier: 'v9' }] } })],
+    [
+      'an overlapping range',
+      (m: typeof matrix) => ({
+        ...m,
+        platforms: { ...m.platforms, web: [...m.platforms.web, { range: '>=2.5.0', tier: 'v2' }] },
+      }),
+    ],
+    [
+      'an unknown tier',
+      (m: typeof matrix) => ({ ...m, platforms: { ...m.platforms, ios: [{ range: '>=1.0.0', tier: 'v9' }] } }),
+    ],
     ['an unknown conservative tier', (m: typeof matrix) => ({ ...m, conservative: 'v0' })],
-    ['a generic fallback the tier cannot render', (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v2: { ...m.tiers.v2, genericFallback: 'ProductGrid' } } })],
-    ['a tier without the list layout', (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v1: { ...m.tiers.v1, layouts: ['grid'] } } })],
-    ['custom layouts without layouts to choose', (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v3: { ...m.tiers.v3, layouts: ['list'] } } })],
-    ['a range that is not semver', (m: typeof matrix) => ({ ...m, platforms: { ...m.platforms, ios: [{ range: 'newest', tier: 'v1' }] } })],
+    [
+      'a generic fallback the tier cannot render',
+      (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v2: { ...m.tiers.v2, genericFallback: 'ProductGrid' } } }),
+    ],
+    [
+      'a tier without the list layout',
+      (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v1: { ...m.tiers.v1, layouts: ['grid'] } } }),
+    ],
+    [
+      'custom layouts without layouts to choose',
+      (m: typeof matrix) => ({ ...m, tiers: { ...m.tiers, v3: { ...m.tiers.v3, layouts: ['list'] } } }),
+    ],
+    [
+      'a range that is not semver',
+      (m: typeof matrix) => ({ ...m, platforms: { ...m.platforms, ios: [{ range: 'newest', tier: 'v1' }] } }),
+    ],
   ])('rejects %s', (_name, change) => {
     expect(broken(change)).toThrowError(expect.objectContaining({ code: 'CAPABILITIES_INVALID_MATRIX' }));
   });

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalDashboard, DashboardSources, Preferences, SourceResult } from '../../dashboard/index.js';
-import { CanonicalDashboard as CanonicalDashboardSchema, DashboardCoreError, composeDashboard, defaultPreferences } from '../../dashboard/index.js';
+import {
+  CanonicalDashboard as CanonicalDashboardSchema,
+  DashboardCoreError,
+  composeDashboard,
+  defaultPreferences,
+} from '../../dashboard/index.js';
 import { preferencesArb, sourcesArb } from './arbitraries.js';
 import { NOW, richPreferences, richSources } from './fixtures.js';
 
@@ -29,14 +34,19 @@ const isSubsequence = (sub: string[], of: string[]) => {
 function reverseKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => reverseKeys(item)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    ) as T;
   }
   return value;
 }
 // Only the item lists are shuffled: other arrays (requires, preference lists) carry meaning in their order.
 function scrambleSources(sources: DashboardSources, permutation: number[]): DashboardSources {
   const shuffle = <T>(items: T[]) => permutation.filter((i) => i < items.length).map((i) => items[i] as T);
-  const scrambled = (source: SourceResult<unknown>) => (source.status === 'missing' ? source : { ...source, items: shuffle(source.items) });
+  const scrambled = (source: SourceResult<unknown>) =>
+    source.status === 'missing' ? source : { ...source, items: shuffle(source.items) };
   return reverseKeys({
     widgets: scrambled(sources.widgets),
     partners: scrambled(sources.partners),
@@ -53,7 +63,13 @@ describe('composeDashboard: the rich example', () => {
     // predecessor "acc-usd"; "acc-old" is hidden; "acc-gone" no longer exists.
     expect(idsOf(dashboard, 'accounts')).toEqual(['acc-savings', 'acc-usd', 'acc-new', 'acc-giro', 'acc-card']);
     expect(dashboard.sections.accounts.pinned).toEqual(['acc-savings']);
-    expect(dashboard.sections.accounts.defaultOrder).toEqual(['acc-giro', 'acc-savings', 'acc-card', 'acc-usd', 'acc-new']);
+    expect(dashboard.sections.accounts.defaultOrder).toEqual([
+      'acc-giro',
+      'acc-savings',
+      'acc-card',
+      'acc-usd',
+      'acc-new',
+    ]);
   });
 
   it('sorts alphabetically with the German collator (Ö next to O, not after Z)', () => {
@@ -61,8 +77,16 @@ describe('composeDashboard: the rich example', () => {
   });
 
   it('keeps a stale source with its reason and a fresh one without', () => {
-    expect(dashboard.sections.partners.freshness).toEqual({ asOf: '2025-03-14T08:00:00.000Z', stale: true, reason: 'partners service timed out' });
-    expect(dashboard.sections.accounts.freshness).toEqual({ asOf: '2025-03-14T09:29:58.000Z', stale: false, reason: null });
+    expect(dashboard.sections.partners.freshness).toEqual({
+      asOf: '2025-03-14T08:00:00.000Z',
+      stale: true,
+      reason: 'partners service timed out',
+    });
+    expect(dashboard.sections.accounts.freshness).toEqual({
+      asOf: '2025-03-14T09:29:58.000Z',
+      stale: false,
+      reason: null,
+    });
   });
 
   it('carries user, layout, build time and, by default, the build time in ms as version', () => {
@@ -91,16 +115,43 @@ describe('composeDashboard: the rich example', () => {
     prefs.sections.accounts = { sort: 'balance_desc', order: [], hidden: [], pinned: [] };
     prefs.sections.partners = { sort: 'category', order: [], hidden: [], pinned: [] };
     const byBalance = composeDashboard(richSources, prefs, NOW);
-    expect(idsOf(byBalance, 'accounts')).toEqual(['acc-savings', 'acc-giro', 'acc-usd', 'acc-new', 'acc-old', 'acc-card']);
-    expect(byBalance.sections.partners.items.map((p) => p.category)).toEqual(['energy', 'insurance', 'media', 'mobility']);
+    expect(idsOf(byBalance, 'accounts')).toEqual([
+      'acc-savings',
+      'acc-giro',
+      'acc-usd',
+      'acc-new',
+      'acc-old',
+      'acc-card',
+    ]);
+    expect(byBalance.sections.partners.items.map((p) => p.category)).toEqual([
+      'energy',
+      'insurance',
+      'media',
+      'mobility',
+    ]);
     prefs.sections.accounts.sort = 'opened_desc';
-    expect(idsOf(composeDashboard(richSources, prefs, NOW), 'accounts')).toEqual(['acc-new', 'acc-usd', 'acc-card', 'acc-savings', 'acc-giro', 'acc-old']);
+    expect(idsOf(composeDashboard(richSources, prefs, NOW), 'accounts')).toEqual([
+      'acc-new',
+      'acc-usd',
+      'acc-card',
+      'acc-savings',
+      'acc-giro',
+      'acc-old',
+    ]);
   });
 
   it('orders widgets by priority, for sort mode priority and for custom without an order', () => {
     const prefs = defaultPreferences('u');
     const byDefault = idsOf(composeDashboard(richSources, prefs, NOW), 'widgets');
-    expect(byDefault).toEqual(['w-header', 'w-card-loan', 'w-grid-insurance', 'w-live-stocks', 'w-story', 'w-chart', 'w-info-tip']);
+    expect(byDefault).toEqual([
+      'w-header',
+      'w-card-loan',
+      'w-grid-insurance',
+      'w-live-stocks',
+      'w-story',
+      'w-chart',
+      'w-info-tip',
+    ]);
     prefs.sections.widgets.sort = 'priority';
     prefs.sections.widgets.order = ['w-info-tip'];
     expect(idsOf(composeDashboard(richSources, prefs, NOW), 'widgets')).toEqual(byDefault);
@@ -110,7 +161,11 @@ describe('composeDashboard: the rich example', () => {
     const twin = (id: string) => ({ id, name: 'Konto', category: 'energy', logo: 'https://cdn.example.com/l.png' });
     const prefs = defaultPreferences('u');
     prefs.sections.partners.sort = 'alphabetical';
-    const forward = composeDashboard({ ...richSources, partners: { status: 'fresh', asOf: NOW, items: [twin('b'), twin('a')] } }, prefs, NOW);
+    const forward = composeDashboard(
+      { ...richSources, partners: { status: 'fresh', asOf: NOW, items: [twin('b'), twin('a')] } },
+      prefs,
+      NOW,
+    );
     expect(forward.sections.partners.items.map((p) => p.id)).toEqual(['a', 'b']);
   });
 
@@ -188,7 +243,8 @@ describe('composeDashboard: properties', () => {
         const base = compose(sources, defaultPreferences('u'));
         // The user saved the default order of a few items; more items arrived since.
         const prefs = defaultPreferences('u');
-        for (const section of SECTIONS) prefs.sections[section].order = base.sections[section].defaultOrder.filter((_, i) => i % (keep + 1) === 0);
+        for (const section of SECTIONS)
+          prefs.sections[section].order = base.sections[section].defaultOrder.filter((_, i) => i % (keep + 1) === 0);
         const later = compose(sources, prefs);
         for (const section of SECTIONS) expect(idsOf(later, section)).toEqual(base.sections[section].defaultOrder);
       }),

@@ -3,7 +3,13 @@ import type { EventType } from '../../dashboard/index.js';
 import { EVENT_ERROR_CODES, EVENT_TYPES, parseEvent, parseEventEnvelope } from '../../dashboard/index.js';
 import { accounts, partners, widgets } from './fixtures.js';
 
-const envelope = { id: 'evt-1', source: 'accounts-service', subject: 'user-4711', time: '2025-03-14T09:00:00+01:00', schemaVersion: 1 };
+const envelope = {
+  id: 'evt-1',
+  source: 'accounts-service',
+  subject: 'user-4711',
+  time: '2025-03-14T09:00:00+01:00',
+  schemaVersion: 1,
+};
 const money = { amount: -42.5, currency: 'EUR' };
 
 /** A valid payload per event type: what the reference services publish. */
@@ -14,7 +20,13 @@ const payloads: Record<EventType, unknown> = {
   PartnerAdded: partners[0],
   PartnerUpdated: partners[1],
   PartnerRemoved: { partnerId: 'p-zeit' },
-  TransactionPosted: { accountId: 'acc-giro', transactionId: 'tx-1', amount: money, bookedAt: '2025-03-14T08:59:00Z', balanceAfter: money },
+  TransactionPosted: {
+    accountId: 'acc-giro',
+    transactionId: 'tx-1',
+    amount: money,
+    bookedAt: '2025-03-14T08:59:00Z',
+    balanceAfter: money,
+  },
   OfferPublished: { offerId: 'w-card-loan', widget: widgets[1] },
   OfferWithdrawn: { offerId: 'w-card-loan' },
   ContractPurchased: { contractId: 'c-1', offerId: 'w-card-loan', purchasedAt: '2025-03-14T09:00:00Z' },
@@ -30,26 +42,57 @@ describe('parseEvent', () => {
 
   it('types the payload by the event type', () => {
     const result = parseEvent({ ...envelope, type: 'TransactionPosted', data: payloads.TransactionPosted });
-    if (result.ok && result.known && result.event.type === 'TransactionPosted') expect(result.event.data.amount.currency).toBe('EUR');
+    if (result.ok && result.known && result.event.type === 'TransactionPosted')
+      expect(result.event.data.amount.currency).toBe('EUR');
     else expect.unreachable();
   });
 
   it('drops fields a newer producer added, instead of dead-lettering the message', () => {
-    const result = parseEvent({ ...envelope, traceparent: '00-abc', type: 'OfferWithdrawn', data: { offerId: 'o-1', reason: 'expired' } });
-    expect(result).toEqual({ ok: true, known: true, event: { ...envelope, type: 'OfferWithdrawn', data: { offerId: 'o-1' } } });
+    const result = parseEvent({
+      ...envelope,
+      traceparent: '00-abc',
+      type: 'OfferWithdrawn',
+      data: { offerId: 'o-1', reason: 'expired' },
+    });
+    expect(result).toEqual({
+      ok: true,
+      known: true,
+      event: { ...envelope, type: 'OfferWithdrawn', data: { offerId: 'o-1' } },
+    });
   });
 
   it('tells an unknown type or payload version apart from a broken message, so consumers can skip it', () => {
-    expect(parseEvent({ ...envelope, type: 'LoyaltyPointsEarned', data: { points: 10 } })).toMatchObject({ ok: true, known: false, reason: 'unknown_type' });
-    expect(parseEvent({ ...envelope, type: 'toString', data: {} })).toMatchObject({ ok: false, errors: [{ code: 'EVENT_INVALID_ENVELOPE', path: '/type' }] });
-    expect(parseEvent({ ...envelope, type: 'AccountClosed', schemaVersion: 2, data: {} })).toMatchObject({ ok: true, known: false, reason: 'unsupported_schema_version' });
+    expect(parseEvent({ ...envelope, type: 'LoyaltyPointsEarned', data: { points: 10 } })).toMatchObject({
+      ok: true,
+      known: false,
+      reason: 'unknown_type',
+    });
+    expect(parseEvent({ ...envelope, type: 'toString', data: {} })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'EVENT_INVALID_ENVELOPE', path: '/type' }],
+    });
+    expect(parseEvent({ ...envelope, type: 'AccountClosed', schemaVersion: 2, data: {} })).toMatchObject({
+      ok: true,
+      known: false,
+      reason: 'unsupported_schema_version',
+    });
   });
 });
 
 describe('event error codes', () => {
   const examples = {
-    EVENT_INVALID_ENVELOPE: { message: { ...envelope, subject: '', type: 'AccountClosed', data: {} }, path: '/subject' },
-    EVENT_INVALID_PAYLOAD: { message: { ...envelope, type: 'TransactionPosted', data: { ...(payloads.TransactionPosted as object), amount: { amount: 1, currency: 'euro' } } }, path: '/data/amount/currency' },
+    EVENT_INVALID_ENVELOPE: {
+      message: { ...envelope, subject: '', type: 'AccountClosed', data: {} },
+      path: '/subject',
+    },
+    EVENT_INVALID_PAYLOAD: {
+      message: {
+        ...envelope,
+        type: 'TransactionPosted',
+        data: { ...(payloads.TransactionPosted as object), amount: { amount: 1, currency: 'euro' } },
+      },
+      path: '/data/amount/currency',
+    },
   };
 
   it('has an example for every code', () => {
@@ -61,7 +104,10 @@ describe('event error codes', () => {
   });
 
   it('rejects a message that is not an envelope at all', () => {
-    expect(parseEventEnvelope('AccountCreated')).toMatchObject({ ok: false, errors: [{ code: 'EVENT_INVALID_ENVELOPE', path: '' }] });
+    expect(parseEventEnvelope('AccountCreated')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'EVENT_INVALID_ENVELOPE', path: '' }],
+    });
     expect(parseEventEnvelope({ ...envelope, type: 'AccountCreated', data: null })).toMatchObject({ ok: true });
   });
 });

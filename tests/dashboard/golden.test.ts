@@ -14,7 +14,10 @@ const canonical = composeDashboard(richSources, richPreferences(), NOW, { versio
 const goldens: [file: string, value: unknown][] = [
   ['canonical.json', canonical],
   // Profile keys are "{platform}-v{major}" and "conservative": one file per shipped app generation.
-  ...allClientProfiles().map((profile): [string, unknown] => [`${profile.key}.json`, renderForClient(canonical, profile)]),
+  ...allClientProfiles().map((profile): [string, unknown] => [
+    `${profile.key}.json`,
+    renderForClient(canonical, profile),
+  ]),
 ];
 
 describe('golden files', () => {
@@ -28,6 +31,10 @@ describe('golden files', () => {
 
   it('has no golden file for a profile the matrix no longer defines', () => {
     const expected = goldens.map(([file]) => file).sort();
-    expect(readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort()).toEqual(expected);
+    expect(
+      readdirSync(goldenDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(expected);
   });
 });

@@ -19,12 +19,27 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`);
 /** One input per stable code, with the JSON Pointer the API will show. */
 const examples: Record<PreferencesErrorCode, { patch: unknown; path: string }> = {
   PREFERENCES_INVALID: { patch: { layout: 'carousel' }, path: '/layout' },
-  PREFERENCES_TOO_LARGE: { patch: { widgetSettings: { w1: { note: 'x'.repeat(LIMITS.preferencesMaxBytes) } } }, path: '' },
-  PREFERENCES_LIST_TOO_LONG: { patch: { sections: { accounts: { hidden: ids(LIMITS.listMaxLength + 1) } } }, path: '/sections/accounts/hidden' },
-  PREFERENCES_ID_TOO_LONG: { patch: { sections: { partners: { pinned: ['p'.repeat(LIMITS.idMaxLength + 1)] } } }, path: '/sections/partners/pinned/0' },
+  PREFERENCES_TOO_LARGE: {
+    patch: { widgetSettings: { w1: { note: 'x'.repeat(LIMITS.preferencesMaxBytes) } } },
+    path: '',
+  },
+  PREFERENCES_LIST_TOO_LONG: {
+    patch: { sections: { accounts: { hidden: ids(LIMITS.listMaxLength + 1) } } },
+    path: '/sections/accounts/hidden',
+  },
+  PREFERENCES_ID_TOO_LONG: {
+    patch: { sections: { partners: { pinned: ['p'.repeat(LIMITS.idMaxLength + 1)] } } },
+    path: '/sections/partners/pinned/0',
+  },
   PREFERENCES_ID_INVALID: { patch: { sections: { widgets: { order: ['w 1'] } } }, path: '/sections/widgets/order/0' },
-  PREFERENCES_DUPLICATE_ID: { patch: { sections: { accounts: { order: ['a', 'b', 'a'] } } }, path: '/sections/accounts/order/2' },
-  PREFERENCES_VALUE_TOO_LONG: { patch: { widgetSettings: { w1: { note: 'x'.repeat(LIMITS.settingValueMaxLength + 1) } } }, path: '/widgetSettings/w1/note' },
+  PREFERENCES_DUPLICATE_ID: {
+    patch: { sections: { accounts: { order: ['a', 'b', 'a'] } } },
+    path: '/sections/accounts/order/2',
+  },
+  PREFERENCES_VALUE_TOO_LONG: {
+    patch: { widgetSettings: { w1: { note: 'x'.repeat(LIMITS.settingValueMaxLength + 1) } } },
+    path: '/widgetSettings/w1/note',
+  },
   PREFERENCES_READ_ONLY_FIELD: { patch: { version: 99 }, path: '/version' },
 };
 
@@ -39,7 +54,11 @@ describe('preference error codes', () => {
   });
 
   it('lists every problem of one input, each with its path', () => {
-    const result = parsePreferencesPatch({ layout: 1, sections: { accounts: { sort: 'random', order: ['ok', 'not ok'] } }, theme: 'dark' });
+    const result = parsePreferencesPatch({
+      layout: 1,
+      sections: { accounts: { sort: 'random', order: ['ok', 'not ok'] } },
+      theme: 'dark',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.code, e.path])).toEqual([
@@ -52,7 +71,10 @@ describe('preference error codes', () => {
 
   it('reports an empty id once, not once per broken rule', () => {
     const result = parsePreferencesPatch({ sections: { accounts: { order: [''] } } });
-    expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'PREFERENCES_ID_INVALID', path: '/sections/accounts/order/0' })] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'PREFERENCES_ID_INVALID', path: '/sections/accounts/order/0' })],
+    });
   });
 
   it('checks widget ids, setting names and the number of settings', () => {
@@ -70,17 +92,29 @@ describe('preference error codes', () => {
   });
 
   it('rejects input that is not JSON and a number out of range', () => {
-    expect(parsePreferencesPatch(undefined)).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'PREFERENCES_INVALID', path: '' })] });
+    expect(parsePreferencesPatch(undefined)).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'PREFERENCES_INVALID', path: '' })],
+    });
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(parsePreferencesPatch(cyclic)).toMatchObject({ ok: false, errors: [{ code: 'PREFERENCES_INVALID' }] });
-    expect(parsePreferences({ ...defaultPreferences('u'), version: -1 })).toMatchObject({ ok: false, errors: [{ code: 'PREFERENCES_INVALID', path: '/version' }] });
+    expect(parsePreferences({ ...defaultPreferences('u'), version: -1 })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'PREFERENCES_INVALID', path: '/version' }],
+    });
   });
 
   it('counts the size in UTF-8 bytes, so multi-byte text reaches the limit sooner', () => {
     const note = '€'.repeat(200); // 600 bytes, 200 characters: well within the value limit
     const settings = Object.fromEntries(ids(19).map((_, i) => [`k${i}`, note]));
-    const result = parsePreferencesInput({ ...richPreferences(), userId: undefined, version: undefined, updatedAt: undefined, widgetSettings: { w1: settings, w2: settings } });
+    const result = parsePreferencesInput({
+      ...richPreferences(),
+      userId: undefined,
+      version: undefined,
+      updatedAt: undefined,
+      widgetSettings: { w1: settings, w2: settings },
+    });
     expect(result).toMatchObject({ ok: false, errors: [{ code: 'PREFERENCES_TOO_LARGE' }] });
   });
 
@@ -88,7 +122,10 @@ describe('preference error codes', () => {
     const current = richPreferences();
     current.widgetSettings = Object.fromEntries(ids(LIMITS.widgetSettingsMaxWidgets).map((id) => [id, { on: true }]));
     const result = mergePreferences(current, { widgetSettings: { 'one-more': { on: true } } }, NOW);
-    expect(result).toMatchObject({ ok: false, errors: [{ code: 'PREFERENCES_LIST_TOO_LONG', path: '/widgetSettings' }] });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [{ code: 'PREFERENCES_LIST_TOO_LONG', path: '/widgetSettings' }],
+    });
   });
 });
 
@@ -110,7 +147,11 @@ describe('mergePreferences', () => {
 
   it('resets to the default with null and removes settings with null', () => {
     const current = richPreferences();
-    const result = mergePreferences(current, { layout: null, sections: { accounts: null }, widgetSettings: { 'w-live-stocks': { period: null } } }, NOW);
+    const result = mergePreferences(
+      current,
+      { layout: null, sections: { accounts: null }, widgetSettings: { 'w-live-stocks': { period: null } } },
+      NOW,
+    );
     expect(result.ok && result.value.layout).toBe('list');
     expect(result.ok && result.value.sections.accounts).toEqual(defaultPreferences('x').sections.accounts);
     expect(result.ok && result.value.widgetSettings).toEqual({ 'w-live-stocks': { showChart: true } });
@@ -147,9 +188,14 @@ describe('replacePreferences', () => {
   });
 
   it('requires the whole editable document and refuses server-managed fields', () => {
-    expect(replacePreferences(richPreferences(), { layout: 'grid' }, NOW)).toMatchObject({ ok: false, errors: [{ code: 'PREFERENCES_INVALID', path: '/sections' }, { path: '/widgetSettings' }] });
+    expect(replacePreferences(richPreferences(), { layout: 'grid' }, NOW)).toMatchObject({
+      ok: false,
+      errors: [{ code: 'PREFERENCES_INVALID', path: '/sections' }, { path: '/widgetSettings' }],
+    });
     const { layout, sections, widgetSettings } = richPreferences();
-    expect(replacePreferences(richPreferences(), { layout, sections, widgetSettings, userId: 'someone-else' }, NOW)).toMatchObject({
+    expect(
+      replacePreferences(richPreferences(), { layout, sections, widgetSettings, userId: 'someone-else' }, NOW),
+    ).toMatchObject({
       ok: false,
       errors: [{ code: 'PREFERENCES_READ_ONLY_FIELD', path: '/userId' }],
     });

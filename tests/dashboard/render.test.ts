@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientDashboard, ClientProfile, Widget } from '../../dashboard/index.js';
-import { ClientDashboard as ClientDashboardSchema, composeDashboard, renderForClient, renderWidgets } from '../../dashboard/index.js';
+import {
+  ClientDashboard as ClientDashboardSchema,
+  composeDashboard,
+  renderForClient,
+  renderWidgets,
+} from '../../dashboard/index.js';
 import { resolveClientProfile } from '../../config/capability-matrix.js';
 import { preferencesArb, profileArb, sourcesArb, widgetArb } from './arbitraries.js';
 import { NOW, richPreferences, richSources } from './fixtures.js';
@@ -49,7 +54,9 @@ describe('renderForClient: what each app version receives', () => {
     const v4 = renderForClient(canonical, resolveClientProfile('ios', '4.2.0'));
     expect(widgetIds(v4)).toContain('w-grid-insurance:ProductGrid');
     expect(widgetIds(v4)).toContain('w-live-stocks:InfoBox');
-    expect(v4.sections.widgets?.items.find((w) => w.widget_id === 'w-live-stocks')?.data.content).toBe('Ihr Depot in Echtzeit');
+    expect(v4.sections.widgets?.items.find((w) => w.widget_id === 'w-live-stocks')?.data.content).toBe(
+      'Ihr Depot in Echtzeit',
+    );
   });
 
   it('drops a widget that has neither a usable fallback nor a title, and everything without a generic fallback', () => {
@@ -73,7 +80,9 @@ describe('renderForClient: what each app version receives', () => {
 });
 
 describe('renderForClient: properties', () => {
-  const canonicalArb = fc.tuple(sourcesArb, preferencesArb).map(([sources, prefs]) => composeDashboard(sources, prefs, NOW));
+  const canonicalArb = fc
+    .tuple(sourcesArb, preferencesArb)
+    .map(([sources, prefs]) => composeDashboard(sources, prefs, NOW));
 
   it('never emits a section, component, layout or requirement the app does not support', () => {
     fc.assert(
@@ -125,11 +134,18 @@ describe('renderForClient: properties', () => {
 
   it('is idempotent: a rendered widget renders as itself, and rendering twice gives the same bytes', () => {
     fc.assert(
-      fc.property(fc.array(widgetArb, { maxLength: 10 }), canonicalArb, profileArb, (widgets: Widget[], dashboard, profile) => {
-        const once = renderWidgets(widgets, profile);
-        expect(renderWidgets(once, profile)).toEqual(once);
-        expect(JSON.stringify(renderForClient(dashboard, profile))).toBe(JSON.stringify(renderForClient(dashboard, profile)));
-      }),
+      fc.property(
+        fc.array(widgetArb, { maxLength: 10 }),
+        canonicalArb,
+        profileArb,
+        (widgets: Widget[], dashboard, profile) => {
+          const once = renderWidgets(widgets, profile);
+          expect(renderWidgets(once, profile)).toEqual(once);
+          expect(JSON.stringify(renderForClient(dashboard, profile))).toBe(
+            JSON.stringify(renderForClient(dashboard, profile)),
+          );
+        },
+      ),
     );
   });
 });

@@ -59,8 +59,14 @@ describe('durability', () => {
     const path = `/v1/users/${userId}/accounts`;
 
     const first = await serve(await createAccounts(baseDeps(dir)));
-    const created = expectEvent((await first.call('POST', path, { name: 'Emergency Fund', type: 'savings' })).body, 'AccountCreated');
-    const renamed = expectEvent((await first.call('PATCH', `${path}/${created.data.id}`, { name: 'Emergency Fund 2' })).body, 'AccountUpdated');
+    const created = expectEvent(
+      (await first.call('POST', path, { name: 'Emergency Fund', type: 'savings' })).body,
+      'AccountCreated',
+    );
+    const renamed = expectEvent(
+      (await first.call('PATCH', `${path}/${created.data.id}`, { name: 'Emergency Fund 2' })).body,
+      'AccountUpdated',
+    );
     await watch.waitForEvents([created.id, renamed.id]);
     await waitUntil('outbox drained', () => first.service.outbox.status().publishedSeq === 2);
     const before = (await first.call('GET', path)).body;
@@ -94,11 +100,15 @@ describe('durability', () => {
     expect((await partners.call('GET', `/v1/users/${userId}/partners`)).body).toMatchObject({ asOf: events[2]?.time });
     await waitUntil('several failed sends', () => partners.service.outbox.status().consecutiveFailures >= 3);
     expect(partners.service.outbox.status()).toMatchObject({ publishedSeq: 0, pending: 3 });
-    expect((await partners.call('GET', '/healthz')).body).toMatchObject({ outbox: { pending: 3, lastError: expect.any(String) } });
+    expect((await partners.call('GET', '/healthz')).body).toMatchObject({
+      outbox: { pending: 3, lastError: expect.any(String) },
+    });
     // What an alert on an outbox that does not drain reads.
     const during = await metricsOf(partners);
     expect(during).toContain('outbox_pending_events{service="partners"} 3\n');
-    expect(Number(/^outbox_relay_failures_total\{service="partners"\} (\d+)$/m.exec(during)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(
+      Number(/^outbox_relay_failures_total\{service="partners"\} (\d+)$/m.exec(during)?.[1]),
+    ).toBeGreaterThanOrEqual(3);
     const journal = await readFile(join(dir, 'partners', 'journal.jsonl'), 'utf8');
     expect(journal.trim().split('\n')).toHaveLength(3);
 
@@ -108,7 +118,11 @@ describe('durability', () => {
     expect(arrived.map((m) => eventId(m.event))).toEqual(events.map((e) => e.id));
     for (const message of arrived) expect(message.key).toBe(userId);
     await waitUntil('outbox drained', () => partners.service.outbox.status().pending === 0);
-    expect(partners.service.outbox.status()).toMatchObject({ publishedSeq: 3, consecutiveFailures: 0, lastError: null });
+    expect(partners.service.outbox.status()).toMatchObject({
+      publishedSeq: 3,
+      consecutiveFailures: 0,
+      lastError: null,
+    });
     expect(await metricsOf(partners)).toContain('outbox_pending_events{service="partners"} 0\n');
   });
 
@@ -118,11 +132,16 @@ describe('durability', () => {
     const userId = randomUser();
     const port = await closedPort();
     const offline = await serve(await createOffers(baseDeps(dir, [`127.0.0.1:${port}`])));
-    const purchased = expectEvent((await offline.call('POST', `/v1/users/${userId}/offers/offer-health-insurance/purchase`)).body, 'ContractPurchased');
+    const purchased = expectEvent(
+      (await offline.call('POST', `/v1/users/${userId}/offers/offer-health-insurance/purchase`)).body,
+      'ContractPurchased',
+    );
     await offline.stop(300);
     expect(offline.service.outbox.status()).toMatchObject({ publishedSeq: 0, pending: 1 });
 
-    const online = await serve(await createOffers({ ...baseDeps(dir), kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ds-test-restart' } }));
+    const online = await serve(
+      await createOffers({ ...baseDeps(dir), kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ds-test-restart' } }),
+    );
     const offers = (await online.call('GET', `/v1/users/${userId}/offers`)).body as { items: { widget_id: string }[] };
     expect(offers.items.map((w) => w.widget_id)).not.toContain('offer-health-insurance');
     await watch.waitForEvents([purchased.id]);
@@ -133,16 +152,25 @@ describe('durability', () => {
     const dir = await dataDir();
     const userId = randomUser();
     const first = await serve(await createPartners(baseDeps(dir, [`127.0.0.1:${await closedPort()}`])));
-    const added = expectEvent((await first.call('POST', `/v1/users/${userId}/partners`, { name: 'Kept', category: 'retail' })).body, 'PartnerAdded');
+    const added = expectEvent(
+      (await first.call('POST', `/v1/users/${userId}/partners`, { name: 'Kept', category: 'retail' })).body,
+      'PartnerAdded',
+    );
     await first.stop(100);
     const journal = join(dir, 'partners', 'journal.jsonl');
     await appendFile(journal, '{"seq":2,"event":{"id":"torn');
 
     const second = await serve(await createPartners(baseDeps(dir, [`127.0.0.1:${await closedPort()}`])));
     expect((await second.call('GET', `/v1/users/${userId}/partners`)).body).toMatchObject({ asOf: added.time });
-    const next = expectEvent((await second.call('POST', `/v1/users/${userId}/partners`, { name: 'Next', category: 'retail' })).body, 'PartnerAdded');
+    const next = expectEvent(
+      (await second.call('POST', `/v1/users/${userId}/partners`, { name: 'Next', category: 'retail' })).body,
+      'PartnerAdded',
+    );
     await second.stop(100);
-    const lines = (await readFile(journal, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { seq: number; event: { id: string } });
+    const lines = (await readFile(journal, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; event: { id: string } });
     expect(lines.map((l) => [l.seq, l.event.id])).toEqual([
       [1, added.id],
       [2, next.id],

@@ -18,13 +18,20 @@ describe('fault injection', () => {
   });
 
   it('starts with no faults and reports them on GET /admin/faults', async () => {
-    expect(await partners.call('GET', '/admin/faults')).toMatchObject({ status: 200, body: { latencyMs: 0, errorRate: 0, down: false } });
+    expect(await partners.call('GET', '/admin/faults')).toMatchObject({
+      status: 200,
+      body: { latencyMs: 0, errorRate: 0, down: false },
+    });
     expect((await read()).status).toBe(200);
   });
 
   it('adds latency to the domain API but not to admin and health', async () => {
     // Latency far above any scheduling noise, so "delayed" and "not delayed" cannot be confused.
-    expect((await partners.call('PUT', '/admin/faults', { latencyMs: 3_000 })).body).toEqual({ latencyMs: 3_000, errorRate: 0, down: false });
+    expect((await partners.call('PUT', '/admin/faults', { latencyMs: 3_000 })).body).toEqual({
+      latencyMs: 3_000,
+      errorRate: 0,
+      down: false,
+    });
     let t0 = performance.now();
     expect((await read()).status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(2_990);
@@ -38,7 +45,11 @@ describe('fault injection', () => {
   it('answers every domain call with 503 at error rate 1, and none at error rate 0', async () => {
     await partners.call('PUT', '/admin/faults', { errorRate: 1 });
     for (let i = 0; i < 5; i++) expectProblem(await read(), 503, 'FAULT_INJECTED_ERROR');
-    expectProblem(await partners.call('POST', `/v1/users/${randomUser()}/partners`, { name: 'X', category: 'x' }), 503, 'FAULT_INJECTED_ERROR');
+    expectProblem(
+      await partners.call('POST', `/v1/users/${randomUser()}/partners`, { name: 'X', category: 'x' }),
+      503,
+      'FAULT_INJECTED_ERROR',
+    );
     expect((await partners.call('GET', '/healthz')).status).toBe(200);
     await partners.call('PUT', '/admin/faults', { errorRate: 0 });
     for (let i = 0; i < 5; i++) expect((await read()).status).toBe(200);

@@ -12,7 +12,8 @@ import { createApp as createTransactions } from '../../domain-services/transacti
 import { SEED_EPOCH } from '../../domain-services/shared/events.js';
 import { baseDeps, expectProblem, randomUser, run, SEED_USERS, tempDataDir, type Running } from './support.js';
 
-const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ userId: z.string(), asOf: IsoDateTime, items: z.array(item) });
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ userId: z.string(), asOf: IsoDateTime, items: z.array(item) });
 
 describe('seeded reads', () => {
   const dirs: { remove(): Promise<void> }[] = [];
@@ -87,7 +88,8 @@ describe('seeded reads', () => {
     expect(guarded.length).toBeGreaterThan(0);
     for (const widget of guarded) expect(widget.fallback?.component_type).toBe('Card');
     const titles = new Set(widgets.map((w) => w.data.title));
-    for (const title of ['Car insurance', 'Health insurance', 'Home insurance', 'Products for you']) expect(titles).toContain(title);
+    for (const title of ['Car insurance', 'Health insurance', 'Home insurance', 'Products for you'])
+      expect(titles).toContain(title);
   });
 
   it('lists recent transactions newest first, limited, and insights about the latest month', async () => {
@@ -102,7 +104,10 @@ describe('seeded reads', () => {
 
     const insights = listOf(Widget).parse((await first.transactions.call('GET', `/v1/users/${userId}/insights`)).body);
     const spent = insights.items.find((w) => w.widget_id === 'insight-spent-this-month');
-    expect(spent).toMatchObject({ component_type: 'InfoBox', data: { title: 'Spent this month', subtitle: 'December 2025' } });
+    expect(spent).toMatchObject({
+      component_type: 'InfoBox',
+      data: { title: 'Spent this month', subtitle: 'December 2025' },
+    });
   });
 
   it('answers 404 USER_NOT_FOUND for users outside the seeded population', async () => {

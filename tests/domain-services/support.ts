@@ -60,7 +60,11 @@ export async function run(service: DomainService): Promise<Running> {
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text === '' ? null : (JSON.parse(text) as unknown) };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body: text === '' ? null : (JSON.parse(text) as unknown),
+      };
     },
     async stop(flushDeadlineMs = 5_000) {
       await server.close();
@@ -70,10 +74,20 @@ export async function run(service: DomainService): Promise<Running> {
 }
 
 /** A problem+json answer with the given status and stable code. */
-export function expectProblem(response: { status: number; contentType: string; body: unknown }, status: number, code: string): void {
+export function expectProblem(
+  response: { status: number; contentType: string; body: unknown },
+  status: number,
+  code: string,
+): void {
   expect(response.status).toBe(status);
   expect(response.contentType).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 /** Parses a write's answer as a domain event of the contract; fails the test otherwise. */
@@ -101,7 +115,11 @@ export interface TopicWatch {
 }
 
 export async function watchTopic(topic: string): Promise<TopicWatch> {
-  const kafka = new Kafka({ clientId: unique('ds-test-watch'), brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: unique('ds-test-watch'),
+    brokers: config.KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
   const messages: TopicMessage[] = [];
   const consumer = await consumeFromNow(kafka, topic, (message) => {
     messages.push({ key: String(message.key), event: JSON.parse(String(message.value)) as unknown });
@@ -115,7 +133,10 @@ export async function watchTopic(topic: string): Promise<TopicWatch> {
       for (;;) {
         const found = messages.filter((m) => wanted.has(eventId(m.event)));
         if (new Set(found.map((m) => eventId(m.event))).size === wanted.size) return found;
-        if (Date.now() > deadline) throw new Error(`events ${[...wanted].filter((id) => !found.some((m) => eventId(m.event) === id)).join(', ')} did not arrive on ${topic} within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `events ${[...wanted].filter((id) => !found.some((m) => eventId(m.event) === id)).join(', ')} did not arrive on ${topic} within ${timeoutMs} ms`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

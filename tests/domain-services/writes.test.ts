@@ -6,9 +6,23 @@ import { createApp as createAccounts } from '../../domain-services/accounts/app.
 import { createApp as createOffers } from '../../domain-services/offers/app.js';
 import { createApp as createPartners } from '../../domain-services/partners/app.js';
 import { createApp as createTransactions } from '../../domain-services/transactions/app.js';
-import { baseDeps, closedPort, eventId, expectEvent, expectProblem, randomUser, run, tempDataDir, waitUntil, topicWatches, type Running, type TopicWatch } from './support.js';
+import {
+  baseDeps,
+  closedPort,
+  eventId,
+  expectEvent,
+  expectProblem,
+  randomUser,
+  run,
+  tempDataDir,
+  waitUntil,
+  topicWatches,
+  type Running,
+  type TopicWatch,
+} from './support.js';
 
-const listOf = <T extends z.ZodType>(item: T) => z.object({ userId: z.string(), asOf: IsoDateTime, items: z.array(item) });
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ userId: z.string(), asOf: IsoDateTime, items: z.array(item) });
 
 /** Everything a test starts, stopped afterwards even when it fails. */
 let cleanup: (() => Promise<unknown>)[] = [];
@@ -17,7 +31,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function started(create: (deps: ReturnType<typeof baseDeps>) => ReturnType<typeof createAccounts>, dataDir?: string): Promise<Running> {
+async function started(
+  create: (deps: ReturnType<typeof baseDeps>) => ReturnType<typeof createAccounts>,
+  dataDir?: string,
+): Promise<Running> {
   let dir = dataDir;
   if (dir === undefined) {
     const data = await tempDataDir();
@@ -51,10 +68,20 @@ describe('accounts writes', () => {
     const path = `/v1/users/${userId}/accounts`;
     const before = listOf(Account).parse((await accounts.call('GET', path)).body);
 
-    const opened = await accounts.call('POST', path, { name: 'Holiday Pot', type: 'savings', currency: 'EUR', initialBalance: 250 });
+    const opened = await accounts.call('POST', path, {
+      name: 'Holiday Pot',
+      type: 'savings',
+      currency: 'EUR',
+      initialBalance: 250,
+    });
     expect(opened.status).toBe(201);
     const created = expectEvent(opened.body, 'AccountCreated');
-    expect(created).toMatchObject({ source: 'accounts', subject: userId, schemaVersion: 1, data: { name: 'Holiday Pot', type: 'savings', balance: { amount: 250, currency: 'EUR' } } });
+    expect(created).toMatchObject({
+      source: 'accounts',
+      subject: userId,
+      schemaVersion: 1,
+      data: { name: 'Holiday Pot', type: 'savings', balance: { amount: 250, currency: 'EUR' } },
+    });
     const accountId = created.data.id;
     const afterOpen = listOf(Account).parse((await accounts.call('GET', path)).body);
     expect(afterOpen.items).toHaveLength(before.items.length + 1);
@@ -65,7 +92,11 @@ describe('accounts writes', () => {
     expect(renamed.status).toBe(200);
     const updated = expectEvent(renamed.body, 'AccountUpdated');
     expect(updated.data).toEqual({ ...created.data, name: 'Summer 2026' });
-    expect(listOf(Account).parse((await accounts.call('GET', path)).body).items.find((a) => a.id === accountId)?.name).toBe('Summer 2026');
+    expect(
+      listOf(Account)
+        .parse((await accounts.call('GET', path)).body)
+        .items.find((a) => a.id === accountId)?.name,
+    ).toBe('Summer 2026');
 
     const closedResponse = await accounts.call('DELETE', `${path}/${accountId}`);
     expect(closedResponse.status).toBe(200);
@@ -76,7 +107,9 @@ describe('accounts writes', () => {
     expectProblem(await accounts.call('DELETE', `${path}/${accountId}`), 404, 'ACCOUNT_NOT_FOUND');
 
     await expectPublished(watch, userId, [created, updated, closed]);
-    const order = watch.messages.map((m) => eventId(m.event)).filter((id) => [created.id, updated.id, closed.id].includes(id));
+    const order = watch.messages
+      .map((m) => eventId(m.event))
+      .filter((id) => [created.id, updated.id, closed.id].includes(id));
     expect(order).toEqual([created.id, updated.id, closed.id]);
   });
 });
@@ -88,12 +121,16 @@ describe('concurrent writes', () => {
     const account = listOf(Account).parse((await accounts.call('GET', `/v1/users/${userId}/accounts`)).body).items[0];
     if (account === undefined) throw new Error('every user has a current account');
     const postings = Array.from({ length: 40 }, (_, i) =>
-      accounts.call('POST', `/internal/users/${userId}/accounts/${account.id}/postings`, { amount: { amount: i % 2 === 0 ? 10.01 : -3.33, currency: account.balance.currency } }),
+      accounts.call('POST', `/internal/users/${userId}/accounts/${account.id}/postings`, {
+        amount: { amount: i % 2 === 0 ? 10.01 : -3.33, currency: account.balance.currency },
+      }),
     );
     const responses = await Promise.all(postings);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
     const expected = Math.round((account.balance.amount + 20 * 10.01 - 20 * 3.33) * 100) / 100;
-    const after = listOf(Account).parse((await accounts.call('GET', `/v1/users/${userId}/accounts`)).body).items.find((a) => a.id === account.id);
+    const after = listOf(Account)
+      .parse((await accounts.call('GET', `/v1/users/${userId}/accounts`)).body)
+      .items.find((a) => a.id === account.id);
     expect(after?.balance.amount).toBe(expected);
     const balances = responses.map((r) => expectEvent(r.body, 'AccountUpdated').data.balance.amount);
     expect(new Set(balances).size).toBe(40);
@@ -113,18 +150,34 @@ describe('partners writes', () => {
     const added = expectEvent(addedResponse.body, 'PartnerAdded');
     const partnerId = added.data.id;
     expect(listOf(Partner).parse((await partners.call('GET', path)).body).items).toContainEqual(added.data);
-    expectProblem(await partners.call('POST', path, { id: partnerId, name: 'Again', category: 'mobility' }), 409, 'PARTNER_EXISTS');
+    expectProblem(
+      await partners.call('POST', path, { id: partnerId, name: 'Again', category: 'mobility' }),
+      409,
+      'PARTNER_EXISTS',
+    );
 
-    const updatedResponse = await partners.call('PATCH', `${path}/${partnerId}`, { name: 'Velo Share Plus', logo: 'https://cdn.example/velo.png' });
+    const updatedResponse = await partners.call('PATCH', `${path}/${partnerId}`, {
+      name: 'Velo Share Plus',
+      logo: 'https://cdn.example/velo.png',
+    });
     expect(updatedResponse.status).toBe(200);
     const updated = expectEvent(updatedResponse.body, 'PartnerUpdated');
-    expect(updated.data).toEqual({ id: partnerId, name: 'Velo Share Plus', category: 'mobility', logo: 'https://cdn.example/velo.png' });
+    expect(updated.data).toEqual({
+      id: partnerId,
+      name: 'Velo Share Plus',
+      category: 'mobility',
+      logo: 'https://cdn.example/velo.png',
+    });
     expect(listOf(Partner).parse((await partners.call('GET', path)).body).items).toContainEqual(updated.data);
 
     const removedResponse = await partners.call('DELETE', `${path}/${partnerId}`);
     const removed = expectEvent(removedResponse.body, 'PartnerRemoved');
     expect(removed.data).toEqual({ partnerId });
-    expect(listOf(Partner).parse((await partners.call('GET', path)).body).items.map((p) => p.id)).not.toContain(partnerId);
+    expect(
+      listOf(Partner)
+        .parse((await partners.call('GET', path)).body)
+        .items.map((p) => p.id),
+    ).not.toContain(partnerId);
 
     await expectPublished(watch, userId, [added, updated, removed]);
   });
@@ -135,7 +188,12 @@ describe('offers writes', () => {
     widget_id: widgetId,
     component_type: 'Card',
     priority: 900,
-    data: { title: 'Pet insurance', subtitle: 'Vet bills covered', pricing: { price: 9.9, currency: 'EUR', frequency: 'monthly' }, rating: { score: 4.4 } },
+    data: {
+      title: 'Pet insurance',
+      subtitle: 'Vet bills covered',
+      pricing: { price: 9.9, currency: 'EUR', frequency: 'monthly' },
+      rating: { score: 4.4 },
+    },
   });
 
   it('publish and withdraw change the read and publish OfferPublished, OfferWithdrawn', async () => {
@@ -148,11 +206,17 @@ describe('offers writes', () => {
     expect(publishedResponse.status).toBe(201);
     const published = expectEvent(publishedResponse.body, 'OfferPublished');
     expect(published.data.offerId).toBe('offer-pet-insurance');
-    expect(listOf(Widget).parse((await offers.call('GET', path)).body).items).toContainEqual(newOffer('offer-pet-insurance'));
+    expect(listOf(Widget).parse((await offers.call('GET', path)).body).items).toContainEqual(
+      newOffer('offer-pet-insurance'),
+    );
     expectProblem(await offers.call('POST', path, newOffer('offer-pet-insurance')), 409, 'OFFER_EXISTS');
 
     const withdrawn = expectEvent((await offers.call('DELETE', `${path}/offer-pet-insurance`)).body, 'OfferWithdrawn');
-    expect(listOf(Widget).parse((await offers.call('GET', path)).body).items.map((w) => w.widget_id)).not.toContain('offer-pet-insurance');
+    expect(
+      listOf(Widget)
+        .parse((await offers.call('GET', path)).body)
+        .items.map((w) => w.widget_id),
+    ).not.toContain('offer-pet-insurance');
 
     await expectPublished(watch, userId, [published, withdrawn]);
   });
@@ -170,7 +234,9 @@ describe('offers writes', () => {
     const purchased = expectEvent(response.body, 'ContractPurchased');
     expect(purchased.data.offerId).toBe('offer-car-insurance');
     const after = listOf(Widget).parse((await offers.call('GET', path)).body);
-    expect(after.items.map((w) => w.widget_id)).toEqual(before.items.map((w) => w.widget_id).filter((id) => id !== 'offer-car-insurance'));
+    expect(after.items.map((w) => w.widget_id)).toEqual(
+      before.items.map((w) => w.widget_id).filter((id) => id !== 'offer-car-insurance'),
+    );
     expectProblem(await offers.call('POST', `${path}/offer-car-insurance/purchase`), 404, 'OFFER_NOT_FOUND');
 
     await expectPublished(watch, userId, [purchased]);
@@ -189,22 +255,46 @@ describe('transactions writes', () => {
     if (account === undefined) throw new Error('every user has a current account');
     const amount: Money = { amount: -42.5, currency: account.balance.currency };
 
-    const response = await transactions.call('POST', `/v1/users/${userId}/transactions`, { accountId: account.id, amount, description: 'Bike repair', category: 'transport' });
+    const response = await transactions.call('POST', `/v1/users/${userId}/transactions`, {
+      accountId: account.id,
+      amount,
+      description: 'Bike repair',
+      category: 'transport',
+    });
     expect(response.status).toBe(201);
     const posted = expectEvent(response.body, 'TransactionPosted');
     const expectedBalance = Math.round((account.balance.amount - 42.5) * 100) / 100;
-    expect(posted.data).toMatchObject({ accountId: account.id, amount, balanceAfter: { amount: expectedBalance, currency: amount.currency } });
+    expect(posted.data).toMatchObject({
+      accountId: account.id,
+      amount,
+      balanceAfter: { amount: expectedBalance, currency: amount.currency },
+    });
 
-    const after = listOf(Account).parse((await accounts.call('GET', accountsPath)).body).items.find((a) => a.id === account.id);
+    const after = listOf(Account)
+      .parse((await accounts.call('GET', accountsPath)).body)
+      .items.find((a) => a.id === account.id);
     expect(after?.balance).toEqual({ amount: expectedBalance, currency: amount.currency });
-    const recent = (await transactions.call('GET', `/v1/users/${userId}/transactions?limit=1`)).body as { items: { transactionId: string; description: string }[] };
+    const recent = (await transactions.call('GET', `/v1/users/${userId}/transactions?limit=1`)).body as {
+      items: { transactionId: string; description: string }[];
+    };
     expect(recent.items[0]).toMatchObject({ transactionId: posted.data.transactionId, description: 'Bike repair' });
     // The new payment is in the newest month now, so "this month" is the month it was booked in.
     const insights = listOf(Widget).parse((await transactions.call('GET', `/v1/users/${userId}/insights`)).body);
-    expect(insights.items.find((w) => w.widget_id === 'insight-spent-this-month')?.data.attributes).toMatchObject({ month: posted.data.bookedAt.slice(0, 7), amount: 42.5, count: 1 });
+    expect(insights.items.find((w) => w.widget_id === 'insight-spent-this-month')?.data.attributes).toMatchObject({
+      month: posted.data.bookedAt.slice(0, 7),
+      amount: 42.5,
+      count: 1,
+    });
 
     await expectPublished(transactionsWatch, userId, [posted]);
-    await waitUntil('AccountUpdated with the new balance on Kafka', () => accountsWatch.messages.some((m) => m.key === userId && (m.event as { type: string; data: { balance: Money } }).type === 'AccountUpdated' && (m.event as { data: { balance: Money } }).data.balance.amount === expectedBalance));
+    await waitUntil('AccountUpdated with the new balance on Kafka', () =>
+      accountsWatch.messages.some(
+        (m) =>
+          m.key === userId &&
+          (m.event as { type: string; data: { balance: Money } }).type === 'AccountUpdated' &&
+          (m.event as { data: { balance: Money } }).data.balance.amount === expectedBalance,
+      ),
+    );
   });
 
   it('journals nothing when the accounts service is down or unreachable (503)', async () => {
@@ -213,18 +303,28 @@ describe('transactions writes', () => {
     const accountsPath = `/v1/users/${userId}/accounts`;
     const account = listOf(Account).parse((await accounts.call('GET', accountsPath)).body).items[0];
     if (account === undefined) throw new Error('every user has a current account');
-    const body = { accountId: account.id, amount: { amount: -10, currency: account.balance.currency }, description: 'Lunch' };
+    const body = {
+      accountId: account.id,
+      amount: { amount: -10, currency: account.balance.currency },
+      description: 'Lunch',
+    };
 
     const transactions = await started((deps) => createTransactions({ ...deps, accountsUrl: accounts.url }));
     await accounts.call('PUT', '/admin/faults', { down: true });
-    expectProblem(await transactions.call('POST', `/v1/users/${userId}/transactions`, body), 503, 'UPSTREAM_UNAVAILABLE');
+    expectProblem(
+      await transactions.call('POST', `/v1/users/${userId}/transactions`, body),
+      503,
+      'UPSTREAM_UNAVAILABLE',
+    );
     await accounts.call('PUT', '/admin/faults', {});
 
     const port = await closedPort();
     const orphan = await started((deps) => createTransactions({ ...deps, accountsUrl: `http://127.0.0.1:${port}` }));
     expectProblem(await orphan.call('POST', `/v1/users/${userId}/transactions`, body), 503, 'UPSTREAM_UNAVAILABLE');
 
-    const slow = await started((deps) => createTransactions({ ...deps, accountsUrl: accounts.url, callTimeoutMs: 200 }));
+    const slow = await started((deps) =>
+      createTransactions({ ...deps, accountsUrl: accounts.url, callTimeoutMs: 200 }),
+    );
     await accounts.call('PUT', '/admin/faults', { latencyMs: 1_000 });
     expectProblem(await slow.call('POST', `/v1/users/${userId}/transactions`, body), 503, 'UPSTREAM_UNAVAILABLE');
     await accounts.call('PUT', '/admin/faults', {});

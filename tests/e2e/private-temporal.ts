@@ -23,23 +23,35 @@ export interface PrivateTemporal {
   dispose(): Promise<void>;
 }
 
-const namespaceSpec = JSON.parse(readFileSync(new URL('../../temporal-config/namespace.json', import.meta.url), 'utf8')) as { searchAttributes: Record<string, string> };
+const namespaceSpec = JSON.parse(
+  readFileSync(new URL('../../temporal-config/namespace.json', import.meta.url), 'utf8'),
+) as { searchAttributes: Record<string, string> };
 
 export async function startPrivateTemporal(config: Config): Promise<PrivateTemporal> {
   const dir = await mkdtemp(join(tmpdir(), 'private-temporal-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--headless',
-    '--db-filename', join(dir, 'temporal.db'),
-    '--namespace', config.TEMPORAL_NAMESPACE,
+    '--db-filename',
+    join(dir, 'temporal.db'),
+    '--namespace',
+    config.TEMPORAL_NAMESPACE,
     // The same search attributes as the shared server's bootstrap registers.
-    ...Object.entries(namespaceSpec.searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
-    '--log-level', 'error',
+    ...Object.entries(namespaceSpec.searchAttributes).flatMap(([name, type]) => [
+      '--search-attribute',
+      `${name}=${type}`,
+    ]),
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead=true',
+    '--log-level',
+    'error',
   ];
   let child: ChildProcess | undefined;
   let output = '';
@@ -51,13 +63,16 @@ export async function startPrivateTemporal(config: Config): Promise<PrivateTempo
       try {
         const connection = await Connection.connect({ address, connectTimeout: 1_000 });
         try {
-          await connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }));
+          await connection.withDeadline(Date.now() + 2_000, () =>
+            connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }),
+          );
           return;
         } finally {
           await connection.close();
         }
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`private Temporal did not answer within 60 s: ${String(error)}\n${output.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`private Temporal did not answer within 60 s: ${String(error)}\n${output.slice(-2000)}`);
         await sleep(300);
       }
     }

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { supervise, type ProcessSpec } from '../../stack/supervisor.js';
 
 /** The supervisor behind `npm start`, with trivial node scripts as children. */
-const script = (name: string, source: string): ProcessSpec => ({ name, command: process.execPath, args: ['-e', source] });
+const script = (name: string, source: string): ProcessSpec => ({
+  name,
+  command: process.execPath,
+  args: ['-e', source],
+});
 
 // Says hello, then runs until SIGTERM, which it answers with a goodbye and exit code 0.
 const longRunning = `
@@ -16,10 +20,16 @@ setInterval(() => {}, 1000);`;
 describe('supervise', () => {
   it('prefixes every line with the process name, and restarts a process that exits on its own with backoff while the rest keep running', async () => {
     const lines: string[] = [];
-    const supervisor = supervise([script('server', longRunning), script('crasher', `console.log('starting'); setTimeout(() => process.exit(3), 100);`)], {
-      write: (line) => lines.push(line),
-      restart: { initialDelayMs: 100, maxDelayMs: 400, resetAfterMs: 60_000 },
-    });
+    const supervisor = supervise(
+      [
+        script('server', longRunning),
+        script('crasher', `console.log('starting'); setTimeout(() => process.exit(3), 100);`),
+      ],
+      {
+        write: (line) => lines.push(line),
+        restart: { initialDelayMs: 100, maxDelayMs: 400, resetAfterMs: 60_000 },
+      },
+    );
     try {
       await expect.poll(() => supervisor.restarts()['crasher'], { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
       expect(supervisor.restarts()['server']).toBe(0);
@@ -46,7 +56,10 @@ describe('supervise', () => {
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
     try {
       const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/healthz`;
-      const stubborn = script('stubborn', `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000);`);
+      const stubborn = script(
+        'stubborn',
+        `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000);`,
+      );
       const lines: string[] = [];
       const supervisor = supervise([{ ...stubborn, healthUrl }], { write: (line) => lines.push(line) });
       await supervisor.waitHealthy(10_000);
@@ -61,12 +74,17 @@ describe('supervise', () => {
   });
 
   it('names a process that never gets ready, with how often it was restarted', async () => {
-    const supervisor = supervise([{ ...script('quitter', 'process.exit(1)'), healthUrl: 'http://127.0.0.1:9/healthz' }], {
-      write: () => {},
-      restart: { initialDelayMs: 100, maxDelayMs: 100, resetAfterMs: 60_000 },
-    });
+    const supervisor = supervise(
+      [{ ...script('quitter', 'process.exit(1)'), healthUrl: 'http://127.0.0.1:9/healthz' }],
+      {
+        write: () => {},
+        restart: { initialDelayMs: 100, maxDelayMs: 100, resetAfterMs: 60_000 },
+      },
+    );
     try {
-      await expect(supervisor.waitHealthy(2_000)).rejects.toThrow(/not ready within 2 s: quitter \(http:\/\/127\.0\.0\.1:9\/healthz\), restarted \d+ times/);
+      await expect(supervisor.waitHealthy(2_000)).rejects.toThrow(
+        /not ready within 2 s: quitter \(http:\/\/127\.0\.0\.1:9\/healthz\), restarted \d+ times/,
+      );
     } finally {
       await supervisor.stop(1_000);
     }

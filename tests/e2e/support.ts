@@ -47,15 +47,26 @@ export function testKafka(config: Config): Kafka {
 }
 
 /** Fresh topics shaped like the real ones (several partitions, keyed by user). */
-export async function createTestTopics(kafka: Kafka, partitions = 3): Promise<TestTopics & { remove(): Promise<void> }> {
+export async function createTestTopics(
+  kafka: Kafka,
+  partitions = 3,
+): Promise<TestTopics & { remove(): Promise<void> }> {
   const prefix = unique('e2e');
-  const domain = { accounts: `${prefix}.accounts`, partners: `${prefix}.partners`, transactions: `${prefix}.transactions`, offers: `${prefix}.offers` };
+  const domain = {
+    accounts: `${prefix}.accounts`,
+    partners: `${prefix}.partners`,
+    transactions: `${prefix}.transactions`,
+    offers: `${prefix}.offers`,
+  };
   const preferences = `${prefix}.preferences`;
   const all = [...Object.values(domain), preferences];
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: all.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: all.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -93,7 +104,12 @@ export async function startDomainServices(config: Config, topics: TestTopics): P
     seedUsers: SEED_USERS,
     logger: silent,
     kafka: { brokers: config.KAFKA_BROKERS, clientId: unique(`e2e-${name}`) },
-    publisher: createKafkaPublisher({ brokers: config.KAFKA_BROKERS, clientId: unique(`e2e-${name}`), topic: topics.domain[name], logger: silent }),
+    publisher: createKafkaPublisher({
+      brokers: config.KAFKA_BROKERS,
+      clientId: unique(`e2e-${name}`),
+      topic: topics.domain[name],
+      logger: silent,
+    }),
     relay: { initialBackoffMs: 50, maxBackoffMs: 500 },
   });
   const running: { service: DomainService; server: Listening }[] = [];
@@ -108,7 +124,9 @@ export async function startDomainServices(config: Config, topics: TestTopics): P
   await start('partners', () => createPartners(deps('partners')));
   await start('offers', () => createOffers(deps('offers')));
   // Generous deadlines: the whole suite shares two cores, and a slow answer is not what these tests test.
-  await start('transactions', () => createTransactions({ ...deps('transactions'), accountsUrl: urls.accounts, callTimeoutMs: 10_000 }));
+  await start('transactions', () =>
+    createTransactions({ ...deps('transactions'), accountsUrl: urls.accounts, callTimeoutMs: 10_000 }),
+  );
   return {
     urls,
     async call(service, method, path, body) {
@@ -158,7 +176,13 @@ export interface TestWorker {
 export async function startWorker(config: Config, bundle: WorkflowBundleWithSourceMap): Promise<TestWorker> {
   const { deps, close } = await createActivityDeps(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createDashboardWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, queues: taskQueues(config), deps, workflowBundle: bundle });
+  const worker = await createDashboardWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    queues: taskQueues(config),
+    deps,
+    workflowBundle: bundle,
+  });
   const running = worker.run();
   return {
     deps,
@@ -180,7 +204,11 @@ export interface TestBridge {
 }
 
 /** The bridge as workers/bridge.ts wires it, over the test's topics, triggering on the test's queue. */
-export async function startTestBridge(config: Config, topics: readonly string[], options: BridgeOptions & { deadLetterTopic?: string } = {}): Promise<TestBridge> {
+export async function startTestBridge(
+  config: Config,
+  topics: readonly string[],
+  options: BridgeOptions & { deadLetterTopic?: string } = {},
+): Promise<TestBridge> {
   // A shorter reconnect backoff than the process's, so outage tests see the bridge resume quickly.
   const temporal = createTemporalTrigger(config, { maxReconnectBackoffMs: 2_000 });
   const groupId = unique('e2e-bridge');
@@ -217,12 +245,18 @@ export async function metricValue(bridge: Bridge, name: string, labels: Record<s
   if (!metric) return 0;
   const { values } = await metric.get();
   return values
-    .filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+    .filter((v) =>
+      Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want),
+    )
     .reduce((sum, v) => sum + v.value, 0);
 }
 
 /** Committed offsets of a group and the topics' end offsets, summed per topic-partition. */
-export async function groupProgress(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<{ committed: number; end: number; behind: number }> {
+export async function groupProgress(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+): Promise<{ committed: number; end: number; behind: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -235,9 +269,16 @@ export async function groupProgress(kafka: Kafka, groupId: string, topics: reado
   }
 }
 
-/** Every workflow that touched the user (per-user rebuilds and batches), as the Temporal UI's `UserId = "..."` finds them. */
-export async function workflowsTouching(client: Client, userId: string): Promise<{ type: string; taskQueue: string; status: string }[]> {
+/**
+ * Every workflow that touched the user (per-user rebuilds and batches), as the Temporal UI's `UserId = "..."` finds
+ * them.
+ */
+export async function workflowsTouching(
+  client: Client,
+  userId: string,
+): Promise<{ type: string; taskQueue: string; status: string }[]> {
   const found = [];
-  for await (const info of client.workflow.list({ query: `UserId = '${userId}'` })) found.push({ type: info.type, taskQueue: info.taskQueue, status: info.status.name });
+  for await (const info of client.workflow.list({ query: `UserId = '${userId}'` }))
+    found.push({ type: info.type, taskQueue: info.taskQueue, status: info.status.name });
   return found;
 }

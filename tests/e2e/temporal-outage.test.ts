@@ -54,9 +54,13 @@ afterAll(async () => {
 async function dashboardsMatchDomain(users: readonly string[]): Promise<number> {
   const mismatched = await Promise.all(
     users.map(async (userId) => {
-      const truth = (await services.call('accounts', 'GET', `/v1/users/${userId}/accounts`)).body as { items: Account[] };
+      const truth = (await services.call('accounts', 'GET', `/v1/users/${userId}/accounts`)).body as {
+        items: Account[];
+      };
       const view = await worker.deps.views.load(userId);
-      return JSON.stringify(accountFacts(view?.sections.accounts.items ?? [])) !== JSON.stringify(accountFacts(truth.items));
+      return (
+        JSON.stringify(accountFacts(view?.sections.accounts.items ?? [])) !== JSON.stringify(accountFacts(truth.items))
+      );
     }),
   );
   return mismatched.filter(Boolean).length;
@@ -68,7 +72,11 @@ describe('Temporal outage', () => {
     const kafka = testKafka(config);
     const accountIds = new Map<string, string>();
     for (const [u, userId] of users.entries()) {
-      const opened = await services.call('accounts', 'POST', `/v1/users/${userId}/accounts`, { name: `Before ${u}`, type: 'savings', initialBalance: 500 });
+      const opened = await services.call('accounts', 'POST', `/v1/users/${userId}/accounts`, {
+        name: `Before ${u}`,
+        type: 'savings',
+        initialBalance: 500,
+      });
       expect(opened.status).toBe(201);
       accountIds.set(userId, (opened.body as { data: { id: string } }).data.id);
     }
@@ -77,8 +85,15 @@ describe('Temporal outage', () => {
     await temporal.stop();
     for (const [u, userId] of users.entries()) {
       const accountId = accountIds.get(userId);
-      expect((await services.call('accounts', 'PATCH', `/v1/users/${userId}/accounts/${accountId}`, { name: `During ${u}` })).status).toBe(200);
-      const posted = await services.call('transactions', 'POST', `/v1/users/${userId}/transactions`, { accountId, amount: { amount: -(u + 1), currency: 'EUR' }, description: 'while Temporal is down' });
+      expect(
+        (await services.call('accounts', 'PATCH', `/v1/users/${userId}/accounts/${accountId}`, { name: `During ${u}` }))
+          .status,
+      ).toBe(200);
+      const posted = await services.call('transactions', 'POST', `/v1/users/${userId}/transactions`, {
+        accountId,
+        amount: { amount: -(u + 1), currency: 'EUR' },
+        description: 'while Temporal is down',
+      });
       expect(posted.status).toBe(201);
     }
 
@@ -101,6 +116,9 @@ describe('Temporal outage', () => {
     expect(after).toMatchObject({ end: users.length * 4, behind: 0 });
     // What the dashboards show is what was written during the outage.
     const view = await worker.deps.views.load(users[0] ?? '');
-    expect(view?.sections.accounts.items.find((a) => a.id === accountIds.get(users[0] ?? ''))).toMatchObject({ name: 'During 0', balance: { amount: 499 } });
+    expect(view?.sections.accounts.items.find((a) => a.id === accountIds.get(users[0] ?? ''))).toMatchObject({
+      name: 'During 0',
+      balance: { amount: 499 },
+    });
   });
 });

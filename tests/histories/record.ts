@@ -3,7 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stackPaths } from '../../stack/engines.js';
-import { eraseWorkflowId, preferencesWorkflowId, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
+import {
+  eraseWorkflowId,
+  preferencesWorkflowId,
+  rebuildBatchWorkflowId,
+  rebuildWorkflowId,
+} from '../../contract/workflows.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -22,7 +27,22 @@ const scrub = (json: string) => json.replaceAll(root, './');
 // The Temporal CLI writes the standard JSON history format (the one the Web UI downloads too).
 const save = async (name: string, workflowId: string) => {
   const temporal = join(stackPaths(platform.config).bin, 'temporal');
-  const json = execFileSync(temporal, ['workflow', 'show', '--address', platform.config.TEMPORAL_ADDRESS, '--namespace', platform.config.TEMPORAL_NAMESPACE, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+  const json = execFileSync(
+    temporal,
+    [
+      'workflow',
+      'show',
+      '--address',
+      platform.config.TEMPORAL_ADDRESS,
+      '--namespace',
+      platform.config.TEMPORAL_NAMESPACE,
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8' },
+  );
   writeFileSync(out(name), scrub(json));
   console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
 };
@@ -38,12 +58,36 @@ try {
   await platform.workflows.rebuildNow(userId, 'miss', 30_000);
   await Promise.all(Array.from({ length: 10 }, () => platform.workflows.requestRebuild(userId, 'event')));
   const change = await platform.workflows.changePreferences(
-    { userId, requestKey: 'record-1', expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid', sections: { accounts: { sort: 'custom', order: ['acc-2'] } } } } },
+    {
+      userId,
+      requestKey: 'record-1',
+      expectedVersion: 0,
+      change: {
+        kind: 'patch',
+        patch: { layout: 'grid', sections: { accounts: { sort: 'custom', order: ['acc-2'] } } },
+      },
+    },
     30_000,
   );
-  const second = await platform.workflows.changePreferences({ userId, requestKey: 'record-1b', expectedVersion: change.version, change: { kind: 'patch', patch: { layout: 'compact' } } }, 30_000);
-  await platform.workflows.changePreferences({ userId, requestKey: 'record-2', expectedVersion: second.version, change: { kind: 'restore', version: 1 } }, 30_000);
-  await platform.workflows.changePreferences({ userId, requestKey: 'record-3', expectedVersion: 0, change: { kind: 'patch', patch: {} } }, 30_000).catch(() => undefined);
+  const second = await platform.workflows.changePreferences(
+    {
+      userId,
+      requestKey: 'record-1b',
+      expectedVersion: change.version,
+      change: { kind: 'patch', patch: { layout: 'compact' } },
+    },
+    30_000,
+  );
+  await platform.workflows.changePreferences(
+    { userId, requestKey: 'record-2', expectedVersion: second.version, change: { kind: 'restore', version: 1 } },
+    30_000,
+  );
+  await platform.workflows
+    .changePreferences(
+      { userId, requestKey: 'record-3', expectedVersion: 0, change: { kind: 'patch', patch: {} } },
+      30_000,
+    )
+    .catch(() => undefined);
   // The failing source is tried again until it answers; then the run settles and completes.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   platform.domain.setMode('transactions', 'ok');
@@ -67,11 +111,18 @@ try {
   platform.domain.setMode('offers', 'ok');
   await platform.client.workflow.getHandle(rebuildBatchWorkflowId(batchKey)).result();
   await save('rebuildBatch', rebuildBatchWorkflowId(batchKey));
-  await platform.client.workflow.getHandle(rebuildWorkflowId(doomed)).result().catch(() => undefined);
+  await platform.client.workflow
+    .getHandle(rebuildWorkflowId(doomed))
+    .result()
+    .catch(() => undefined);
   await save('rebuildDashboard-failed', rebuildWorkflowId(doomed));
 
   const many = unique('rebuild-many');
-  await platform.workflows.startRebuildMany(many, { userIds: [userId, unique('u-hist')], ratePerSecond: 1, trigger: 'admin' });
+  await platform.workflows.startRebuildMany(many, {
+    userIds: [userId, unique('u-hist')],
+    ratePerSecond: 1,
+    trigger: 'admin',
+  });
   await platform.client.workflow.getHandle(many).result();
   await save('rebuildMany', many);
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 describe('the dashboard-ops bin', () => {
   // npm starts a package's bin through a symlink; a process that compared paths naively did nothing.
   it('runs through npx as through npm run ops', async () => {
-    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'dashboard-ops', '--help'], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'dashboard-ops', '--help'], {
+      timeout: 60_000,
+    });
     expect(stdout).toContain('usage: npm run ops -- <command>');
     expect(stdout).toContain('rebuild-all');
   }, 70_000);

@@ -42,22 +42,42 @@ const ops = (...argv: string[]) => opsWith({}, ...argv);
 function seed(userId: string) {
   platform.domain.setItems('accounts', userId, [account('acc-1', 'Girokonto')]);
   platform.domain.setItems('partners', userId, [partner('p-1', 'Allianz')]);
-  platform.domain.setItems('offers', userId, [{ ...card('w-grid', 'Versicherungen'), component_type: 'ProductGrid', fallback: { component_type: 'Card', data: { title: 'Versicherungen' } } }]);
+  platform.domain.setItems('offers', userId, [
+    {
+      ...card('w-grid', 'Versicherungen'),
+      component_type: 'ProductGrid',
+      fallback: { component_type: 'Card', data: { title: 'Versicherungen' } },
+    },
+  ]);
 }
 
 describe('ops CLI', () => {
-  it('status shows a consumer group\'s lag per topic, read from Kafka', async () => {
+  it("status shows a consumer group's lag per topic, read from Kafka", async () => {
     const groupId = unique('ops-status-group');
-    const kafka = new Kafka({ clientId: 'ops-status-test', brokers: platform.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'ops-status-test',
+      brokers: platform.config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     const admin = kafka.admin();
     await Promise.all([producer.connect(), admin.connect()]);
     try {
       const topic = topics.dashboardUpdated;
-      await producer.send({ topic, messages: [0, 1, 2].map((i) => ({ partition: 0, key: groupId, value: `not for anyone ${i}` })) });
+      await producer.send({
+        topic,
+        messages: [0, 1, 2].map((i) => ({ partition: 0, key: groupId, value: `not for anyone ${i}` })),
+      });
       // The group has read everything but those three.
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: String(partition === 0 ? Number(high) - 3 : Number(high)) })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({
+          partition,
+          offset: String(partition === 0 ? Number(high) - 3 : Number(high)),
+        })),
+      });
       const { text } = await opsWith({ BRIDGE_GROUP_ID: groupId }, 'status');
       expect(text).toContain(`kafka lag of consumer group ${groupId}`);
       expect(text).toMatch(new RegExp(`\\n  ${topic.replace('.', '\\.')} +3\\n`));
@@ -66,15 +86,18 @@ describe('ops CLI', () => {
     }
   });
 
-  it('status shows the worker\'s circuit breaker per domain service, read from its /metrics', async () => {
+  it("status shows the worker's circuit breaker per domain service, read from its /metrics", async () => {
     const registry = new Registry();
     createWorkerMetrics(registry, platform.deps.domain);
-    const worker = await serveApp(createWorkerHttp({ registry, sdkMetricsUrl: 'http://127.0.0.1:1/metrics', polling: () => true }));
+    const worker = await serveApp(
+      createWorkerHttp({ registry, sdkMetricsUrl: 'http://127.0.0.1:1/metrics', polling: () => true }),
+    );
     const port = new URL(worker.baseUrl).port;
     platform.domain.setMode('partners', 'error');
     try {
       // Consecutive failed calls open the partners breaker; the builds show that section from snapshots.
-      for (let i = 0; i < 10 && platform.deps.domain.partners.circuit() !== 'open'; i++) await platform.workflows.rebuildNow(unique('breaker'), 'admin', 30_000).catch(() => undefined);
+      for (let i = 0; i < 10 && platform.deps.domain.partners.circuit() !== 'open'; i++)
+        await platform.workflows.rebuildNow(unique('breaker'), 'admin', 30_000).catch(() => undefined);
       expect(platform.deps.domain.partners.circuit()).toBe('open');
       const { text } = await opsWith({ WORKER_PORT: port }, 'status');
       expect(text).toContain(`circuit breakers of the worker at http://127.0.0.1:${port}`);
@@ -85,7 +108,9 @@ describe('ops CLI', () => {
       await worker.close();
     }
     // Without a worker to ask, status says so instead of guessing.
-    expect((await opsWith({ WORKER_PORT: port }, 'status')).text).toContain('unavailable: its /metrics does not answer');
+    expect((await opsWith({ WORKER_PORT: port }, 'status')).text).toContain(
+      'unavailable: its /metrics does not answer',
+    );
   });
 
   it('has --help on every command and refuses bad usage with exit code 2', async () => {
@@ -143,8 +168,11 @@ describe('ops CLI', () => {
     }
     const queue = ['--task-queue', platform.config.TEMPORAL_TASK_QUEUE];
     // A run fails a moment after its caller heard (it lingers for late triggers), and visibility follows.
-    const listsBoth = (text: string) => users.every((userId) => new RegExp(`FAILED\\s+${userId}\\s+no source answered`).test(text));
-    await expect.poll(async () => listsBoth((await ops('failed', '--since', '10m', ...queue)).text), { timeout: 10_000 }).toBe(true);
+    const listsBoth = (text: string) =>
+      users.every((userId) => new RegExp(`FAILED\\s+${userId}\\s+no source answered`).test(text));
+    await expect
+      .poll(async () => listsBoth((await ops('failed', '--since', '10m', ...queue)).text), { timeout: 10_000 })
+      .toBe(true);
     expect((await ops('failed', '--since', '10m', ...queue)).code).toBe(1);
 
     const dry = await ops('replay-failed', '--since', '10m', '--dry-run', ...queue);
@@ -157,7 +185,8 @@ describe('ops CLI', () => {
     const replayed = await ops('replay-failed', '--since', '10m', '--rate', '1', ...queue);
     expect(replayed.code, replayed.text).toBe(0);
     expect(replayed.text).toMatch(/replay-failed: 2 rebuilt, 0 failed/);
-    for (const userId of users) expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe('Girokonto');
+    for (const userId of users)
+      expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe('Girokonto');
   });
 
   it('replay-events rebuilds exactly the users who had events since the given time', async () => {
@@ -166,9 +195,21 @@ describe('ops CLI', () => {
     seed(withEvents);
     seed(other);
     const from = new Date();
-    const kafka = new Kafka({ clientId: unique('test'), brokers: platform.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: unique('test'),
+      brokers: platform.config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
     const producer = createEventProducer(kafka);
-    const event: EventEnvelope = { id: unique('evt'), type: 'AccountUpdated', source: 'accounts', subject: withEvents, time: new Date().toISOString(), schemaVersion: 1, data: account('acc-1', 'Girokonto') };
+    const event: EventEnvelope = {
+      id: unique('evt'),
+      type: 'AccountUpdated',
+      source: 'accounts',
+      subject: withEvents,
+      time: new Date().toISOString(),
+      schemaVersion: 1,
+      data: account('acc-1', 'Girokonto'),
+    };
     await producer.publishMany(topics.accounts, [event]);
     await producer.disconnect();
 
@@ -187,8 +228,19 @@ describe('ops CLI', () => {
   it('history prints the audit trail, and erase leaves nothing behind in any store', async () => {
     const userId = unique('u');
     seed(userId);
-    await platform.workflows.changePreferences({ userId, requestKey: 'r1', expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid' } } }, 30_000);
-    await platform.workflows.changePreferences({ userId, requestKey: 'r2', expectedVersion: 1, change: { kind: 'patch', patch: { sections: { accounts: { hidden: ['acc-1'] } } } } }, 30_000);
+    await platform.workflows.changePreferences(
+      { userId, requestKey: 'r1', expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid' } } },
+      30_000,
+    );
+    await platform.workflows.changePreferences(
+      {
+        userId,
+        requestKey: 'r2',
+        expectedVersion: 1,
+        change: { kind: 'patch', patch: { sections: { accounts: { hidden: ['acc-1'] } } } },
+      },
+      30_000,
+    );
     await platform.workflows.rebuildNow(userId, 'admin', 30_000);
 
     const trail = await ops('history', userId);
@@ -208,7 +260,8 @@ describe('ops CLI', () => {
     expect((await deps.preferences.load(userId)).version).toBe(0);
     expect((await deps.preferences.history(userId, 10)).entries).toEqual([]);
     expect(await deps.views.load(userId)).toBeUndefined();
-    for (const source of ['accounts', 'partners', 'offers', 'insights']) expect(await deps.snapshots.load(userId, source)).toBeUndefined();
+    for (const source of ['accounts', 'partners', 'offers', 'insights'])
+      expect(await deps.snapshots.load(userId, source)).toBeUndefined();
     expect(await deps.cache.get(userId, resolveClientProfile('ios', '4.0.0'))).toBeUndefined();
     const rebuild = await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe();
     expect(rebuild.status.name).not.toBe('RUNNING');

@@ -11,7 +11,9 @@ export default async function setup(): Promise<void> {
     await up(loadConfig(), (line) => process.stderr.write(`[stack] ${line}\n`));
   } catch (error) {
     // vitest reports a failed global setup only vaguely; say plainly which engine failed and why.
-    process.stderr.write(`[stack] the local stack could not be brought up:\n${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `[stack] the local stack could not be brought up:\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
     throw error;
   }
   process.stderr.write(`[stack] ready for tests after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -27,7 +27,12 @@ describe('the local stack', () => {
       });
       const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       const result = await worker.runUntil(
-        client.workflow.execute('smokeWorkflow', { taskQueue, workflowId: unique('smoke-wf'), args: ['dashboard'], workflowExecutionTimeout: '30 seconds' }),
+        client.workflow.execute('smokeWorkflow', {
+          taskQueue,
+          workflowId: unique('smoke-wf'),
+          args: ['dashboard'],
+          workflowExecutionTimeout: '30 seconds',
+        }),
       );
       expect(result).toBe('workflow saw: hello, dashboard (attempt 1)');
     } finally {
@@ -77,8 +82,18 @@ describe('the local stack', () => {
     });
     const userId = unique('smoke-user');
     try {
-      await client.execute('INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)', [userId, 'accounts', '[]', new Date(0)], { prepare: true });
-      const row = (await client.execute('SELECT items, as_of FROM domain_snapshots WHERE user_id = ? AND source = ?', [userId, 'accounts'], { prepare: true })).first();
+      await client.execute(
+        'INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)',
+        [userId, 'accounts', '[]', new Date(0)],
+        { prepare: true },
+      );
+      const row = (
+        await client.execute(
+          'SELECT items, as_of FROM domain_snapshots WHERE user_id = ? AND source = ?',
+          [userId, 'accounts'],
+          { prepare: true },
+        )
+      ).first();
       expect(row?.['items']).toBe('[]');
       expect((row?.['as_of'] as Date).toISOString()).toBe('1970-01-01T00:00:00.000Z');
     } finally {

@@ -16,7 +16,15 @@ const screenshotsDir = fileURLToPath(new URL('../../.stack/screenshots/', import
 export const chromiumLaunchOptions: LaunchOptions = {
   executablePath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 export function launchChromium(): Promise<Browser> {

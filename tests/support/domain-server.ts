@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
  * test can see a circuit breaker at work. The engines are never stood in for; only domain services.
  */
 export type Service = 'accounts' | 'partners' | 'offers' | 'transactions';
-const pathOf: Record<string, Service> = { accounts: 'accounts', partners: 'partners', offers: 'offers', insights: 'transactions' };
+const pathOf: Record<string, Service> = {
+  accounts: 'accounts',
+  partners: 'partners',
+  offers: 'offers',
+  insights: 'transactions',
+};
 
 export interface TestDomainServer {
   readonly baseUrls: Record<Service, string>;
@@ -38,7 +43,9 @@ export async function startTestDomainServer(): Promise<TestDomainServer> {
     const mode = failingUsers.has(userId) ? 'error' : (modes.get(service) ?? 'ok');
     const answer = () => {
       if (mode === 'error') {
-        res.writeHead(503, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 503, code: 'INJECTED' }));
+        res
+          .writeHead(503, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ status: 503, code: 'INJECTED' }));
         return;
       }
       const entry = items.get(`${service}/${userId}`) ?? { asOf: '2026-01-01T00:00:00.000Z', items: [] };
@@ -51,7 +58,12 @@ export async function startTestDomainServer(): Promise<TestDomainServer> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    baseUrls: { accounts: `${base}/accounts`, partners: `${base}/partners`, offers: `${base}/offers`, transactions: `${base}/transactions` },
+    baseUrls: {
+      accounts: `${base}/accounts`,
+      partners: `${base}/partners`,
+      offers: `${base}/offers`,
+      transactions: `${base}/transactions`,
+    },
     setItems(service, userId, list, asOf = new Date().toISOString()) {
       items.set(`${service}/${userId}`, { asOf, items: list });
     },

@@ -9,6 +9,16 @@ export const account = (id: string, name: string, amount = 100): Account => ({
   openedAt: '2020-01-01T00:00:00Z',
 });
 
-export const partner = (id: string, name: string): Partner => ({ id, name, category: 'insurance', logo: 'https://cdn.example.com/logo.png' });
+export const partner = (id: string, name: string): Partner => ({
+  id,
+  name,
+  category: 'insurance',
+  logo: 'https://cdn.example.com/logo.png',
+});
 
-export const card = (id: string, title: string, priority = 100): Widget => ({ widget_id: id, component_type: 'Card', priority, data: { title } });
+export const card = (id: string, title: string, priority = 100): Widget => ({
+  widget_id: id,
+  component_type: 'Card',
+  priority,
+  data: { title },
+});

@@ -4,7 +4,10 @@ import { unique } from './unique.js';
 
 export interface TopicCollector {
   /** Resolves with the first message (value parsed as JSON) matching `predicate`, or rejects after `timeoutMs`. */
-  waitFor(predicate: (value: Record<string, unknown>, key: string) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    predicate: (value: Record<string, unknown>, key: string) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +48,11 @@ export async function collectTopic(config: Config, topic: string): Promise<Topic
  * The seek happens once the group has joined: right after run() the group may not exist yet (a cold
  * broker's coordinator is still loading) and seek() would throw.
  */
-export async function consumeFromNow(kafka: Kafka, topic: string, onMessage: (message: KafkaMessage, partition: number) => void): Promise<{ stop: () => Promise<void> }> {
+export async function consumeFromNow(
+  kafka: Kafka,
+  topic: string,
+  onMessage: (message: KafkaMessage, partition: number) => void,
+): Promise<{ stop: () => Promise<void> }> {
   const admin = kafka.admin();
   await admin.connect();
   const start = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());

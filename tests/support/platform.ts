@@ -48,7 +48,11 @@ export interface TestPlatformOptions extends ActivityDepsOptions {
   readonly env?: Record<string, string>;
 }
 
-export async function startTestPlatform({ ownKeyspace, env, ...options }: TestPlatformOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform({
+  ownKeyspace,
+  env,
+  ...options
+}: TestPlatformOptions = {}): Promise<TestPlatform> {
   bundle ??= bundleWorkflows();
   const domain = await startTestDomainServer();
   const keyspace = ownKeyspace ? unique('test').replace('-', '_') : undefined;

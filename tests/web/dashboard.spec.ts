@@ -1,7 +1,10 @@
 import { accessibilityViolations, expect, namesIn, screenshot, test } from './fixtures.js';
 
 test.describe('the dashboard page', () => {
-  test('shows the user’s accounts, and an account renamed at the accounts service appears without a reload', async ({ page, user }) => {
+  test('shows the user’s accounts, and an account renamed at the accounts service appears without a reload', async ({
+    page,
+    user,
+  }) => {
     const [first] = await user.accounts();
     if (!first) throw new Error(`seeded user ${user.userId} has no accounts`);
     await user.open(page);
@@ -18,13 +21,19 @@ test.describe('the dashboard page', () => {
     await screenshot(page, 'dashboard');
   });
 
-  test('says when it is offline, keeps the last known dashboard, and is live again when the network returns', async ({ page, context, user }) => {
+  test('says when it is offline, keeps the last known dashboard, and is live again when the network returns', async ({
+    page,
+    context,
+    user,
+  }) => {
     const [first] = await user.accounts();
     await user.open(page);
     await expect(namesIn(page, 'Accounts').filter({ hasText: first?.name ?? '' })).toHaveCount(1);
 
     await context.setOffline(true);
-    await expect(page.getByRole('status').filter({ hasText: 'Offline — showing your last known dashboard' })).toBeVisible();
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Offline — showing your last known dashboard' }),
+    ).toBeVisible();
     await expect(namesIn(page, 'Accounts').filter({ hasText: first?.name ?? '' })).toHaveCount(1);
     await screenshot(page, 'dashboard-offline');
 

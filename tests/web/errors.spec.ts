@@ -10,7 +10,10 @@ test.describe('answers that ask the user to wait', () => {
     { status: 503, code: 'PREFERENCES_UNAVAILABLE', says: 'The service is busy — retrying in 1 s' },
     { status: 429, code: 'RATE_LIMITED', says: 'Too many requests — trying again in 1 s' },
   ]) {
-    test(`a change answered ${status} says so, waits its Retry-After and is then saved once`, async ({ page, user }) => {
+    test(`a change answered ${status} says so, waits its Retry-After and is then saved once`, async ({
+      page,
+      user,
+    }) => {
       await user.open(page);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personalise' }).click();
       const keys: string[] = [];

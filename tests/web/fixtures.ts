@@ -7,7 +7,10 @@ import { screenshot } from '../support/browser.js';
 import { userBlock } from '../e2e/support.js';
 import { platformFile, type BrowserPlatform } from './platform-file.js';
 
-/** A seeded user no other test touches, and ways to act as them: in the browser, as another device, at the domain services. */
+/**
+ * A seeded user no other test touches, and ways to act as them: in the browser, as another device, at the domain
+ * services.
+ */
 export interface TestUser {
   readonly userId: string;
   readonly token: string;
@@ -33,7 +36,8 @@ const MIN_ACCOUNTS = 3;
 async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<TestUser> {
   const userId = userBlock(1)[0] ?? 'u-1';
   const token = await createDevToken({ JWT_SECRET: platform.jwtSecret }, { userId, admin });
-  const api = (path: string, init: RequestInit = {}) => fetch(`${platform.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${platform.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
   const accountsUrl = `${platform.domainUrls.accounts}/v1/users/${userId}/accounts`;
   const accounts = async () => {
     const response = await fetch(accountsUrl);
@@ -44,11 +48,23 @@ async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<Test
   // first, and the test starts once the platform's dashboard shows all of them.
   const held = (await accounts()).length;
   for (let n = held; n < MIN_ACCOUNTS; n++) {
-    const opened = await fetch(accountsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Pocket ${n + 1}`, type: 'savings' }) });
+    const opened = await fetch(accountsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Pocket ${n + 1}`, type: 'savings' }),
+    });
     expect(opened.status).toBe(201);
   }
   await expect
-    .poll(async () => ((await (await api('/v1/dashboard', { headers: { 'X-Client-Platform': 'web', 'X-Client-Version': '4.0.0' } })).json()) as ClientDashboard).sections.accounts?.items.length, { timeout: 15_000 })
+    .poll(
+      async () =>
+        (
+          (await (
+            await api('/v1/dashboard', { headers: { 'X-Client-Platform': 'web', 'X-Client-Version': '4.0.0' } })
+          ).json()) as ClientDashboard
+        ).sections.accounts?.items.length,
+      { timeout: 15_000 },
+    )
     .toBe(Math.max(held, MIN_ACCOUNTS));
   return {
     userId,
@@ -61,7 +77,11 @@ async function makeUser(platform: BrowserPlatform, admin: boolean): Promise<Test
     },
     accounts,
     async renameAccount(accountId, name) {
-      const response = await fetch(`${accountsUrl}/${accountId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      const response = await fetch(`${accountsUrl}/${accountId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
       expect(response.status).toBe(200);
     },
     async preferences() {

@@ -15,7 +15,10 @@ async function openPersonalise(page: Page, user: TestUser): Promise<void> {
 }
 
 test.describe('personalising the dashboard', () => {
-  test('a reorder made in one tab persists across a reload and appears in a second tab through live updates', async ({ context, user }) => {
+  test('a reorder made in one tab persists across a reload and appears in a second tab through live updates', async ({
+    context,
+    user,
+  }) => {
     const editor = await context.newPage();
     const viewer = await context.newPage();
     await user.open(viewer);
@@ -41,7 +44,8 @@ test.describe('personalising the dashboard', () => {
     const accounts = page.getByRole('region', { name: 'Accounts' });
     const rows = accounts.getByRole('listitem');
     const names = (await user.accounts()).map((a) => a.name);
-    const shown = async () => (await rows.allInnerTexts()).map((row) => names.find((name) => row.includes(name)) ?? row);
+    const shown = async () =>
+      (await rows.allInnerTexts()).map((row) => names.find((name) => row.includes(name)) ?? row);
     await expect(rows).not.toHaveCount(0);
     const before = await shown();
     expect(before.length).toBeGreaterThan(1);
@@ -64,7 +68,10 @@ test.describe('personalising the dashboard', () => {
     await expect.poll(() => accountOrder(page, user)).toEqual([last, ...before.slice(0, -1)]);
   });
 
-  test('a change made meanwhile on another device is not overwritten: the page says so and shows it', async ({ page, user }) => {
+  test('a change made meanwhile on another device is not overwritten: the page says so and shows it', async ({
+    page,
+    user,
+  }) => {
     // This tab hears nothing live, as a tab left open on a train would.
     await page.route('**/v1/dashboard/stream', (route) => route.abort());
     await openPersonalise(page, user);
@@ -80,7 +87,10 @@ test.describe('personalising the dashboard', () => {
     await screenshot(page, 'personalise-conflict');
   });
 
-  test('hiding an account removes it from the dashboard, and restoring an earlier version from the history brings it back', async ({ page, user }) => {
+  test('hiding an account removes it from the dashboard, and restoring an earlier version from the history brings it back', async ({
+    page,
+    user,
+  }) => {
     await openPersonalise(page, user);
     const [first] = await accountOrder(page, user).catch(() => [] as string[]);
     const name = first ?? (await user.accounts())[0]?.name ?? '';

@@ -5,7 +5,14 @@ import { loadConfig } from '../../config/index.js';
 import { up } from '../../stack/stack.js';
 import '../setup/quiet-temporal.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
-import { createTestTopics, platformConfig, startDomainServices, startTestBridge, startWorker, testKafka } from '../e2e/support.js';
+import {
+  createTestTopics,
+  platformConfig,
+  startDomainServices,
+  startTestBridge,
+  startWorker,
+  testKafka,
+} from '../e2e/support.js';
 import { platformFile, type BrowserPlatform } from './platform-file.js';
 
 /**
@@ -25,10 +32,21 @@ const config = platformConfig(base, services);
 const worker = await startWorker(config, await bundleWorkflows());
 const bridge = await startTestBridge(config, topics.all);
 
-const info: BrowserPlatform = { apiUrl: `http://127.0.0.1:${apiPort}`, domainUrls: services.urls, taskQueue: config.TEMPORAL_TASK_QUEUE, jwtSecret: config.JWT_SECRET };
+const info: BrowserPlatform = {
+  apiUrl: `http://127.0.0.1:${apiPort}`,
+  domainUrls: services.urls,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  jwtSecret: config.JWT_SECRET,
+};
 mkdirSync(dirname(platformFile), { recursive: true });
 writeFileSync(platformFile, JSON.stringify(info, null, 2));
-const api = await runApiServer({ ...config, API_PORT: apiPort, BIND_HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 10_000 });
+const api = await runApiServer({
+  ...config,
+  API_PORT: apiPort,
+  BIND_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: 10_000,
+});
 log(`ready: ${info.apiUrl}/app/`);
 
 let stopping = false;

@@ -36,11 +36,21 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
   };
   config = loadConfig({ ...process.env, ...env });
-  worker = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [worker.stdout, worker.stderr]) if (stream) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  worker = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [worker.stdout, worker.stderr])
+    if (stream) createInterface({ input: stream }).on('line', (line) => lines.push(line));
   // Ready once it polls (bundling the workflow code takes a while); a worker that exits early fails at once.
   const deadline = Date.now() + 120_000;
-  while ((await fetch(`${workerUrl()}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${workerUrl()}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (worker.exitCode !== null || Date.now() > deadline) throw new Error(`worker not ready:\n${lines.join('\n')}`);
     await sleep(250);
   }
@@ -64,8 +74,11 @@ const sample = (text: string, series: string) => {
 };
 
 describe('the worker process', () => {
-  it('counts builds, degraded sources and breaker states on /metrics, beside the Temporal SDK\'s own series', async () => {
-    const workflows = createDashboardWorkflows(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueues(config));
+  it("counts builds, degraded sources and breaker states on /metrics, beside the Temporal SDK's own series", async () => {
+    const workflows = createDashboardWorkflows(
+      new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+      taskQueues(config),
+    );
     await workflows.rebuildNow(unique('metrics-user'), 'admin', 30_000);
     domain.setMode('partners', 'error');
     try {
@@ -84,7 +97,8 @@ describe('the worker process', () => {
 
     const text = await metrics();
     // Every line is a comment or one sample: `name{labels} value`, as Prometheus reads them.
-    for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eEInfa]+$/);
+    for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#')))
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eEInfa]+$/);
     expect(sample(text, 'dashboard_builds_total{path="interactive",outcome="built"}')).toBe(2);
     expect(sample(text, 'dashboard_builds_total{path="interactive",outcome="failed"}')).toBe(1);
     expect(sample(text, 'dashboard_build_duration_seconds_count{path="interactive"}')).toBe(3);
@@ -101,11 +115,17 @@ describe('the worker process', () => {
     expect(text).toMatch(/^process_cpu_seconds_total /m);
   });
 
-  it('logs one JSON line per event through pino, the Temporal SDK\'s lines included, and stops cleanly on SIGTERM', async () => {
+  it("logs one JSON line per event through pino, the Temporal SDK's lines included, and stops cleanly on SIGTERM", async () => {
     // The failed build of the test before is logged by the SDK, with the run's fields and the failure.
-    const failedBuild = (line: string) => line.includes('"activityType":"buildDashboardOutcome"') && line.includes(`"workflowId":"dashboard-rebuild:${nobody}"`);
+    const failedBuild = (line: string) =>
+      line.includes('"activityType":"buildDashboardOutcome"') &&
+      line.includes(`"workflowId":"dashboard-rebuild:${nobody}"`);
     await expect.poll(() => lines.some(failedBuild), { timeout: 10_000 }).toBe(true);
-    expect(JSON.parse(lines.find(failedBuild) ?? '{}')).toMatchObject({ level: 40, sdkComponent: 'worker', err: { message: expect.stringContaining('no source answered') } });
+    expect(JSON.parse(lines.find(failedBuild) ?? '{}')).toMatchObject({
+      level: 40,
+      sdkComponent: 'worker',
+      err: { message: expect.stringContaining('no source answered') },
+    });
     const parsed = lines.map((line) => {
       try {
         return JSON.parse(line) as Record<string, unknown>;
@@ -117,7 +137,9 @@ describe('the worker process', () => {
     expect(parsed.every((l) => l['service'] === 'dashboard-worker')).toBe(true);
     expect(parsed.find((l) => l['msg'] === 'polling task queues')).toMatchObject({ queues: taskQueues(config) });
     // The SDK's own lines carry its fields, e.g. which task queue a worker polls.
-    expect(parsed.some((l) => l['sdkComponent'] === 'worker' && l['taskQueue'] === config.TEMPORAL_TASK_QUEUE)).toBe(true);
+    expect(parsed.some((l) => l['sdkComponent'] === 'worker' && l['taskQueue'] === config.TEMPORAL_TASK_QUEUE)).toBe(
+      true,
+    );
 
     worker.kill('SIGTERM');
     const [code] = (await once(worker, 'exit')) as [number | null];

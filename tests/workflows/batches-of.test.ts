@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_USER_ID_ATTRIBUTE_BYTES, MAX_USERS_PER_BATCH, batchesOf } from '../../contract/workflows.js';
 
-const users = (count: number, length: number) => Array.from({ length: count }, (_, i) => ({ userId: `u${i}`.padEnd(length, 'x') }));
+const users = (count: number, length: number) =>
+  Array.from({ length: count }, (_, i) => ({ userId: `u${i}`.padEnd(length, 'x') }));
 
 describe('batchesOf', () => {
   it('keeps every user, in order, in batches within the count and the search attribute size', () => {

@@ -13,7 +13,12 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const patch = (userId: string, expectedVersion: number, order: string[], requestKey = unique('req')): ChangePreferencesInput => ({
+const patch = (
+  userId: string,
+  expectedVersion: number,
+  order: string[],
+  requestKey = unique('req'),
+): ChangePreferencesInput => ({
   userId,
   requestKey,
   expectedVersion,
@@ -40,7 +45,11 @@ describe('changePreferences', () => {
     expect((await platform.deps.preferences.load(userId)).sections.accounts.order).toEqual(['b', 'a']);
     expect((await platform.deps.preferences.history(userId, 10)).entries.map((e) => e.version)).toEqual([1]);
     // The rebuild it triggers puts Beta first.
-    await expect.poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.items.map((a) => a.id), { timeout: 20_000 }).toEqual(['b', 'a']);
+    await expect
+      .poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.items.map((a) => a.id), {
+        timeout: 20_000,
+      })
+      .toEqual(['b', 'a']);
   });
 
   it('refuses a change made on an old version with a named conflict carrying the current version', async () => {
@@ -66,7 +75,15 @@ describe('changePreferences', () => {
   it('rejects an invalid change with the validation errors', async () => {
     const userId = unique('u');
     const refusal = await refusalOf(
-      platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'carousel' } } }, 30_000),
+      platform.workflows.changePreferences(
+        {
+          userId,
+          requestKey: unique('req'),
+          expectedVersion: 0,
+          change: { kind: 'patch', patch: { layout: 'carousel' } },
+        },
+        30_000,
+      ),
     );
     expect(refusal).toMatchObject({ reason: 'invalid', issues: [expect.objectContaining({ path: '/layout' })] });
   });
@@ -75,13 +92,21 @@ describe('changePreferences', () => {
     const userId = unique('u');
     await platform.workflows.changePreferences(patch(userId, 0, ['a', 'b']), 30_000);
     await platform.workflows.changePreferences(patch(userId, 1, ['b', 'a']), 30_000);
-    const restored = await platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 2, change: { kind: 'restore', version: 1 } }, 30_000);
+    const restored = await platform.workflows.changePreferences(
+      { userId, requestKey: unique('req'), expectedVersion: 2, change: { kind: 'restore', version: 1 } },
+      30_000,
+    );
 
     expect(restored.version).toBe(3);
     expect(restored.preferences.sections.accounts.order).toEqual(['a', 'b']);
     expect((await platform.deps.preferences.history(userId, 10)).entries.map((e) => e.version)).toEqual([3, 2, 1]);
 
-    const missing = await refusalOf(platform.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 3, change: { kind: 'restore', version: 42 } }, 30_000));
+    const missing = await refusalOf(
+      platform.workflows.changePreferences(
+        { userId, requestKey: unique('req'), expectedVersion: 3, change: { kind: 'restore', version: 42 } },
+        30_000,
+      ),
+    );
     expect(missing).toEqual({ reason: 'version-not-found' });
   });
 });

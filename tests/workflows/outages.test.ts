@@ -38,7 +38,9 @@ describe('Redis away during a build', () => {
 
     const subscriber = createRedisClient(redis.url);
     const heard: number[] = [];
-    subscriber.on('message', (_channel: string, message: string) => heard.push((JSON.parse(message) as { data: { version: number } }).data.version));
+    subscriber.on('message', (_channel: string, message: string) =>
+      heard.push((JSON.parse(message) as { data: { version: number } }).data.version),
+    );
     await subscriber.subscribe(liveChannel(userId));
     try {
       platform.domain.setItems('accounts', userId, [account('acc-1', 'After')]);
@@ -48,16 +50,27 @@ describe('Redis away during a build', () => {
       expect(second.sections.accounts.items[0]?.name).toBe('After');
       expect((await platform.deps.views.load(userId))?.version).toBe(second.version);
       // The run stays open to finish what the build could not: it neither failed nor completed.
-      expect((await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe('RUNNING');
+      expect((await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe(
+        'RUNNING',
+      );
       redis.resume();
 
       // Resumed, Redis still holds the first build's entry; the run's next try replaces it and announces.
-      await expect.poll(async () => (await platform.deps.cache.get(userId, profile))?.version ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(second.version);
-      await expect.poll(() => heard.filter((version) => version >= second.version).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await platform.deps.cache.get(userId, profile))?.version ?? 0, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(second.version);
+      await expect
+        .poll(() => heard.filter((version) => version >= second.version).length, { timeout: 30_000 })
+        .toBeGreaterThan(0);
       const cached = await platform.deps.cache.get(userId, profile);
       expect(cached?.body).toContain('After');
       // Settled, the run completes.
-      await expect.poll(async () => (await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, { timeout: 30_000 }).toBe('COMPLETED');
+      await expect
+        .poll(
+          async () => (await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name,
+          { timeout: 30_000 },
+        )
+        .toBe('COMPLETED');
     } finally {
       redis.resume();
       subscriber.disconnect();
@@ -93,7 +106,10 @@ describe('Kafka away', () => {
     expect((await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name).toBe('RUNNING');
 
     // The change is answered at its commit point; its event waits for Kafka, the dashboard does not.
-    const change = await own.workflows.changePreferences({ userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid' } } }, 30_000);
+    const change = await own.workflows.changePreferences(
+      { userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { layout: 'grid' } } },
+      30_000,
+    );
     expect(change).toMatchObject({ version: 1, changed: true });
     await expect.poll(async () => (await own.deps.views.load(userId))?.layout, { timeout: 20_000 }).toBe('grid');
 
@@ -101,7 +117,14 @@ describe('Kafka away', () => {
     const updated = await updates.waitFor((value) => value['subject'] === userId, 40_000);
     expect(updated).toMatchObject({ type: 'DashboardUpdated', data: { userId, version: expect.any(Number) } });
     expect((updated['data'] as { version: number }).version).toBeGreaterThanOrEqual(view.version);
-    expect(await preferenceEvents.waitFor((value) => value['subject'] === userId, 40_000)).toMatchObject({ type: 'PreferencesChanged', data: { userId, version: 1 } });
-    await expect.poll(async () => (await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, { timeout: 30_000 }).toBe('COMPLETED');
+    expect(await preferenceEvents.waitFor((value) => value['subject'] === userId, 40_000)).toMatchObject({
+      type: 'PreferencesChanged',
+      data: { userId, version: 1 },
+    });
+    await expect
+      .poll(async () => (await own.client.workflow.getHandle(rebuildWorkflowId(userId)).describe()).status.name, {
+        timeout: 30_000,
+      })
+      .toBe('COMPLETED');
   });
 });

@@ -34,7 +34,8 @@ describe('rebuildBatch', () => {
   it('builds every user of a batch; a user whose build fails gets a rebuild of its own that ops can find and replay', async () => {
     const since = new Date();
     const [a, b, doomed] = [unique('u'), unique('u'), unique('u')];
-    for (const userId of [a, b, doomed]) platform.domain.setItems('accounts', userId, [account('acc-1', `Konto ${userId}`)]);
+    for (const userId of [a, b, doomed])
+      platform.domain.setItems('accounts', userId, [account('acc-1', `Konto ${userId}`)]);
     platform.domain.failUser(doomed, true);
     const live = await listen([a, b, doomed]);
     try {
@@ -44,11 +45,14 @@ describe('rebuildBatch', () => {
         { userId: b, trigger: 'event' },
         { userId: doomed, trigger: 'event' },
       ]);
-      const result = await platform.client.workflow.getHandle<typeof rebuildBatch>(rebuildBatchWorkflowId(key)).result();
+      const result = await platform.client.workflow
+        .getHandle<typeof rebuildBatch>(rebuildBatchWorkflowId(key))
+        .result();
 
       // The batch completes; the others are stored and announced whatever happened to the doomed user.
       expect(result).toMatchObject({ built: 2, unchanged: 0, handedOver: 1, failures: [{ userId: doomed }] });
-      for (const userId of [a, b]) expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe(`Konto ${userId}`);
+      for (const userId of [a, b])
+        expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe(`Konto ${userId}`);
       await expect.poll(() => [...live.heard].sort(), { timeout: 10_000 }).toEqual([a, b].sort());
 
       // The doomed user's own rebuild retried, failed, and is what `ops failed` lists: that user only.
@@ -60,15 +64,33 @@ describe('rebuildBatch', () => {
 
       // Operators find every rebuild that touched a user by UserId, with its trigger.
       const touching = await workflowsTouching(platform.client, a);
-      expect(touching).toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: taskQueues(platform.config).batch, status: 'COMPLETED' })]);
+      expect(touching).toEqual([
+        expect.objectContaining({
+          type: 'rebuildBatch',
+          taskQueue: taskQueues(platform.config).batch,
+          status: 'COMPLETED',
+        }),
+      ]);
       const batch = await platform.client.workflow.getHandle(rebuildBatchWorkflowId(key)).describe();
-      expect(batch.searchAttributes).toMatchObject({ UserId: expect.arrayContaining([a, b, doomed]), Trigger: ['event'] });
+      expect(batch.searchAttributes).toMatchObject({
+        UserId: expect.arrayContaining([a, b, doomed]),
+        Trigger: ['event'],
+      });
 
       // Once the user's data is back, replaying the failed users rebuilds exactly them.
       platform.domain.failUser(doomed, false);
       const replay = unique('replay');
-      await platform.workflows.startRebuildMany(replay, { userIds: failed.map((f) => f.userId), ratePerSecond: 10, trigger: 'replay' });
-      expect(await platform.client.workflow.getHandle(replay).result()).toMatchObject({ done: true, total: 1, succeeded: 1, failed: 0 });
+      await platform.workflows.startRebuildMany(replay, {
+        userIds: failed.map((f) => f.userId),
+        ratePerSecond: 10,
+        trigger: 'replay',
+      });
+      expect(await platform.client.workflow.getHandle(replay).result()).toMatchObject({
+        done: true,
+        total: 1,
+        succeeded: 1,
+        failed: 0,
+      });
       expect((await platform.deps.views.load(doomed))?.sections.accounts.items[0]?.name).toBe(`Konto ${doomed}`);
     } finally {
       live.stop();
@@ -80,11 +102,17 @@ describe('rebuildBatch', () => {
 describe('rebuildBatch starts', () => {
   it('accepts a storm of users with the longest ids: every user is built, none refused for the size of its batch', async () => {
     // 150 ids of the longest allowed length: 100 of them in one list are over three times the size Temporal accepts.
-    const users = Array.from({ length: 150 }, () => ({ userId: unique('u').padEnd(LIMITS.idMaxLength, 'x'), trigger: 'event' as const }));
+    const users = Array.from({ length: 150 }, () => ({
+      userId: unique('u').padEnd(LIMITS.idMaxLength, 'x'),
+      trigger: 'event' as const,
+    }));
     const started = await platform.workflows.startRebuildBatch(unique('long-ids'), users);
     await started.finished();
     // A user whose build failed in a batch is built by its own workflow a moment later.
-    const unbuilt = async () => (await Promise.all(users.map(({ userId }) => platform.deps.views.load(userId)))).filter((view) => view === undefined).length;
+    const unbuilt = async () =>
+      (await Promise.all(users.map(({ userId }) => platform.deps.views.load(userId)))).filter(
+        (view) => view === undefined,
+      ).length;
     await expect.poll(unbuilt, { timeout: 30_000 }).toBe(0);
   });
 });
@@ -108,13 +136,18 @@ describe('rebuildDashboard after a failed build', () => {
     expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((failure as WorkflowUpdateFailedError).cause).toMatchObject({ type: ErrorType.DashboardUnavailable });
     // The trigger got a build that started after it, in this run or a new one: the services were asked again.
-    await platform.client.workflow.getHandle(rebuildWorkflowId(userId)).result().catch(() => undefined);
+    await platform.client.workflow
+      .getHandle(rebuildWorkflowId(userId))
+      .result()
+      .catch(() => undefined);
     expect(platform.domain.calls('accounts', userId)).toBeGreaterThan(callsDuringFirstBuild);
 
     // Once the user's data arrives, the next trigger shows it.
     platform.domain.failUser(userId, false);
     platform.domain.setItems('accounts', userId, [account('acc-1', 'Arrived')]);
     await platform.workflows.requestRebuild(userId, 'event');
-    await expect.poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name, { timeout: 15_000 }).toBe('Arrived');
+    await expect
+      .poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name, { timeout: 15_000 })
+      .toBe('Arrived');
   });
 });

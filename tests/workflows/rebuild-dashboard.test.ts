@@ -41,7 +41,9 @@ describe('rebuildDashboard', () => {
     const userId = unique('u');
     seedUser(userId);
     const subscriber = createRedisClient(platform.config.REDIS_URL);
-    const announced = new Promise<string>((resolve) => subscriber.on('message', (_channel, message: string) => resolve(message)));
+    const announced = new Promise<string>((resolve) =>
+      subscriber.on('message', (_channel, message: string) => resolve(message)),
+    );
     await subscriber.subscribe(liveChannel(userId));
     try {
       const view = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
@@ -54,7 +56,11 @@ describe('rebuildDashboard', () => {
       expect((await platform.deps.views.load(userId))?.version).toBe(view.version);
       const cached = await platform.deps.cache.get(userId, resolveClientProfile('ios', '4.0.0'));
       expect(JSON.parse(cached?.body ?? '{}')).toMatchObject({ userId, version: view.version });
-      expect(JSON.parse(await announced)).toMatchObject({ type: 'DashboardUpdated', subject: userId, data: { version: view.version, trigger: 'miss' } });
+      expect(JSON.parse(await announced)).toMatchObject({
+        type: 'DashboardUpdated',
+        subject: userId,
+        data: { version: view.version, trigger: 'miss' },
+      });
     } finally {
       subscriber.disconnect();
     }
@@ -67,7 +73,11 @@ describe('rebuildDashboard', () => {
     try {
       const view = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
       const event = await collector.waitFor((value, key) => key === userId && value['subject'] === userId);
-      expect(event).toMatchObject({ type: 'DashboardUpdated', schemaVersion: 1, data: { userId, version: view.version, builtAt: view.builtAt } });
+      expect(event).toMatchObject({
+        type: 'DashboardUpdated',
+        schemaVersion: 1,
+        data: { userId, version: view.version, builtAt: view.builtAt },
+      });
     } finally {
       await collector.stop();
     }
@@ -100,9 +110,14 @@ describe('rebuildDashboard', () => {
     seedUser(userId);
     // A second process: its own connection and client, as a second API replica would have.
     const connection = await Connection.connect({ address: platform.config.TEMPORAL_ADDRESS });
-    const other = createDashboardWorkflows(new Client({ connection, namespace: platform.config.TEMPORAL_NAMESPACE }), taskQueues(platform.config));
+    const other = createDashboardWorkflows(
+      new Client({ connection, namespace: platform.config.TEMPORAL_NAMESPACE }),
+      taskQueues(platform.config),
+    );
     try {
-      const views = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? other : platform.workflows).rebuildNow(userId, 'miss', 30_000)));
+      const views = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 ? other : platform.workflows).rebuildNow(userId, 'miss', 30_000)),
+      );
       // Callers join the build under way or take one finished a moment ago. On a loaded machine the calls
       // may reach the server spread over seconds, so allow a second or third build, never one each.
       expect(views).toHaveLength(50);
@@ -143,7 +158,10 @@ describe('rebuildDashboard', () => {
     })();
     try {
       const asked = Date.now();
-      for (let i = 0; i < 10; i++) expect(Date.parse((await platform.workflows.rebuildNow(userId, 'admin', 30_000)).builtAt)).toBeGreaterThanOrEqual(asked);
+      for (let i = 0; i < 10; i++)
+        expect(
+          Date.parse((await platform.workflows.rebuildNow(userId, 'admin', 30_000)).builtAt),
+        ).toBeGreaterThanOrEqual(asked);
     } finally {
       await storm;
     }
@@ -177,7 +195,10 @@ describe('rebuildDashboard', () => {
       const view = await platform.workflows.rebuildNow(userId, 'admin', 30_000);
       // Two tries of the 1 s call timeout and a short backoff, not the service's minute.
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(view.sections.partners.freshness).toMatchObject({ stale: true, reason: expect.stringMatching(/partners: no answer within 1000 ms/) });
+      expect(view.sections.partners.freshness).toMatchObject({
+        stale: true,
+        reason: expect.stringMatching(/partners: no answer within 1000 ms/),
+      });
       expect(view.sections.partners.items.map((p) => p.id)).toEqual(['p-1']);
       expect(view.sections.accounts.freshness.stale).toBe(false);
     } finally {
@@ -186,7 +207,11 @@ describe('rebuildDashboard', () => {
     // The timeouts may have opened the partners breaker; once it lets a call through, builds are fresh
     // again (and the tests after this one find it closed).
     await expect
-      .poll(async () => (await platform.workflows.rebuildNow(userId, 'admin', 30_000)).sections.partners.items.map((p) => p.id), { timeout: 20_000, interval: 1_000 })
+      .poll(
+        async () =>
+          (await platform.workflows.rebuildNow(userId, 'admin', 30_000)).sections.partners.items.map((p) => p.id),
+        { timeout: 20_000, interval: 1_000 },
+      )
       .toEqual(['p-2']);
   });
 
@@ -195,22 +220,38 @@ describe('rebuildDashboard', () => {
     seedUser(userId);
     const before = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
     expect(names(before)).toEqual(['Girokonto', 'Tagesgeld']);
-    for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'error');
+    for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
+      platform.domain.setMode(service, 'error');
     try {
       // A preference change needs no domain service: it recomposes from the snapshots.
       await platform.workflows.changePreferences(
-        { userId, requestKey: unique('req'), expectedVersion: 0, change: { kind: 'patch', patch: { sections: { accounts: { sort: 'custom', order: ['acc-2', 'acc-1'] } } } } },
+        {
+          userId,
+          requestKey: unique('req'),
+          expectedVersion: 0,
+          change: { kind: 'patch', patch: { sections: { accounts: { sort: 'custom', order: ['acc-2', 'acc-1'] } } } },
+        },
         30_000,
       );
-      await expect.poll(async () => names((await platform.deps.views.load(userId)) ?? before), { timeout: 20_000 }).toEqual(['Tagesgeld', 'Girokonto']);
+      await expect
+        .poll(async () => names((await platform.deps.views.load(userId)) ?? before), { timeout: 20_000 })
+        .toEqual(['Tagesgeld', 'Girokonto']);
       const degraded = await platform.deps.views.load(userId);
-      expect(degraded?.sections.accounts.freshness).toMatchObject({ stale: true, reason: expect.stringContaining('503') });
+      expect(degraded?.sections.accounts.freshness).toMatchObject({
+        stale: true,
+        reason: expect.stringContaining('503'),
+      });
       expect(degraded?.sections.partners.items.map((p) => p.name)).toEqual(['Allianz']);
     } finally {
-      for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'ok');
+      for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
+        platform.domain.setMode(service, 'ok');
     }
     // No trigger after the services returned: the run tries again on its own and the sections turn fresh.
-    await expect.poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.freshness.stale, { timeout: 30_000 }).toBe(false);
+    await expect
+      .poll(async () => (await platform.deps.views.load(userId))?.sections.accounts.freshness.stale, {
+        timeout: 30_000,
+      })
+      .toBe(false);
     expect(names((await platform.deps.views.load(userId)) ?? before)).toEqual(['Tagesgeld', 'Girokonto']);
   });
 });

@@ -23,7 +23,8 @@ describe('rebuildMany', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ done: true, total: 5, succeeded: 5, failed: 0, nextIndex: 5 });
     expect(await handle.query(rebuildManyProgressQuery)).toMatchObject({ done: true, succeeded: 5 });
-    for (const userId of users) expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe(`Konto ${userId}`);
+    for (const userId of users)
+      expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe(`Konto ${userId}`);
     // Two users per second: five users take at least two pauses of a second.
     const history = await handle.fetchHistory();
     expect(history.events?.filter((e) => e.timerStartedEventAttributes).length).toBeGreaterThanOrEqual(2);
@@ -34,16 +35,22 @@ describe('rebuildMany', () => {
     const doomed = unique('u');
     platform.domain.setItems('accounts', ok, [account('acc', 'Konto')]);
     // A user no source ever answered for and who has no view: nothing can be shown.
-    for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'error');
+    for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
+      platform.domain.setMode(service, 'error');
     const workflowId = unique('rebuild-many');
     try {
-      await platform.workflows.startRebuildMany(workflowId, { userIds: [doomed], ratePerSecond: 10, trigger: 'replay' });
+      await platform.workflows.startRebuildMany(workflowId, {
+        userIds: [doomed],
+        ratePerSecond: 10,
+        trigger: 'replay',
+      });
       const result = await platform.client.workflow.getHandle(workflowId).result();
       expect(result).toMatchObject({ done: true, succeeded: 0, failed: 1 });
       expect(result.failures[0]).toMatchObject({ userId: doomed });
       expect(result.failures[0]?.reason).toMatch(/no source answered/);
     } finally {
-      for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const) platform.domain.setMode(service, 'ok');
+      for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
+        platform.domain.setMode(service, 'ok');
     }
   });
 });

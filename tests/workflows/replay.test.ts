@@ -11,13 +11,21 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 describe('recorded workflow histories', () => {
   it('exist for every workflow', () => {
     const types = files.map((f) => f.replace(/-.*|\.json$/g, ''));
-    expect(new Set(types)).toEqual(new Set(['rebuildDashboard', 'rebuildBatch', 'changePreferences', 'rebuildMany', 'eraseUser']));
+    expect(new Set(types)).toEqual(
+      new Set(['rebuildDashboard', 'rebuildBatch', 'changePreferences', 'rebuildMany', 'eraseUser']),
+    );
   });
 
   it('replay without non-determinism', async () => {
-    const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown }));
+    const histories = files.map((file) => ({
+      workflowId: file,
+      history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown,
+    }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories)) results.push(result);
-    expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(files.map((file) => ({ file, error: undefined })));
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories))
+      results.push(result);
+    expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(
+      files.map((file) => ({ file, error: undefined })),
+    );
   });
 });

@@ -23,7 +23,17 @@ export interface AppProps {
  * Everything a session needs is created here, per session, and handed down through context: the
  * API client holds a getter for the token, so nothing else keeps it.
  */
-function SignedIn({ session, storage, onSessionEnded, onSignOut }: { session: Session; storage: Storage; onSessionEnded: () => void; onSignOut: () => void }) {
+function SignedIn({
+  session,
+  storage,
+  onSessionEnded,
+  onSignOut,
+}: {
+  session: Session;
+  storage: Storage;
+  onSessionEnded: () => void;
+  onSignOut: () => void;
+}) {
   const services = useMemo<Services>(() => {
     const notices = createNotices();
     const client = createApiClient({ getToken: () => session.token, onSessionEnded, notices });
@@ -71,7 +81,13 @@ export function App({ initialSession, initialSessionEnded, tokenStorage, storage
       {session === null ? (
         <SignIn sessionEnded={sessionEnded} onSignIn={signIn} />
       ) : (
-        <SignedIn key={session.token} session={session} storage={storage} onSessionEnded={endSession} onSignOut={signOut} />
+        <SignedIn
+          key={session.token}
+          session={session}
+          storage={storage}
+          onSessionEnded={endSession}
+          onSignOut={signOut}
+        />
       )}
     </StrictMode>
   );

@@ -18,7 +18,11 @@ export function formatTime(iso: string, now: Date = new Date()): string {
   if (Number.isNaN(date.getTime())) return iso;
   const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(date);
   if (isSameDay(date, now)) return time;
-  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) }).format(date);
+  const day = new Intl.DateTimeFormat(undefined, {
+    day: 'numeric',
+    month: 'short',
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  }).format(date);
   return `${day}, ${time}`;
 }
 

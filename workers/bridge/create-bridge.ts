@@ -7,7 +7,15 @@ import { deadLetter, decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { commitStartingPositions } from './starting-positions.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
-import { DEFAULT_BACKOFF, PauseTracker, failureMessage, isPermanentRejection, retryUntilAccepted, type Backoff, type RetryContext } from './retry.js';
+import {
+  DEFAULT_BACKOFF,
+  PauseTracker,
+  failureMessage,
+  isPermanentRejection,
+  retryUntilAccepted,
+  type Backoff,
+  type RetryContext,
+} from './retry.js';
 import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
 
 /**
@@ -27,7 +35,10 @@ export interface BridgeDeps {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
-  /** Starts rebuildBatch workflows covering these users (settles within its own deadline); `finished` when they are done. */
+  /**
+   * Starts rebuildBatch workflows covering these users (settles within its own deadline); `finished` when they are
+   * done.
+   */
   readonly startRebuilds: (users: UserTrigger[]) => Promise<StartedRebuilds>;
   readonly logger: Logger;
   readonly registry?: Registry;
@@ -98,7 +109,12 @@ export function createBridge(deps: BridgeDeps): Bridge {
     heartbeatInterval: settings.heartbeatIntervalMs,
   });
   // Dead letters keep their original key; the default partitioner keeps a user's letters together.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const admin = kafka.admin();
   const stopping = new AbortController();
   // Every retrying trigger (lanes x partitions) listens for the stop; that is not a leak.
@@ -114,7 +130,10 @@ export function createBridge(deps: BridgeDeps): Bridge {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     joined = false;
     if (!payload.restart) state = 'crashed';
-    logger.error({ err: payload.error, restart: payload.restart }, payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
+    logger.error(
+      { err: payload.error, restart: payload.restart },
+      payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
+    );
   });
 
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -146,16 +165,30 @@ export function createBridge(deps: BridgeDeps): Bridge {
     }
   }
 
-  async function writeDeadLetters(topic: string, partition: number, messages: KafkaMessage[], decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
+  async function writeDeadLetters(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    decisions: Decision[],
+    handled: boolean[],
+    ctx: RetryContext,
+  ): Promise<void> {
     const dead = decisions.flatMap((d, i) => (d.action === 'dead-letter' ? [{ d, i }] : []));
     if (dead.length === 0) return;
     const now = new Date();
-    const letters = dead.map(({ d, i }) => deadLetterMessage(messages[i] as KafkaMessage, { topic, partition }, d, now));
+    const letters = dead.map(({ d, i }) =>
+      deadLetterMessage(messages[i] as KafkaMessage, { topic, partition }, d, now),
+    );
     const written = await retryUntilAccepted(
       'dead-letter',
       `dead letters from ${topic}/${partition}`,
       async () => {
-        await producer.send({ topic: deps.deadLetterTopic, acks: -1, timeout: settings.deadLetterTimeoutMs, messages: letters });
+        await producer.send({
+          topic: deps.deadLetterTopic,
+          acks: -1,
+          timeout: settings.deadLetterTimeoutMs,
+          messages: letters,
+        });
       },
       ctx,
     );
@@ -163,7 +196,10 @@ export function createBridge(deps: BridgeDeps): Bridge {
     for (const { d, i } of dead) {
       handled[i] = true;
       metrics.deadLettered.inc({ topic, code: d.code });
-      logger.warn({ topic, partition, offset: messages[i]?.offset, code: d.code, reason: d.reason }, 'dead-lettered a message');
+      logger.warn(
+        { topic, partition, offset: messages[i]?.offset, code: d.code, reason: d.reason },
+        'dead-lettered a message',
+      );
     }
   }
 
@@ -228,14 +264,19 @@ export function createBridge(deps: BridgeDeps): Bridge {
    * committed offset is done. The rest is fetched again (kafkajs resumes from the resolved offset) or,
    * after a stop or rebalance, by the partition's next owner.
    */
-  async function commitHandledPrefix({ batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload, handled: boolean[]): Promise<void> {
+  async function commitHandledPrefix(
+    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload,
+    handled: boolean[],
+  ): Promise<void> {
     const done = handled.indexOf(false) === -1 ? handled.length : handled.indexOf(false);
     const last = batch.messages[done - 1];
     if (!last) return;
     resolveOffset(last.offset);
     const next = (BigInt(last.offset) + 1n).toString();
     try {
-      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+      });
       metrics.committed.inc({ topic: batch.topic }, done);
     } catch (error) {
       // Not fatal: the next commit covers it, or the next owner re-reads and re-triggers (idempotent).
@@ -283,7 +324,11 @@ export function createBridge(deps: BridgeDeps): Bridge {
       })();
       const outcome = await Promise.race([orderly, deadline]);
       clearTimeout(timer);
-      if (outcome === 'deadline') logger.warn({ deadlineMs: settings.stopDeadlineMs }, 'stop deadline passed; uncommitted messages are re-read by the next owner');
+      if (outcome === 'deadline')
+        logger.warn(
+          { deadlineMs: settings.stopDeadlineMs },
+          'stop deadline passed; uncommitted messages are re-read by the next owner',
+        );
       state = 'stopped';
       joined = false;
       logger.info('stopped');

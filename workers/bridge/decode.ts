@@ -7,12 +7,19 @@ import type { Trigger } from '../../contract/workflows.js';
  * so a producer that ships first never stalls or floods the dead-letter topic (forward compatibility).
  */
 export type Decision =
-  | { readonly action: 'trigger'; readonly userId: string; readonly trigger: Trigger; readonly since: string; readonly type: string }
+  | {
+      readonly action: 'trigger';
+      readonly userId: string;
+      readonly trigger: Trigger;
+      readonly since: string;
+      readonly type: string;
+    }
   | { readonly action: 'skip'; readonly reason: SkipReason; readonly type: string }
   | { readonly action: 'dead-letter'; readonly code: DeadLetterCode; readonly reason: string };
 
 export type SkipReason = 'unknown_type' | 'unsupported_schema_version' | 'not_a_trigger';
-export type DeadLetterCode = 'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD' | 'TEMPORAL_REJECTED';
+export type DeadLetterCode =
+  'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD' | 'TEMPORAL_REJECTED';
 
 /** Event types that describe the dashboard itself: rebuilding on them would loop. */
 const NOT_TRIGGERS: ReadonlySet<string> = new Set(['DashboardUpdated']);
@@ -25,7 +32,10 @@ export function decideMessage(value: Buffer | null): Decision {
   try {
     json = JSON.parse(utf8.decode(value));
   } catch (error) {
-    return deadLetter('EVENT_NOT_JSON', `value is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return deadLetter(
+      'EVENT_NOT_JSON',
+      `value is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = parseEvent(json);
   if (!parsed.ok) {
@@ -36,7 +46,13 @@ export function decideMessage(value: Buffer | null): Decision {
   const { type, subject, time } = parsed.event;
   if (NOT_TRIGGERS.has(type)) return { action: 'skip', reason: 'not_a_trigger', type };
   // The search attribute Trigger tells operators why a rebuild ran: a preference change or a domain event.
-  return { action: 'trigger', userId: subject, trigger: type === 'PreferencesChanged' ? 'preferences' : 'event', since: time, type };
+  return {
+    action: 'trigger',
+    userId: subject,
+    trigger: type === 'PreferencesChanged' ? 'preferences' : 'event',
+    since: time,
+    type,
+  };
 }
 
 export function deadLetter(code: DeadLetterCode, reason: string): Decision {

@@ -10,7 +10,25 @@ export interface Backoff {
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 200, maxMs: 10_000 };
 
 // gRPC status names (a stable part of the gRPC spec), so logs and metrics say UNAVAILABLE, not 14.
-const GRPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+const GRPC_CODES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
 
 /**
  * A short code for a failure: the gRPC status of a Temporal call (the SDK wraps it in `cause`), the
@@ -33,7 +51,8 @@ export function failureCode(error: unknown): string {
  */
 export const isPermanentRejection = (error: unknown) => failureCode(error) === 'INVALID_ARGUMENT';
 
-export const failureMessage = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+export const failureMessage = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 /**
  * Whether the bridge is waiting on a dependency. Several partitions can be retrying at once; the bridge
@@ -56,7 +75,10 @@ export class PauseTracker {
     if (this.since !== undefined) return;
     this.since = Date.now();
     this.metrics.paused.set(1);
-    this.logger.warn({ what, ...this.last }, 'paused: a dependency refuses work; retrying with backoff, no offset moves past it');
+    this.logger.warn(
+      { what, ...this.last },
+      'paused: a dependency refuses work; retrying with backoff, no offset moves past it',
+    );
   }
 
   /** `accepted` false: the bridge stopped waiting (shutdown or revoked partition), not a recovery. */
@@ -97,7 +119,12 @@ export interface RetryContext {
  * bridge would hold its partitions up to 10 s longer, and it has no place to heartbeat the consumer
  * group before each wait.
  */
-export async function retryUntilAccepted(operation: 'trigger' | 'dead-letter', what: string, attempt: () => Promise<void>, ctx: RetryContext): Promise<boolean> {
+export async function retryUntilAccepted(
+  operation: 'trigger' | 'dead-letter',
+  what: string,
+  attempt: () => Promise<void>,
+  ctx: RetryContext,
+): Promise<boolean> {
   const id = Symbol(what);
   let delayMs = ctx.backoff.initialMs;
   let accepted = false;

@@ -21,24 +21,45 @@ const LOOK_AGAIN_MS = 500;
  * consumer reads any partition still without a position from the start (see create-bridge.ts), which
  * repeats rebuilds but skips nothing.
  */
-export async function commitStartingPositions(admin: Admin, groupId: string, topics: readonly string[], logger: Logger): Promise<void> {
+export async function commitStartingPositions(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+  logger: Logger,
+): Promise<void> {
   try {
-    await timeout(DEADLINE_MS, TimeoutStrategy.Aggressive).execute(({ signal }) => commitMissing(admin, groupId, topics, logger, signal));
+    await timeout(DEADLINE_MS, TimeoutStrategy.Aggressive).execute(({ signal }) =>
+      commitMissing(admin, groupId, topics, logger, signal),
+    );
   } catch (error) {
-    logger.warn({ err: error, groupId, deadlineMs: DEADLINE_MS }, 'starting positions not committed; partitions without one are read from their start');
+    logger.warn(
+      { err: error, groupId, deadlineMs: DEADLINE_MS },
+      'starting positions not committed; partitions without one are read from their start',
+    );
   }
 }
 
-async function commitMissing(admin: Admin, groupId: string, topics: readonly string[], logger: Logger, signal: AbortSignal): Promise<void> {
+async function commitMissing(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
   for (;;) {
     const missing = await missingPositions(admin, groupId, topics);
     if (missing.length === 0) return;
     try {
       for (const { topic, partitions } of missing) {
         const bounds = await admin.fetchTopicOffsets(topic);
-        const positions = bounds.filter((b) => partitions.has(b.partition)).map((b) => ({ partition: b.partition, offset: b.high }));
+        const positions = bounds
+          .filter((b) => partitions.has(b.partition))
+          .map((b) => ({ partition: b.partition, offset: b.high }));
         await admin.setOffsets({ groupId, topic, partitions: positions });
-        logger.info({ groupId, topic, positions }, 'committed starting positions for partitions the group had none for');
+        logger.info(
+          { groupId, topic, positions },
+          'committed starting positions for partitions the group had none for',
+        );
       }
       return;
     } catch (error) {
@@ -48,12 +69,20 @@ async function commitMissing(admin: Admin, groupId: string, topics: readonly str
   }
 }
 
-async function missingPositions(admin: Admin, groupId: string, topics: readonly string[]): Promise<{ topic: string; partitions: Set<number> }[]> {
+async function missingPositions(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+): Promise<{ topic: string; partitions: Set<number> }[]> {
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   return committed
-    .map(({ topic, partitions }) => ({ topic, partitions: new Set(partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition)) }))
+    .map(({ topic, partitions }) => ({
+      topic,
+      partitions: new Set(partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition)),
+    }))
     .filter((t) => t.partitions.size > 0);
 }
 
 // kafkajs refuses setOffsets with this message while the group has members (no error code of its own).
-const isGroupRunning = (error: unknown) => error instanceof Error && /must have no running instances/.test(error.message);
+const isGroupRunning = (error: unknown) =>
+  error instanceof Error && /must have no running instances/.test(error.message);

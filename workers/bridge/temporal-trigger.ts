@@ -22,11 +22,17 @@ export interface TemporalTrigger {
  * Temporal is down instead of failing to start; a short reconnect backoff lets it notice a returning
  * server within seconds.
  */
-export function createTemporalTrigger(config: Config, options: { maxReconnectBackoffMs?: number } = {}): TemporalTrigger {
+export function createTemporalTrigger(
+  config: Config,
+  options: { maxReconnectBackoffMs?: number } = {},
+): TemporalTrigger {
   const { connection, close } = createLazyConnection({
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
-    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs ?? 5_000 },
+    channelArgs: {
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs ?? 5_000,
+    },
   });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const workflows = createDashboardWorkflows(client, taskQueues(config));
@@ -37,7 +43,9 @@ export function createTemporalTrigger(config: Config, options: { maxReconnectBac
     client,
     async startRebuilds(users) {
       const key = `${new Date().toISOString()}:${bridgeTag}-${++sequence}`;
-      const started = await client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.startRebuildBatch(key, users));
+      const started = await client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () =>
+        workflows.startRebuildBatch(key, users),
+      );
       // Waiting for the result paces the bridge (trigger-batcher.ts); the deadline ends the long poll.
       return { finished: client.withDeadline(Date.now() + FINISHED_WAIT_MS, () => started.finished()) };
     },

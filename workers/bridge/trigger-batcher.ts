@@ -18,8 +18,15 @@ export interface StartedRebuilds {
  */
 export function addTrigger(users: Map<string, UserTrigger>, { userId, trigger, since }: UserTrigger): void {
   const known = users.get(userId);
-  const oldest = known?.since === undefined || (since !== undefined && Date.parse(since) < Date.parse(known.since)) ? since : known.since;
-  users.set(userId, { userId, trigger: known?.trigger === 'preferences' ? 'preferences' : trigger, ...(oldest === undefined ? {} : { since: oldest }) });
+  const oldest =
+    known?.since === undefined || (since !== undefined && Date.parse(since) < Date.parse(known.since))
+      ? since
+      : known.since;
+  users.set(userId, {
+    userId,
+    trigger: known?.trigger === 'preferences' ? 'preferences' : trigger,
+    ...(oldest === undefined ? {} : { since: oldest }),
+  });
 }
 
 export interface TriggerBatcher {

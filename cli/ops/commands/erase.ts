@@ -13,7 +13,11 @@ preference history, dashboard view, last-known domain snapshots and cached rende
 
 example: npm run ops -- erase u-42 --yes`,
   async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { yes: { type: 'boolean', default: false } },
+    });
     const userId = Id.safeParse(positionals[0]);
     if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
     if (!values.yes) throw new UsageError(`erasing ${userId.data} cannot be undone: add --yes`);

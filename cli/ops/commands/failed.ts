@@ -42,10 +42,19 @@ Exits 1 if any still fails.
 
 example: npm run ops -- replay-failed --since 2h --rate 50`,
   async run(args, ctx, out) {
-    const { values } = parseArgs({ args, options: { ...sinceOptions, rate: { type: 'string', default: '20' }, 'dry-run': { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        ...sinceOptions,
+        rate: { type: 'string', default: '20' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    });
     const rate = parseRate(values.rate);
     const { client } = await ctx.temporal();
-    const users = [...new Set((await listFailedRebuilds(client, sinceOf(values.since), values['task-queue'])).map((r) => r.userId))];
+    const users = [
+      ...new Set((await listFailedRebuilds(client, sinceOf(values.since), values['task-queue'])).map((r) => r.userId)),
+    ];
     out.line(`${users.length} user${users.length === 1 ? '' : 's'} with failed rebuilds since ${values.since} ago`);
     if (values['dry-run']) {
       for (const userId of users) out.line(`  would rebuild ${userId}`);

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rebuildManyProgressQuery, type RebuildManyInput, type RebuildManyProgress } from '../../../contract/workflows.js';
+import {
+  rebuildManyProgressQuery,
+  type RebuildManyInput,
+  type RebuildManyProgress,
+} from '../../../contract/workflows.js';
 import type { OpsContext } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -8,7 +12,12 @@ import type { Output } from '../output.js';
  * Starts a rebuildMany workflow and follows its progress query with a progress bar until it is done,
  * then prints a summary. Exit code 1 when any user failed.
  */
-export async function runAndFollow(ctx: OpsContext, out: Output, input: RebuildManyInput, label: string): Promise<number> {
+export async function runAndFollow(
+  ctx: OpsContext,
+  out: Output,
+  input: RebuildManyInput,
+  label: string,
+): Promise<number> {
   const { client, workflows } = await ctx.temporal();
   const workflowId = `rebuild-many:${input.trigger}:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`;
   await workflows.startRebuildMany(workflowId, input);
@@ -28,7 +37,9 @@ export async function runAndFollow(ctx: OpsContext, out: Output, input: RebuildM
   progress = await result;
   bar.update(progress.succeeded + progress.failed);
   bar.stop();
-  out.line(`${label}: ${progress.succeeded} rebuilt, ${progress.failed} failed, of ${progress.total ?? progress.nextIndex}`);
+  out.line(
+    `${label}: ${progress.succeeded} rebuilt, ${progress.failed} failed, of ${progress.total ?? progress.nextIndex}`,
+  );
   for (const failure of progress.failures) out.line(`  failed ${failure.userId}: ${failure.reason}`);
   return progress.failed > 0 ? 1 : 0;
 }

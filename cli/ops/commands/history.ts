@@ -12,7 +12,11 @@ made it, layout and per-section order/hidden/pinned. --json prints the full docu
 
 example: npm run ops -- history u-42 --limit 10`,
   async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { limit: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { limit: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } },
+    });
     const userId = Id.safeParse(positionals[0]);
     if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
     const limit = Number(values.limit);
@@ -27,8 +31,11 @@ example: npm run ops -- history u-42 --limit 10`,
           out.line(JSON.stringify(entry));
         } else {
           const s = entry.preferences.sections;
-          const section = (name: keyof typeof s) => `${name}: ${s[name].sort} [${s[name].order.join(',')}] hidden [${s[name].hidden.join(',')}] pinned [${s[name].pinned.join(',')}]`;
-          out.line(`v${entry.version}  ${entry.changedAt}  request ${entry.requestKey}  layout ${entry.preferences.layout}`);
+          const section = (name: keyof typeof s) =>
+            `${name}: ${s[name].sort} [${s[name].order.join(',')}] hidden [${s[name].hidden.join(',')}] pinned [${s[name].pinned.join(',')}]`;
+          out.line(
+            `v${entry.version}  ${entry.changedAt}  request ${entry.requestKey}  layout ${entry.preferences.layout}`,
+          );
           out.line(`    ${section('accounts')}`);
           out.line(`    ${section('partners')}`);
           out.line(`    ${section('widgets')}`);

@@ -16,7 +16,12 @@ example: npm run ops -- rebuild u-42`,
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
     const userId = Id.safeParse(positionals[0]);
     if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
-    return runAndFollow(ctx, out, { userIds: [userId.data], ratePerSecond: 1, trigger: 'admin' }, `rebuild ${userId.data}`);
+    return runAndFollow(
+      ctx,
+      out,
+      { userIds: [userId.data], ratePerSecond: 1, trigger: 'admin' },
+      `rebuild ${userId.data}`,
+    );
   },
 };
 

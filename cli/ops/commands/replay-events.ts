@@ -20,7 +20,12 @@ interface PartitionRange {
  * partition is fixed at the start (offsets by timestamp up to the high watermark), read once with a
  * throwaway consumer group, so the bridge's own offsets are never touched.
  */
-export async function usersWithEventsSince(ctx: OpsContext, from: Date, out: Output, timeoutMs = 5 * 60_000): Promise<string[]> {
+export async function usersWithEventsSince(
+  ctx: OpsContext,
+  from: Date,
+  out: Output,
+  timeoutMs = 5 * 60_000,
+): Promise<string[]> {
   const kafka = ctx.kafka();
   const admin = kafka.admin();
   await admin.connect();
@@ -51,7 +56,10 @@ export async function usersWithEventsSince(ctx: OpsContext, from: Date, out: Out
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))], fromBeginning: false });
     const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`replay-events: reading did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`replay-events: reading did not finish within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       void consumer.run({
         autoCommit: false,
         eachMessage: async ({ topic, partition, message }) => {
@@ -104,9 +112,18 @@ Exits 1 if any rebuild failed.
 
 example: npm run ops -- replay-events --from 2026-11-22T03:00:00Z`,
   async run(args, ctx, out) {
-    const { values } = parseArgs({ args, options: { from: { type: 'string' }, rate: { type: 'string', default: '50' }, prefix: { type: 'string', default: '' }, 'dry-run': { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        rate: { type: 'string', default: '50' },
+        prefix: { type: 'string', default: '' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    });
     const from = new Date(values.from ?? '');
-    if (!values.from || Number.isNaN(from.getTime())) throw new UsageError('--from takes an ISO date-time, e.g. 2026-11-22T03:00:00Z');
+    if (!values.from || Number.isNaN(from.getTime()))
+      throw new UsageError('--from takes an ISO date-time, e.g. 2026-11-22T03:00:00Z');
     const rate = parseRate(values.rate);
     const users = (await usersWithEventsSince(ctx, from, out)).filter((u) => u.startsWith(values.prefix));
     out.line(`${users.length} user${users.length === 1 ? '' : 's'} had events since ${from.toISOString()}`);

@@ -15,7 +15,9 @@ async function httpHealth(url: string): Promise<string> {
 /** Each domain service's circuit breaker in the worker, from its /metrics (workers/worker-metrics.ts). */
 async function circuitStates(workerUrl: string): Promise<{ service: string; state: string }[]> {
   const text = await (await fetch(`${workerUrl}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-  return [...text.matchAll(/^domain_circuit_state\{service="([^"]+)",state="([^"]+)"\} 1$/gm)].map(([, service = '', state = '']) => ({ service, state }));
+  return [...text.matchAll(/^domain_circuit_state\{service="([^"]+)",state="([^"]+)"\} 1$/gm)].map(
+    ([, service = '', state = '']) => ({ service, state }),
+  );
 }
 
 /** The bridge's lag per topic it has committed on: messages beyond its committed offsets. */
@@ -25,7 +27,8 @@ async function bridgeLag(ctx: OpsContext): Promise<{ topic: string; lag: number 
   try {
     const topics = (await admin.fetchOffsets({ groupId: ctx.config.BRIDGE_GROUP_ID })).map((t) => t.topic);
     const lags = new Map<string, number>();
-    for (const { topic, lag } of await consumerLag(admin, ctx.config.BRIDGE_GROUP_ID, topics)) lags.set(topic, (lags.get(topic) ?? 0) + lag);
+    for (const { topic, lag } of await consumerLag(admin, ctx.config.BRIDGE_GROUP_ID, topics))
+      lags.set(topic, (lags.get(topic) ?? 0) + lag);
     return [...lags].map(([topic, lag]) => ({ topic, lag }));
   } finally {
     await admin.disconnect();
@@ -49,10 +52,20 @@ example: npm run ops -- status`,
     let healthy = true;
     out.line('engines');
     // Asked as any client would, at the configured addresses: the same answer locally and in production.
-    const engines = await Promise.all(engineProbes(config).map(async (engine) => ({ ...engine, failure: await engine.probe().then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error))) })));
+    const engines = await Promise.all(
+      engineProbes(config).map(async (engine) => ({
+        ...engine,
+        failure: await engine.probe().then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        ),
+      })),
+    );
     for (const { name, where, failure } of engines) {
       healthy &&= failure === undefined;
-      out.line(`  ${name.padEnd(12)} ${failure === undefined ? 'up' : 'down'}  ${where}${failure === undefined ? '' : `  (${failure})`}`);
+      out.line(
+        `  ${name.padEnd(12)} ${failure === undefined ? 'up' : 'down'}  ${where}${failure === undefined ? '' : `  (${failure})`}`,
+      );
     }
     const { client } = await ctx.temporal();
     out.line('processes');
@@ -70,10 +83,16 @@ example: npm run ops -- status`,
       healthy &&= state === 'up';
       out.line(`  ${name.padEnd(12)} ${state}`);
     }
-    const queue = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1 });
+    const queue = await client.workflowService.describeTaskQueue({
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
+      taskQueueType: 1,
+    });
     const pollers = queue.pollers?.length ?? 0;
     healthy &&= pollers > 0;
-    out.line(`  ${'pollers'.padEnd(12)} ${pollers > 0 ? `${pollers} on ${config.TEMPORAL_TASK_QUEUE}` : 'none (no worker polls the task queue)'}`);
+    out.line(
+      `  ${'pollers'.padEnd(12)} ${pollers > 0 ? `${pollers} on ${config.TEMPORAL_TASK_QUEUE}` : 'none (no worker polls the task queue)'}`,
+    );
 
     // A breaker that is not closed means that service's sections are shown from their snapshots.
     const workerUrl = `http://${config.STACK_HOST}:${config.WORKER_PORT}`;
@@ -95,7 +114,9 @@ example: npm run ops -- status`,
     out.line('workflows');
     out.line(`  open                                   ${await count(`ExecutionStatus = 'Running'`)}`);
     for (const type of ['rebuildDashboard', 'changePreferences', 'rebuildMany', 'eraseUser']) {
-      const n = await count(`WorkflowType = '${type}' AND ExecutionStatus IN ('Failed', 'TimedOut') AND CloseTime > '${dayAgo}'`);
+      const n = await count(
+        `WorkflowType = '${type}' AND ExecutionStatus IN ('Failed', 'TimedOut') AND CloseTime > '${dayAgo}'`,
+      );
       out.line(`  ${`${type} failed in the last 24 h`.padEnd(38)} ${n}`);
     }
     out.line('  (ops failed --since 24h lists the failed rebuilds; preference conflicts fail by design)');

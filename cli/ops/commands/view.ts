@@ -15,14 +15,20 @@ platform or version: the most conservative profile), and says where the API woul
 
 example: npm run ops -- view u-42 --platform ios --version 2.3.0`,
   async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { platform: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { platform: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
     const userId = Id.safeParse(positionals[0]);
     if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
     const profile = resolveClientProfile(values.platform, values.version);
     const { views, cache } = await ctx.stores();
     const [canonical, cached] = await Promise.all([views.load(userId.data), cache.get(userId.data, profile)]);
     if (!canonical) {
-      out.error(`no dashboard stored for ${userId.data} (never built, or erased); \`ops rebuild ${userId.data}\` builds one`);
+      out.error(
+        `no dashboard stored for ${userId.data} (never built, or erased); \`ops rebuild ${userId.data}\` builds one`,
+      );
       return 1;
     }
     const body = renderForClient(canonical, profile);
@@ -30,7 +36,9 @@ example: npm run ops -- view u-42 --platform ios --version 2.3.0`,
       out.line(JSON.stringify(body, null, 2));
       return 0;
     }
-    out.line(`user ${userId.data}, profile ${profile.key} (platform ${values.platform ?? '-'}, version ${values.version ?? '-'})`);
+    out.line(
+      `user ${userId.data}, profile ${profile.key} (platform ${values.platform ?? '-'}, version ${values.version ?? '-'})`,
+    );
     out.line(
       cached
         ? `source: cache (ETag ${cached.etag}, cached ${new Date(cached.cachedAt).toISOString()}, version ${cached.version}${cached.version < canonical.version ? ', older than the view' : ''})`

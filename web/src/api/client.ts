@@ -26,7 +26,9 @@ export interface RequestOptions<T> {
   readonly quietWhenUnreachable?: boolean;
 }
 
-export type Fetched<T> = { readonly kind: 'fresh'; readonly data: T; readonly headers: Headers } | { readonly kind: 'not-modified'; readonly headers: Headers };
+export type Fetched<T> =
+  | { readonly kind: 'fresh'; readonly data: T; readonly headers: Headers }
+  | { readonly kind: 'not-modified'; readonly headers: Headers };
 
 export interface ApiClient {
   /** 200 → fresh data, 304 → not modified; anything else rejects (see errors.ts). */
@@ -45,7 +47,10 @@ export function retryAfterSeconds(header: string | null, now: number): number {
 }
 
 async function readProblem(response: Response): Promise<ProblemDocument> {
-  const fallback = { status: response.status, detail: `The request failed (${response.status} ${response.statusText})`.trim() };
+  const fallback = {
+    status: response.status,
+    detail: `The request failed (${response.status} ${response.statusText})`.trim(),
+  };
   try {
     const parsed = ProblemDocument.safeParse(await response.json());
     return parsed.success ? parsed.data : fallback;
@@ -69,14 +74,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return await fetchImpl(path, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const reason = error instanceof DOMException && error.name === 'TimeoutError' ? 'timeout' : 'offline';
-      if (!quiet) notices.report(reason === 'timeout' ? 'The service did not answer in time. Please try again.' : 'You appear to be offline. Check your connection and try again.');
+      if (!quiet)
+        notices.report(
+          reason === 'timeout'
+            ? 'The service did not answer in time. Please try again.'
+            : 'You appear to be offline. Check your connection and try again.',
+        );
       throw new NetworkError(reason);
     }
   }
 
   return {
     async request<T>(path: string, request: RequestOptions<T>): Promise<Fetched<T>> {
-      const headers: Record<string, string> = { Accept: 'application/json', ...request.headers, Authorization: `Bearer ${options.getToken()}` };
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        ...request.headers,
+        Authorization: `Bearer ${options.getToken()}`,
+      };
       if (request.body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
       const init: RequestInit = {
         method: request.method ?? 'GET',

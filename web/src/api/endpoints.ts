@@ -10,7 +10,12 @@ export interface ClientProfile {
 }
 
 export type DashboardResponse =
-  | { readonly kind: 'fresh'; readonly dashboard: ClientDashboard; readonly etag: string | null; readonly profile: string | null }
+  | {
+      readonly kind: 'fresh';
+      readonly dashboard: ClientDashboard;
+      readonly etag: string | null;
+      readonly profile: string | null;
+    }
   | { readonly kind: 'not-modified' };
 
 /** A preference document and the version to send back in If-Match. */
@@ -25,19 +30,35 @@ function versionFrom(headers: Headers, preferences: Preferences): number {
   return match?.[1] === undefined ? preferences.version : Number(match[1]);
 }
 
-const profileHeaders = (profile: ClientProfile) => ({ 'X-Client-Platform': profile.platform, 'X-Client-Version': profile.version });
-const writeHeaders = (version: number, idempotencyKey: string) => ({ 'If-Match': `"${version}"`, 'Idempotency-Key': idempotencyKey });
+const profileHeaders = (profile: ClientProfile) => ({
+  'X-Client-Platform': profile.platform,
+  'X-Client-Version': profile.version,
+});
+const writeHeaders = (version: number, idempotencyKey: string) => ({
+  'If-Match': `"${version}"`,
+  'Idempotency-Key': idempotencyKey,
+});
 
 /** The API's endpoints as functions in the domain's words, each parsing its answer with the contract. */
 export function createEndpoints(client: ApiClient) {
-  async function dashboard(path: string, profile: ClientProfile, etag: string | null, quiet: boolean): Promise<DashboardResponse> {
+  async function dashboard(
+    path: string,
+    profile: ClientProfile,
+    etag: string | null,
+    quiet: boolean,
+  ): Promise<DashboardResponse> {
     const fetched = await client.request(path, {
       schema: ClientDashboard,
       headers: { ...profileHeaders(profile), ...(etag === null ? {} : { 'If-None-Match': etag }) },
       quietWhenUnreachable: quiet,
     });
     if (fetched.kind === 'not-modified') return { kind: 'not-modified' };
-    return { kind: 'fresh', dashboard: fetched.data, etag: fetched.headers.get('ETag'), profile: fetched.headers.get('X-Dashboard-Profile') };
+    return {
+      kind: 'fresh',
+      dashboard: fetched.data,
+      etag: fetched.headers.get('ETag'),
+      profile: fetched.headers.get('X-Dashboard-Profile'),
+    };
   }
 
   async function versioned(fetched: Promise<Fetched<Preferences>>): Promise<VersionedPreferences> {
@@ -52,12 +73,18 @@ export function createEndpoints(client: ApiClient) {
       dashboard('/v1/dashboard', profile, etag, options.quiet ?? false),
 
     /** Any user's dashboard (admin tokens only). */
-    userDashboard: (userId: string, profile: ClientProfile) => dashboard(`/v1/users/${encodeURIComponent(userId)}/dashboard`, profile, null, false),
+    userDashboard: (userId: string, profile: ClientProfile) =>
+      dashboard(`/v1/users/${encodeURIComponent(userId)}/dashboard`, profile, null, false),
 
     preferences: () => versioned(client.request('/v1/preferences', { schema: Preferences })),
 
     /** One user action as a merge patch; 412 is the caller's to explain (a change on another device). */
-    patchPreferences: (patch: PreferencesPatch, version: number, idempotencyKey: string, options: { quiet?: boolean } = {}) =>
+    patchPreferences: (
+      patch: PreferencesPatch,
+      version: number,
+      idempotencyKey: string,
+      options: { quiet?: boolean } = {},
+    ) =>
       versioned(
         client.request('/v1/preferences', {
           method: 'PATCH',
@@ -70,7 +97,12 @@ export function createEndpoints(client: ApiClient) {
         }),
       ),
 
-    restorePreferences: (restoreVersion: number, currentVersion: number, idempotencyKey: string, options: { quiet?: boolean } = {}) =>
+    restorePreferences: (
+      restoreVersion: number,
+      currentVersion: number,
+      idempotencyKey: string,
+      options: { quiet?: boolean } = {},
+    ) =>
       versioned(
         client.request('/v1/preferences/restore', {
           method: 'POST',
@@ -88,12 +120,23 @@ export function createEndpoints(client: ApiClient) {
     },
 
     userWorkflows: async (userId: string) =>
-      dataOf(await client.request(`/v1/admin/users/${encodeURIComponent(userId)}/workflows?limit=20`, { schema: UserWorkflows })),
+      dataOf(
+        await client.request(`/v1/admin/users/${encodeURIComponent(userId)}/workflows?limit=20`, {
+          schema: UserWorkflows,
+        }),
+      ),
 
     rebuild: async (userId: string, trigger: 'admin' | 'replay') =>
-      dataOf(await client.request(`/v1/admin/users/${encodeURIComponent(userId)}/rebuild`, { method: 'POST', schema: RebuildResult, body: { trigger } })),
+      dataOf(
+        await client.request(`/v1/admin/users/${encodeURIComponent(userId)}/rebuild`, {
+          method: 'POST',
+          schema: RebuildResult,
+          body: { trigger },
+        }),
+      ),
 
-    failedRebuilds: async () => dataOf(await client.request('/v1/admin/rebuilds/failed?since=1h', { schema: FailedRebuilds })),
+    failedRebuilds: async () =>
+      dataOf(await client.request('/v1/admin/rebuilds/failed?since=1h', { schema: FailedRebuilds })),
   };
 }
 

@@ -21,7 +21,10 @@ export interface LiveSubscription {
   close(): void;
 }
 
-const DashboardUpdated = EventEnvelope.extend({ type: z.literal('DashboardUpdated'), data: EVENT_PAYLOADS.DashboardUpdated });
+const DashboardUpdated = EventEnvelope.extend({
+  type: z.literal('DashboardUpdated'),
+  data: EVENT_PAYLOADS.DashboardUpdated,
+});
 
 /** Waits before opening a new stream after the server refused one (429, 503, …); doubles up to a minute. */
 const FIRST_BACKOFF_MS = 3_000;

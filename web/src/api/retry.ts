@@ -8,7 +8,10 @@ const NETWORK_ATTEMPTS = 3;
  * and the same Idempotency-Key makes the server answer with the first result instead of applying it
  * twice. `quiet` is true for attempts after which another follows (no offline message yet).
  */
-export async function withNetworkRetries<T>(attempt: (quiet: boolean) => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
+export async function withNetworkRetries<T>(
+  attempt: (quiet: boolean) => Promise<T>,
+  sleep: (ms: number) => Promise<void>,
+): Promise<T> {
   for (let count = 1; ; count += 1) {
     const last = count >= NETWORK_ATTEMPTS;
     try {

@@ -6,7 +6,9 @@ import { Preferences } from '../../../dashboard/contract/preferences.js';
  * console). Written from the API's documented shapes; a mismatch shows as an error, never half a page.
  */
 export const HistoryPage = z.object({
-  entries: z.array(z.object({ version: z.number().int(), preferences: Preferences, requestKey: z.string(), changedAt: z.string() })),
+  entries: z.array(
+    z.object({ version: z.number().int(), preferences: Preferences, requestKey: z.string(), changedAt: z.string() }),
+  ),
   nextCursor: z.string().optional(),
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;

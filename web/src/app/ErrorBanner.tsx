@@ -40,7 +40,12 @@ export function ErrorBanner({ notices }: { notices: Notices }) {
         {messages.map((message) => (
           <p key={message.id} className="banner-line">
             <span>{message.text}</span>
-            <button type="button" className="button-quiet" onClick={() => notices.dismiss(message.id)} aria-label={`Dismiss: ${message.text}`}>
+            <button
+              type="button"
+              className="button-quiet"
+              onClick={() => notices.dismiss(message.id)}
+              aria-label={`Dismiss: ${message.text}`}
+            >
               Dismiss
             </button>
           </p>

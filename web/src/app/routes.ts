@@ -3,7 +3,12 @@ import { useEffect, useState } from 'react';
 export type Route = 'dashboard' | 'personalise' | 'history' | 'preview' | 'ops';
 
 /** The screens, in navigation order; hash routes, because the API serves one index.html at /app/. */
-export const ROUTES: readonly { readonly route: Route; readonly hash: string; readonly label: string; readonly adminOnly: boolean }[] = [
+export const ROUTES: readonly {
+  readonly route: Route;
+  readonly hash: string;
+  readonly label: string;
+  readonly adminOnly: boolean;
+}[] = [
   { route: 'dashboard', hash: '#/', label: 'Dashboard', adminOnly: false },
   { route: 'personalise', hash: '#/personalise', label: 'Personalise', adminOnly: false },
   { route: 'history', hash: '#/history', label: 'History', adminOnly: false },

@@ -13,7 +13,11 @@ export function DashboardPage() {
         <p className="muted">Loading your dashboard…</p>
       ) : (
         <div className="panel">
-          <p>{state.connection === 'offline' ? "You're offline and there is no saved copy of your dashboard on this device yet." : "We couldn't load your dashboard."}</p>
+          <p>
+            {state.connection === 'offline'
+              ? "You're offline and there is no saved copy of your dashboard on this device yet."
+              : "We couldn't load your dashboard."}
+          </p>
           <button type="button" onClick={() => void refresh()}>
             Load again
           </button>

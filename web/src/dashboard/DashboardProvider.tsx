@@ -14,7 +14,13 @@ const DashboardContext = createContext<DashboardContextValue | null>(null);
  * Keeps the signed-in user's dashboard live for every screen: the dashboard page shows it, the
  * personalise screen lists its items, and both follow changes made elsewhere.
  */
-export function DashboardProvider({ subscribe, children }: { subscribe: LiveDashboardDeps['subscribe']; children: ReactNode }) {
+export function DashboardProvider({
+  subscribe,
+  children,
+}: {
+  subscribe: LiveDashboardDeps['subscribe'];
+  children: ReactNode;
+}) {
   const { session, api, storage } = useServices();
   const [store] = useState(
     () =>
@@ -32,7 +38,9 @@ export function DashboardProvider({ subscribe, children }: { subscribe: LiveDash
     return () => store.stop();
   }, [store]);
   const state = useSyncExternalStore(store.subscribe, store.snapshot);
-  return <DashboardContext.Provider value={{ state, refresh: () => store.refresh() }}>{children}</DashboardContext.Provider>;
+  return (
+    <DashboardContext.Provider value={{ state, refresh: () => store.refresh() }}>{children}</DashboardContext.Provider>
+  );
 }
 
 export function useDashboard(): DashboardContextValue {

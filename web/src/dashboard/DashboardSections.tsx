@@ -24,7 +24,9 @@ function Section({ name, freshness, level, empty, children }: SectionProps) {
         <Heading level={level} id={headingId}>
           {SECTION_TITLES[name]}
         </Heading>
-        <p className={freshness.stale || freshness.asOf === null ? 'freshness freshness-stale' : 'freshness'}>{freshnessText(name, freshness)}</p>
+        <p className={freshness.stale || freshness.asOf === null ? 'freshness freshness-stale' : 'freshness'}>
+          {freshnessText(name, freshness)}
+        </p>
       </div>
       {empty ? <p className="section-empty">Nothing to show here.</p> : children}
     </section>

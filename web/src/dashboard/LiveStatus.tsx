@@ -15,7 +15,9 @@ export function LiveStatus() {
     <div className={`live live-${state.connection}`}>
       <span className="live-dot" aria-hidden="true" />
       <span role="status">{CONNECTION_TEXT[state.connection]}</span>
-      {state.connection === 'offline' && state.fetchedAt !== null && <span className="live-fetched">Last updated {formatTime(state.fetchedAt)}</span>}
+      {state.connection === 'offline' && state.fetchedAt !== null && (
+        <span className="live-fetched">Last updated {formatTime(state.fetchedAt)}</span>
+      )}
     </div>
   );
 }

@@ -32,7 +32,8 @@ export function rememberItemNames(storage: Storage, userId: string, dashboard: C
   const { accounts, partners, widgets } = dashboard.sections;
   for (const account of accounts?.items ?? []) names.accounts[account.id] = account.name;
   for (const partner of partners?.items ?? []) names.partners[partner.id] = partner.name;
-  for (const widget of widgets?.items ?? []) if (widget.data.title !== undefined) names.widgets[widget.widget_id] = widget.data.title;
+  for (const widget of widgets?.items ?? [])
+    if (widget.data.title !== undefined) names.widgets[widget.widget_id] = widget.data.title;
   try {
     storage.setItem(keyFor(userId), JSON.stringify(names));
   } catch {

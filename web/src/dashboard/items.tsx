@@ -25,7 +25,9 @@ export function AccountItem({ account, pinned }: { account: Account; pinned: boo
         <span className="item-detail">{accountTypeText(account.type)}</span>
       </div>
       <div className="item-side">
-        <span className={account.balance.amount < 0 ? 'amount amount-negative' : 'amount'}>{formatMoney(account.balance)}</span>
+        <span className={account.balance.amount < 0 ? 'amount amount-negative' : 'amount'}>
+          {formatMoney(account.balance)}
+        </span>
         <span className="item-detail iban">{account.maskedIban}</span>
       </div>
     </div>

@@ -145,10 +145,18 @@ export class LiveDashboard {
       } else {
         this.update({ fetchedAt, loading: false, failed: false });
       }
-      if (this.state.dashboard !== null) saveLastKnown(this.deps.storage, this.deps.userId, { dashboard: this.state.dashboard, etag: this.etag, fetchedAt });
+      if (this.state.dashboard !== null)
+        saveLastKnown(this.deps.storage, this.deps.userId, {
+          dashboard: this.state.dashboard,
+          etag: this.etag,
+          fetchedAt,
+        });
     } catch (error) {
       if (error instanceof NetworkError) this.setUnreachable(true);
-      this.update({ loading: false, failed: !(error instanceof NetworkError) && !(error instanceof SessionEndedError) });
+      this.update({
+        loading: false,
+        failed: !(error instanceof NetworkError) && !(error instanceof SessionEndedError),
+      });
     }
   }
 

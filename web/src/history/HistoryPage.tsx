@@ -82,7 +82,9 @@ export function HistoryPage() {
   return (
     <>
       <PageHeading>History</PageHeading>
-      <p className="lead">Every change to your dashboard is kept. Restoring an earlier version saves it as a new one, so nothing is lost.</p>
+      <p className="lead">
+        Every change to your dashboard is kept. Restoring an earlier version saves it as a new one, so nothing is lost.
+      </p>
       <p role="status" className="save-status">
         {message}
       </p>

@@ -10,7 +10,10 @@ export function summarisePreferences(preferences: Preferences): string {
   const sections = SECTION_NAMES.map((section) => {
     const own = preferences.sections[section];
     const sort = SORT_CHOICES[section].find((choice) => choice.value === own.sort)?.label ?? own.sort;
-    const extras = [own.hidden.length > 0 ? count(own.hidden.length, 'hidden') : '', own.pinned.length > 0 ? count(own.pinned.length, 'pinned') : ''].filter(Boolean);
+    const extras = [
+      own.hidden.length > 0 ? count(own.hidden.length, 'hidden') : '',
+      own.pinned.length > 0 ? count(own.pinned.length, 'pinned') : '',
+    ].filter(Boolean);
     return `${SECTION_TITLES[section]}: ${[sort.toLowerCase(), ...extras].join(', ')}`;
   });
   return [`Layout: ${LAYOUT_LABELS[preferences.layout].toLowerCase()}`, ...sections].join(' · ');

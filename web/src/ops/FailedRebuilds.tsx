@@ -75,13 +75,16 @@ export function FailedRebuilds() {
                   <td>{run.userId}</td>
                   <td>{formatDateTime(run.closedAt)}</td>
                   <td>
-                    <span className={`run-status run-status-${run.status.toLowerCase()}`}>{run.status}</span> {run.reason}
+                    <span className={`run-status run-status-${run.status.toLowerCase()}`}>{run.status}</span>{' '}
+                    {run.reason}
                   </td>
                   <td className="cell-actions">
                     <button type="button" onClick={() => void replay(run.userId)}>
                       Replay {run.userId}
                     </button>
-                    {run.temporalUiUrl !== null && <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>}
+                    {run.temporalUiUrl !== null && (
+                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    )}
                   </td>
                 </tr>
               ))}

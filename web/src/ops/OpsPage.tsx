@@ -84,7 +84,15 @@ export function OpsPage() {
       <form className="panel profile-form" onSubmit={submit}>
         <div className="field">
           <label htmlFor={userIdField}>User id</label>
-          <input id={userIdField} type="text" autoComplete="off" spellCheck={false} required value={userId} onChange={(event) => setUserId(event.target.value)} />
+          <input
+            id={userIdField}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            value={userId}
+            onChange={(event) => setUserId(event.target.value)}
+          />
         </div>
         <ProfileFields profile={profile} onChange={setProfile} />
         <button type="submit" className="button-primary">
@@ -107,7 +115,9 @@ export function OpsPage() {
           {dashboard.state === 'ready' ? (
             <ReceivedDashboard dashboard={dashboard.dashboard} profile={dashboard.profile} level={3} />
           ) : (
-            <p className="muted">{dashboard.state === 'failed' ? "This user's dashboard could not be loaded." : 'Loading the dashboard…'}</p>
+            <p className="muted">
+              {dashboard.state === 'failed' ? "This user's dashboard could not be loaded." : 'Loading the dashboard…'}
+            </p>
           )}
           {workflows !== null && workflows.userId === lookup.userId ? (
             <WorkflowsTable workflows={workflows} />

@@ -32,7 +32,11 @@ export function WorkflowsTable({ workflows }: { workflows: UserWorkflows }) {
                   </td>
                   <td>{formatDateTime(run.startedAt)}</td>
                   <td>{run.closedAt === null ? 'Still running' : formatDateTime(run.closedAt)}</td>
-                  <td>{run.temporalUiUrl !== null && <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>}</td>
+                  <td>
+                    {run.temporalUiUrl !== null && (
+                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    )}
+                  </td>
                 </tr>
               ))
             )}

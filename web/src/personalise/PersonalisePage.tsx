@@ -16,7 +16,10 @@ import type { Row } from './SortableRows';
 type Overrides = Partial<Record<SectionName, OrderOverride>>;
 
 /** A section's part of a merge patch, checked against the contract (e.g. the section's sort modes). */
-function sectionPatch(section: SectionName, change: { sort?: string; order?: string[]; hidden?: string[]; pinned?: string[] }): PreferencesPatch | null {
+function sectionPatch(
+  section: SectionName,
+  change: { sort?: string; order?: string[]; hidden?: string[]; pinned?: string[] },
+): PreferencesPatch | null {
   const parsed = PreferencesPatch.safeParse({ sections: { [section]: change } });
   return parsed.success ? parsed.data : null;
 }
@@ -64,7 +67,8 @@ export function PersonalisePage() {
   const apply = async (patch: PreferencesPatch | null, section?: SectionName, order?: readonly string[]) => {
     if (patch === null) return;
     const before = section === undefined ? undefined : overridesRef.current[section];
-    if (section !== undefined && order !== undefined) setOverride(section, { ids: order, dashboardVersion: dashboard?.version ?? -1 });
+    if (section !== undefined && order !== undefined)
+      setOverride(section, { ids: order, dashboardVersion: dashboard?.version ?? -1 });
     const outcome: ChangeOutcome = await editor.change(patch);
     if (outcome === 'conflict') clearOverrides();
     else if (outcome !== 'saved' && section !== undefined && order !== undefined) setOverride(section, before);
@@ -74,7 +78,9 @@ export function PersonalisePage() {
     return (
       <>
         <PageHeading>Personalise</PageHeading>
-        <p className="muted">{status === 'loading' ? 'Loading your preferences…' : "We couldn't load your preferences."}</p>
+        <p className="muted">
+          {status === 'loading' ? 'Loading your preferences…' : "We couldn't load your preferences."}
+        </p>
       </>
     );
   }
@@ -89,7 +95,8 @@ export function PersonalisePage() {
       void apply(sectionPatch(section, { order, ...(own.sort === 'custom' ? {} : { sort: 'custom' }) }), section, next);
     };
     const hide = (row: Row) => void apply(sectionPatch(section, { hidden: [...own.hidden, row.id] }));
-    const show = (id: string) => void apply(sectionPatch(section, { hidden: own.hidden.filter((each) => each !== id) }), section, [...ids, id]);
+    const show = (id: string) =>
+      void apply(sectionPatch(section, { hidden: own.hidden.filter((each) => each !== id) }), section, [...ids, id]);
     const togglePin = (row: Row) => {
       if (row.pinned) return void apply(sectionPatch(section, { pinned: own.pinned.filter((id) => id !== row.id) }));
       const pinned = [...own.pinned, row.id];
@@ -118,7 +125,9 @@ export function PersonalisePage() {
   return (
     <>
       <PageHeading>Personalise</PageHeading>
-      <p className="lead">Choose how your dashboard looks. Every change is saved at once and shown on all your devices.</p>
+      <p className="lead">
+        Choose how your dashboard looks. Every change is saved at once and shown on all your devices.
+      </p>
       <p role="status" className="save-status">
         {STATUS_TEXT[status]}
       </p>
@@ -139,7 +148,9 @@ export function PersonalisePage() {
           ))}
         </select>
       </div>
-      {dashboard === null && <p className="muted">Your dashboard is not loaded yet, so its items cannot be listed here.</p>}
+      {dashboard === null && (
+        <p className="muted">Your dashboard is not loaded yet, so its items cannot be listed here.</p>
+      )}
       {SECTION_NAMES.map(editorFor)}
     </>
   );

@@ -17,7 +17,17 @@ export interface SectionEditorProps {
   readonly onTogglePin: (row: Row) => void;
 }
 
-export function SectionEditor({ section, preferences, rows, hidden, onSort, onReorder, onHide, onShow, onTogglePin }: SectionEditorProps) {
+export function SectionEditor({
+  section,
+  preferences,
+  rows,
+  hidden,
+  onSort,
+  onReorder,
+  onHide,
+  onShow,
+  onTogglePin,
+}: SectionEditorProps) {
   const headingId = useId();
   const sortId = useId();
   const title = SECTION_TITLES[section];

@@ -1,5 +1,21 @@
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type UniqueIdentifier } from '@dnd-kit/core';
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
+import {
+  arrayMove,
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { PinnedBadge } from '../dashboard/items';
 
@@ -19,8 +35,18 @@ interface RowActions {
 const INSTRUCTIONS =
   'To move an item, press Space or Enter on its drag handle, use the arrow keys to move it, and Space or Enter to drop it. Escape cancels. The Up and Down buttons move it one place.';
 
-function SortableRow({ row, index, count, ids, onReorder, onHide, onTogglePin }: { row: Row; index: number; count: number; ids: string[] } & RowActions) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: row.id });
+function SortableRow({
+  row,
+  index,
+  count,
+  ids,
+  onReorder,
+  onHide,
+  onTogglePin,
+}: { row: Row; index: number; count: number; ids: string[] } & RowActions) {
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: row.id,
+  });
   const first = index === 0;
   const last = index === count - 1;
   // aria-disabled rather than disabled: a button that vanishes from the tab order under the
@@ -30,8 +56,19 @@ function SortableRow({ row, index, count, ids, onReorder, onHide, onTogglePin }:
     onReorder(arrayMove(ids, index, to));
   };
   return (
-    <li ref={setNodeRef} style={{ transform: CSS.Translate.toString(transform), transition }} className={isDragging ? 'row row-dragging' : 'row'}>
-      <button type="button" ref={setActivatorNodeRef} className="drag-handle" {...attributes} {...listeners} aria-label={`Drag ${row.name}`}>
+    <li
+      ref={setNodeRef}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+      className={isDragging ? 'row row-dragging' : 'row'}
+    >
+      <button
+        type="button"
+        ref={setActivatorNodeRef}
+        className="drag-handle"
+        {...attributes}
+        {...listeners}
+        aria-label={`Drag ${row.name}`}
+      >
         <span aria-hidden="true">⠿</span>
       </button>
       <div className="row-main">
@@ -46,7 +83,11 @@ function SortableRow({ row, index, count, ids, onReorder, onHide, onTogglePin }:
         <button type="button" aria-label={`Move ${row.name} down`} aria-disabled={last} onClick={() => move(index + 1)}>
           Down
         </button>
-        <button type="button" aria-label={`${row.pinned ? 'Unpin' : 'Pin'} ${row.name}`} onClick={() => onTogglePin(row)}>
+        <button
+          type="button"
+          aria-label={`${row.pinned ? 'Unpin' : 'Pin'} ${row.name}`}
+          onClick={() => onTogglePin(row)}
+        >
           {row.pinned ? 'Unpin' : 'Pin'}
         </button>
         <button type="button" aria-label={`Hide ${row.name}`} onClick={() => onHide(row)}>
@@ -72,8 +113,12 @@ export function SortableRows({ rows, onReorder, onHide, onTogglePin }: { rows: r
   const position = (id: UniqueIdentifier) => `position ${ids.indexOf(String(id)) + 1} of ${ids.length}`;
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}.`,
-    onDragOver: ({ active, over }) => (over === null ? `${nameOf(active.id)} is outside the list.` : `${nameOf(active.id)} is at ${position(over.id)}.`),
-    onDragEnd: ({ active, over }) => (over === null ? `${nameOf(active.id)} was put back.` : `${nameOf(active.id)} was dropped at ${position(over.id)}.`),
+    onDragOver: ({ active, over }) =>
+      over === null ? `${nameOf(active.id)} is outside the list.` : `${nameOf(active.id)} is at ${position(over.id)}.`,
+    onDragEnd: ({ active, over }) =>
+      over === null
+        ? `${nameOf(active.id)} was put back.`
+        : `${nameOf(active.id)} was dropped at ${position(over.id)}.`,
     onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled.`,
   };
 
@@ -85,11 +130,25 @@ export function SortableRows({ rows, onReorder, onHide, onTogglePin }: { rows: r
   };
 
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd} accessibility={{ announcements, screenReaderInstructions: { draggable: INSTRUCTIONS } }}>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{ announcements, screenReaderInstructions: { draggable: INSTRUCTIONS } }}
+    >
       <SortableContext items={ids} strategy={verticalListSortingStrategy}>
         <ul className="rows">
           {rows.map((row, index) => (
-            <SortableRow key={row.id} row={row} index={index} count={rows.length} ids={ids} onReorder={onReorder} onHide={onHide} onTogglePin={onTogglePin} />
+            <SortableRow
+              key={row.id}
+              row={row}
+              index={index}
+              count={rows.length}
+              ids={ids}
+              onReorder={onReorder}
+              onHide={onHide}
+              onTogglePin={onTogglePin}
+            />
           ))}
         </ul>
       </SortableContext>

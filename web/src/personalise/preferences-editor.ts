@@ -18,7 +18,12 @@ export interface EditorSnapshot {
 export interface PreferencesEditorDeps {
   readonly load: () => Promise<VersionedPreferences>;
   /** `quiet`: do not report a network failure yet, another attempt follows. */
-  readonly patch: (patch: PreferencesPatch, version: number, idempotencyKey: string, quiet: boolean) => Promise<VersionedPreferences>;
+  readonly patch: (
+    patch: PreferencesPatch,
+    version: number,
+    idempotencyKey: string,
+    quiet: boolean,
+  ) => Promise<VersionedPreferences>;
   readonly newIdempotencyKey: () => string;
   /** The document changed elsewhere: say so and reload what depends on it (the editor reloads itself). */
   readonly onConflict: () => void;
@@ -65,7 +70,8 @@ export class PreferencesEditor {
   change(patch: PreferencesPatch): Promise<ChangeOutcome> {
     const shown = this.state.preferences;
     // While reloading (after a conflict) the shown version is about to be replaced: no change on top of it.
-    if (shown === null || this.confirmed === null || this.state.status === 'loading') return Promise.resolve('cancelled');
+    if (shown === null || this.confirmed === null || this.state.status === 'loading')
+      return Promise.resolve('cancelled');
     const next = Preferences.safeParse(applyMergePatch(shown, patch));
     if (!next.success) return Promise.resolve('failed');
 
@@ -85,7 +91,10 @@ export class PreferencesEditor {
     }
     try {
       const version = this.confirmed.version;
-      this.confirmed = await withNetworkRetries((quiet) => this.deps.patch(patch, version, key, quiet), this.deps.sleep);
+      this.confirmed = await withNetworkRetries(
+        (quiet) => this.deps.patch(patch, version, key, quiet),
+        this.deps.sleep,
+      );
       this.pending -= 1;
       // With more changes queued, the screen keeps showing them; the last answer is the whole truth.
       if (this.pending === 0) this.update({ preferences: this.confirmed.preferences, status: 'saved' });

@@ -13,21 +13,32 @@ interface ItemInfo {
   readonly detail: string;
 }
 
-const WIDGET_WORDS: Record<Renderable['type'], string> = { Card: 'Offer', InfoBox: 'Information', SectionHeader: 'Heading', ProductGrid: 'Product overview' };
+const WIDGET_WORDS: Record<Renderable['type'], string> = {
+  Card: 'Offer',
+  InfoBox: 'Information',
+  SectionHeader: 'Heading',
+  ProductGrid: 'Product overview',
+};
 
 /** A section's items as the dashboard shows them, named the way a person recognises them. */
 export function dashboardItems(dashboard: ClientDashboard | null, section: SectionName): ItemInfo[] {
   const sections = dashboard?.sections;
   switch (section) {
     case 'accounts':
-      return (sections?.accounts?.items ?? []).map((a) => ({ id: a.id, name: a.name, detail: `${accountTypeText(a.type)} · ${formatMoney(a.balance)}` }));
+      return (sections?.accounts?.items ?? []).map((a) => ({
+        id: a.id,
+        name: a.name,
+        detail: `${accountTypeText(a.type)} · ${formatMoney(a.balance)}`,
+      }));
     case 'partners':
       return (sections?.partners?.items ?? []).map((p) => ({ id: p.id, name: p.name, detail: humanise(p.category) }));
     case 'widgets':
       // Only what the dashboard shows: a widget this app drops (unknown type, no title) is not listed either.
       return (sections?.widgets?.items ?? []).flatMap((w) => {
         const shown = renderable(w);
-        return shown === null ? [] : [{ id: w.widget_id, name: shown.data.title ?? w.widget_id, detail: WIDGET_WORDS[shown.type] }];
+        return shown === null
+          ? []
+          : [{ id: w.widget_id, name: shown.data.title ?? w.widget_id, detail: WIDGET_WORDS[shown.type] }];
       });
   }
 }
@@ -43,7 +54,13 @@ export interface OrderOverride {
  * The rows of a section's sortable list: the dashboard's order (or the order just chosen, until the
  * rebuilt dashboard arrives), without what is hidden now.
  */
-export function visibleRows(dashboard: ClientDashboard | null, section: SectionName, preferences: SectionPreferences, names: ItemNames, override: OrderOverride | undefined): Row[] {
+export function visibleRows(
+  dashboard: ClientDashboard | null,
+  section: SectionName,
+  preferences: SectionPreferences,
+  names: ItemNames,
+  override: OrderOverride | undefined,
+): Row[] {
   const items = dashboardItems(dashboard, section);
   const byId = new Map(items.map((item) => [item.id, item]));
   const useOverride = override !== undefined && (dashboard?.version ?? -1) <= override.dashboardVersion;
@@ -52,12 +69,22 @@ export function visibleRows(dashboard: ClientDashboard | null, section: SectionN
     .filter((id) => !preferences.hidden.includes(id))
     .map((id) => {
       const item = byId.get(id);
-      return { id, name: item?.name ?? names[section][id] ?? id, detail: item?.detail ?? '', pinned: preferences.pinned.includes(id) };
+      return {
+        id,
+        name: item?.name ?? names[section][id] ?? id,
+        detail: item?.detail ?? '',
+        pinned: preferences.pinned.includes(id),
+      };
     });
 }
 
 /** Hidden items by the name this browser last saw for them, else by id. */
-export function hiddenRows(section: SectionName, preferences: SectionPreferences, names: ItemNames, dashboard: ClientDashboard | null): { id: string; name: string }[] {
+export function hiddenRows(
+  section: SectionName,
+  preferences: SectionPreferences,
+  names: ItemNames,
+  dashboard: ClientDashboard | null,
+): { id: string; name: string }[] {
   const known = new Map(dashboardItems(dashboard, section).map((item) => [item.id, item.name]));
   return preferences.hidden.map((id) => ({ id, name: known.get(id) ?? names[section][id] ?? id }));
 }

@@ -58,7 +58,9 @@ export function PreviewPage() {
   return (
     <>
       <PageHeading>Preview</PageHeading>
-      <p className="lead">See your dashboard as another app version receives it. Older apps get fewer sections and simpler offers.</p>
+      <p className="lead">
+        See your dashboard as another app version receives it. Older apps get fewer sections and simpler offers.
+      </p>
       <form className="panel profile-form" onSubmit={submit}>
         <ProfileFields profile={choice} onChange={setChoice} />
         <button type="submit" className="button-primary">

@@ -3,14 +3,24 @@ import type { ClientProfile } from '../api/endpoints';
 import { PLATFORMS } from './profiles';
 
 /** Platform and app version: which app the dashboard is asked for, as the X-Client headers say it. */
-export function ProfileFields({ profile, onChange }: { profile: ClientProfile; onChange: (profile: ClientProfile) => void }) {
+export function ProfileFields({
+  profile,
+  onChange,
+}: {
+  profile: ClientProfile;
+  onChange: (profile: ClientProfile) => void;
+}) {
   const platformId = useId();
   const versionId = useId();
   return (
     <>
       <div className="field">
         <label htmlFor={platformId}>Platform</label>
-        <select id={platformId} value={profile.platform} onChange={(event) => onChange({ ...profile, platform: event.target.value })}>
+        <select
+          id={platformId}
+          value={profile.platform}
+          onChange={(event) => onChange({ ...profile, platform: event.target.value })}
+        >
           {PLATFORMS.map((platform) => (
             <option key={platform.value} value={platform.value}>
               {platform.label}

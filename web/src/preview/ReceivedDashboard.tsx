@@ -15,9 +15,13 @@ function receivedLine(dashboard: ClientDashboard, section: SectionName): string 
   const { accounts, partners, widgets } = dashboard.sections;
   switch (section) {
     case 'accounts':
-      return accounts === undefined ? `No ${title.toLowerCase()} section in this app version` : `${title}: ${itemCount(accounts.items.length)}`;
+      return accounts === undefined
+        ? `No ${title.toLowerCase()} section in this app version`
+        : `${title}: ${itemCount(accounts.items.length)}`;
     case 'partners':
-      return partners === undefined ? `No ${title.toLowerCase()} section in this app version` : `${title}: ${itemCount(partners.items.length)}`;
+      return partners === undefined
+        ? `No ${title.toLowerCase()} section in this app version`
+        : `${title}: ${itemCount(partners.items.length)}`;
     case 'widgets': {
       if (widgets === undefined) return `No ${title.toLowerCase()} section in this app version`;
       const types = [...new Set(widgets.items.map((widget) => widget.component_type))];
@@ -30,7 +34,15 @@ function receivedLine(dashboard: ClientDashboard, section: SectionName): string 
  * A dashboard as one app profile receives it: the profile the server chose (X-Dashboard-Profile),
  * what it received in words, and the dashboard itself, read-only, with the app's own renderers.
  */
-export function ReceivedDashboard({ dashboard, profile, level }: { dashboard: ClientDashboard; profile: string | null; level: HeadingLevel }) {
+export function ReceivedDashboard({
+  dashboard,
+  profile,
+  level,
+}: {
+  dashboard: ClientDashboard;
+  profile: string | null;
+  level: HeadingLevel;
+}) {
   return (
     <>
       <p className="profile-key">Profile: {profile ?? dashboard.profile}</p>

@@ -20,7 +20,11 @@ export function useProfileDashboard() {
       const response = await fetchDashboard();
       if (request !== latest.current) return;
       // No If-None-Match was sent, so the answer always has a body.
-      setResult(response.kind === 'fresh' ? { state: 'ready', dashboard: response.dashboard, profile: response.profile } : { state: 'failed' });
+      setResult(
+        response.kind === 'fresh'
+          ? { state: 'ready', dashboard: response.dashboard, profile: response.profile }
+          : { state: 'failed' },
+      );
     } catch {
       if (request === latest.current) setResult({ state: 'failed' });
     }

@@ -10,7 +10,13 @@ export const NEW_TAB_DESCRIPTION_ID = 'opens-in-new-tab';
  */
 export function ExternalLink({ href, className, children }: { href: string; className?: string; children: ReactNode }) {
   return (
-    <a href={href} className={className} target="_blank" rel="noopener noreferrer" aria-describedby={NEW_TAB_DESCRIPTION_ID}>
+    <a
+      href={href}
+      className={className}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-describedby={NEW_TAB_DESCRIPTION_ID}
+    >
       {children}
       <span aria-hidden="true" className="external-mark">
         {' ↗'}

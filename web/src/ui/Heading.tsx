@@ -8,7 +8,17 @@ export function deeper(level: HeadingLevel): HeadingLevel {
   return next[level];
 }
 
-export function Heading({ level, id, className, children }: { level: HeadingLevel; id?: string; className?: string; children: ReactNode }) {
+export function Heading({
+  level,
+  id,
+  className,
+  children,
+}: {
+  level: HeadingLevel;
+  id?: string;
+  className?: string;
+  children: ReactNode;
+}) {
   const Tag = `h${level}` as const;
   return (
     <Tag id={id} className={className}>

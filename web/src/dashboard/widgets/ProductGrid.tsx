@@ -2,7 +2,8 @@ import { humanise } from '../../format';
 import { Heading } from '../../ui/Heading';
 import type { WidgetProps } from './types';
 
-const valueText = (value: string | number | boolean) => (typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value));
+const valueText = (value: string | number | boolean) =>
+  typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value);
 
 /** A product's facts side by side: its attributes when it has them, else its title and content. */
 export function ProductGrid({ data, titleLevel }: WidgetProps) {
