@@ -23,6 +23,7 @@ import {
   localStorageActivities,
   storageActivities,
 } from './activity-options.js';
+import { BuildQueue } from './build-queue.js';
 import { workflowNow, workflowNowIso } from './clock.js';
 import { afterBuild, nextTry } from './settle.js';
 import {
@@ -32,15 +33,12 @@ import {
   rebuildStatusQuery,
   requestRebuildSignal,
   type RebuildDashboardInput,
-  type RebuildRequest,
   type RebuildStatus,
   type Trigger,
 } from '../contract/workflows.js';
 
 /** How long a run waited for more triggers after a build (runs started before 'one-step-build'). */
 const IDLE_BEFORE_COMPLETING = '10 seconds';
-/** How old a finished build may be for a cache-miss caller to take it instead of a new build. */
-const MISS_REUSE_MS = 2_000;
 /** Builds per run before continue-as-new, so the history of a busy user stays small. */
 const MAX_BUILDS_PER_RUN = 50;
 /**
@@ -50,16 +48,14 @@ const MAX_BUILDS_PER_RUN = 50;
  * update delivered with the refused task failed. A short timer ends that task without completing.
  */
 const LINGER_BEFORE_LEAVING = '50 milliseconds';
-/** Failure reasons kept for callers still waiting on a failed build. */
-const FAILURES_KEPT = 10;
 
 /**
  * The dashboard of one user, rebuilt from the current truth of the domain services: the interactive
  * path (cache misses, preference changes, operators, and users whose build failed in a batch). One
  * workflow id per user (dashboard-rebuild:{userId}) means two builds of one user never run at once.
- * Requests that arrive during a build wait in `pending` and are all served by the single next build:
- * a burst of triggers costs at most one follow-up build. A build reads the current truth, so
- * repeating it is harmless.
+ * Requests that arrive during a build wait and are all served by the single next build: a burst of
+ * triggers costs at most one follow-up build (the bookkeeping is workflows/build-queue.ts). A build
+ * reads the current truth, so repeating it is harmless.
  *
  * Since 'one-step-build' a build is one local activity and the run completes as soon as nothing is
  * pending (no idle timer). A failed build no longer ends the run while requests that arrived during
@@ -72,77 +68,51 @@ const FAILURES_KEPT = 10;
  */
 export async function rebuildDashboard(input: RebuildDashboardInput): Promise<RebuildStatus> {
   const { userId } = input;
-  const pending: RebuildRequest[] = [...(input.pending ?? [])];
+  const queue = new BuildQueue(input.pending);
   let lastVersion = input.lastVersion ?? 0;
-  let started = 0;
-  let completed = 0;
-  /** Builds that ended, successfully or not: a caller's ticket is the number of the build it waits for. */
-  let finished = 0;
-  const failures = new Map<number, string>();
-  /** Set when a run before 'one-step-build' fails: every waiting caller is answered with it. */
-  let runFailed: string | undefined;
-  let latest: CanonicalDashboard | undefined;
 
-  const status = (): RebuildStatus => ({
-    buildsStarted: started,
-    buildsCompleted: completed,
-    pending: pending.length,
-    lastVersion,
-  });
-
-  setHandler(requestRebuildSignal, (request) => {
-    pending.push(request);
-  });
+  setHandler(requestRebuildSignal, (request) => queue.add(request));
   setHandler(rebuildNowUpdate, async (request) => {
-    // A caller with nothing to show (cache miss) takes a build finished a moment ago or joins one under
-    // way: either read the truth of a moment ago, and 50 concurrent misses cost one build. Operators'
-    // rebuilds (admin, replay) always get a build that starts after their request.
-    const isMiss = request.trigger === 'miss';
-    if (isMiss && started === finished && latest && workflowNow() - Date.parse(latest.builtAt) < MISS_REUSE_MS)
-      return latest;
-    const join = isMiss && started > finished;
-    if (!join) pending.push(request);
-    const ticket = join ? started : started + 1;
-    await condition(() => finished >= ticket || runFailed !== undefined);
-    const failed = failures.get(ticket) ?? runFailed;
-    if (failed === undefined && latest) return latest;
+    const admission = queue.admit(request, workflowNow());
+    if ('view' in admission) return admission.view;
+    await condition(() => queue.isAnswered(admission.ticket));
+    const answer = queue.answer(admission.ticket);
+    if ('view' in answer) return answer.view;
     throw ApplicationFailure.create({
       type: ErrorType.DashboardUnavailable,
-      message: failed ?? 'rebuild failed',
+      message: answer.failure,
       nonRetryable: true,
     });
   });
-  setHandler(rebuildStatusQuery, status);
+  setHandler(rebuildStatusQuery, () => queue.status(lastVersion));
 
   // Leaves only when nothing is pending and every update handler has answered; a request that arrives
   // meanwhile makes it build again instead (a run never ends with a caller still waiting).
   const readyToLeave = async () => {
-    await condition(() => pending.length > 0 || allHandlersFinished());
-    return pending.length === 0;
+    await condition(() => queue.hasPending || allHandlersFinished());
+    return !queue.hasPending;
   };
 
   if (!patched('one-step-build')) {
     // Runs started before the patch: step-by-step builds, an idle wait, and the first failure ends the run.
     for (let builds = 0; ;) {
-      const woken = await condition(() => pending.length > 0, IDLE_BEFORE_COMPLETING);
-      if (!woken && pending.length === 0) {
-        if (await readyToLeave()) return status();
+      const woken = await condition(() => queue.hasPending, IDLE_BEFORE_COMPLETING);
+      if (!woken && !queue.hasPending) {
+        if (await readyToLeave()) return queue.status(lastVersion);
         continue;
       }
-      const batch = pending.splice(0);
-      const trigger = triggerOf(batch);
-      started++;
+      const { trigger } = queue.startBuild();
       upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
+      let view: CanonicalDashboard;
       try {
-        latest = await buildInSteps(userId, trigger, Math.max(workflowNow(), lastVersion + 1));
+        view = await buildInSteps(userId, trigger, Math.max(workflowNow(), lastVersion + 1));
       } catch (error) {
-        runFailed = error instanceof Error ? error.message : String(error);
+        queue.runFailed(error instanceof Error ? error.message : String(error));
         await condition(allHandlersFinished);
         throw error;
       }
-      lastVersion = Math.max(lastVersion, latest.version);
-      completed++;
-      finished++;
+      lastVersion = Math.max(lastVersion, view.version);
+      queue.buildSucceeded(view);
       builds++;
       if ((builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) && (await readyToLeave())) {
         return continueAsNew<typeof rebuildDashboard>({ userId, pending: [], lastVersion });
@@ -161,25 +131,23 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   /** Waits for the next build: true to build, false to leave (nothing pending, nothing left to settle). */
   const buildAgain = async (): Promise<boolean> => {
     for (;;) {
-      if (pending.length > 0) return true;
+      if (queue.hasPending) return true;
       const retry = settles ? nextTry(settling) : undefined;
       if (!retry) {
         if (!(await readyToLeave())) return true;
         if (!lingers) return false;
-        if (await condition(() => pending.length > 0, LINGER_BEFORE_LEAVING)) return true;
+        if (await condition(() => queue.hasPending, LINGER_BEFORE_LEAVING)) return true;
         return !(await readyToLeave());
       }
       // A trigger or a waiting caller cuts the wait short; otherwise the retry is a build of its own.
-      if (!(await condition(() => pending.length > 0, retry.delayMs))) pending.push({ trigger: lastTrigger });
+      if (!(await condition(() => queue.hasPending, retry.delayMs))) queue.add({ trigger: lastTrigger });
       settling = retry.next;
     }
   };
 
   for (let builds = 0; await buildAgain();) {
-    const batch = pending.splice(0);
-    const trigger = triggerOf(batch);
+    const { trigger } = queue.startBuild();
     lastTrigger = trigger;
-    started++;
     // Operators see why the latest build ran; an unchanged trigger costs no history event.
     if (trigger !== shownTrigger) {
       upsertSearchAttributes([{ key: TriggerAttribute, value: trigger }]);
@@ -188,25 +156,24 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     const request = { userId, trigger, afterVersion: lastVersion };
     let fellShort = false;
     try {
+      let view: CanonicalDashboard;
       if (settles) {
         const outcome = await localBuildActivities.buildDashboardOutcome(request);
-        latest = outcome.view;
+        view = outcome.view;
         fellShort = outcome.unsettled.length > 0;
       } else {
-        latest = await localBuildActivities.buildDashboard(request);
+        view = await localBuildActivities.buildDashboard(request);
       }
-      lastVersion = Math.max(lastVersion, latest.version);
-      completed++;
+      lastVersion = Math.max(lastVersion, view.version);
+      queue.buildSucceeded(view);
       lastError = undefined;
     } catch (error) {
       lastError = reasonOf(error);
-      failures.set(started, lastError);
-      failures.delete(started - FAILURES_KEPT);
+      queue.buildFailed(lastError);
       // Nothing to show is an answer, not an outage: it ends the retries (and the run fails, for ops).
       fellShort = !isNothingToShow(error);
     }
     settling = afterBuild(settling, fellShort);
-    finished++;
     builds++;
     const canCarryOver = lastError === undefined || (settles && nextTry(settling) !== undefined);
     if (
@@ -226,7 +193,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   // ran out).
   if (lastError !== undefined)
     throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
-  return status();
+  return queue.status(lastVersion);
 }
 
 /** A build that found no source answering and no view stored: there is nothing to show the user. */
@@ -240,11 +207,6 @@ function isNothingToShow(error: unknown): boolean {
 function reasonOf(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause) return error.cause.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** A waiting caller (cache miss) is what an operator most wants to see; otherwise the latest trigger. */
-function triggerOf(batch: RebuildRequest[]): Trigger {
-  return batch.some((r) => r.trigger === 'miss') ? 'miss' : (batch.at(-1)?.trigger ?? 'event');
 }
 
 interface BuildActivities {
