@@ -82,7 +82,9 @@ export function FailedRebuilds() {
                     <button type="button" onClick={() => void replay(run.userId)}>
                       Replay {run.userId}
                     </button>
-                    <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    {run.temporalUiUrl !== null && (
+                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -33,7 +33,9 @@ export function WorkflowsTable({ workflows }: { workflows: UserWorkflows }) {
                   <td>{formatDateTime(run.startedAt)}</td>
                   <td>{run.closedAt === null ? 'Still running' : formatDateTime(run.closedAt)}</td>
                   <td>
-                    <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    {run.temporalUiUrl !== null && (
+                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
+                    )}
                   </td>
                 </tr>
               ))
@@ -41,9 +43,11 @@ export function WorkflowsTable({ workflows }: { workflows: UserWorkflows }) {
           </tbody>
         </table>
       </div>
-      <p>
-        <ExternalLink href={workflows.temporalUiUrl}>All workflows of {workflows.userId} in Temporal UI</ExternalLink>
-      </p>
+      {workflows.temporalUiUrl !== null && (
+        <p>
+          <ExternalLink href={workflows.temporalUiUrl}>All workflows of {workflows.userId} in Temporal UI</ExternalLink>
+        </p>
+      )}
     </>
   );
 }
