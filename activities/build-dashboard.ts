@@ -153,6 +153,9 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       const current = await deps.views.load(userId);
       if (current && current.version > retryOf) return { view: current, announce: false, unsettled: [] };
     }
+    // A build is as new as its oldest read, so its version is taken before it reads anything: a slow
+    // build that read before a change must lose to one that started after it, whichever writes last.
+    const startedAt = Date.now();
     const [accounts, partners, offers, insights, preferences] = await Promise.all([
       fetchSource(userId, 'accounts'),
       fetchSource(userId, 'partners'),
@@ -179,13 +182,12 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       );
     }
     // Composed also when only snapshots answered (marked stale): a preference change never needs the services.
-    const now = Date.now();
     // The version orders builds across processes and restarts: the clock, and always past the caller's last one.
-    const version = Math.max(now, afterVersion + 1);
+    const version = Math.max(startedAt, afterVersion + 1);
     const view = composeDashboard(
       { accounts, partners, widgets: mergeWidgetSources(offers, insights) },
       preferences,
-      new Date(now).toISOString(),
+      new Date(startedAt).toISOString(),
       { version },
     );
     const written = await deps.views.write(view);

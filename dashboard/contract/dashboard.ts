@@ -53,7 +53,7 @@ const canonicalSection = <T extends z.ZodType, Mode extends string>(item: T, mod
 
 /**
  * The canonical dashboard: one per user, independent of any app version. `version` increases with
- * every build (an older build never overwrites a newer one); `builtAt` is the build's `now`.
+ * every build (an older build never overwrites a newer one); `builtAt` is when the build began reading its sources.
  */
 export const CanonicalDashboard = z.object({
   userId: Id,
