@@ -26,6 +26,17 @@ export interface UserWorkflow {
   readonly closedAt: string | null;
 }
 
+/** How far back a listing looks, as operators write it: 45s, 30m, 1h, 2d (at most four digits). */
+export const LOOKBACK = /^([1-9][0-9]{0,3})([smhd])$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** The moment `text` (see LOOKBACK) before `nowMs`; undefined when it is not one. */
+export function lookbackStart(text: string, nowMs: number): Date | undefined {
+  const match = LOOKBACK.exec(text.trim());
+  if (!match) return undefined;
+  return new Date(nowMs - Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+}
+
 // Visibility strings are quoted by us; a quote in a user id (ids never have one) would end the literal.
 const literal = (text: string) => `'${text.replaceAll("'", '')}'`;
 

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { Id } from '../../dashboard/index.js';
-import { userWorkflowsQuery } from '../../adapters/temporal/workflow-inspection.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { AdminRebuildResult, FailedRebuilds, Id, UserWorkflows } from '../../dashboard/index.js';
+import { LOOKBACK, lookbackStart, userWorkflowsQuery } from '../../adapters/temporal/workflow-inspection.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { jsonBody } from '../middleware/body.js';
@@ -15,7 +15,6 @@ const INSPECTION_TIMEOUT_MS = 5_000;
 const REBUILD_TIMEOUT_MS = 15_000;
 /** Failed runs listed at most; each one costs a read of its result for the reason. */
 const FAILED_LIMIT = 50;
-const SINCE_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 const adminResponses = {
   401: problems[401],
@@ -23,18 +22,6 @@ const adminResponses = {
   429: problems[429],
   503: problems[503],
 };
-
-const UserWorkflowSchema = z.object({
-  workflowId: z.string(),
-  runId: z.string(),
-  type: z.string(),
-  status: z
-    .string()
-    .meta({ description: 'RUNNING, COMPLETED, FAILED, TIMED_OUT, TERMINATED, CANCELLED or CONTINUED_AS_NEW' }),
-  startedAt: z.string(),
-  closedAt: z.string().nullable(),
-  temporalUiUrl: z.string(),
-});
 
 const userWorkflows = createRoute({
   method: 'get',
@@ -52,13 +39,7 @@ const userWorkflows = createRoute({
       description: 'Newest first',
       content: {
         'application/json': {
-          schema: z
-            .object({
-              userId: Id,
-              temporalUiUrl: z.string().meta({ description: "The Temporal UI's workflow list filtered by this user" }),
-              workflows: z.array(UserWorkflowSchema),
-            })
-            .meta({ id: 'UserWorkflows' }),
+          schema: UserWorkflows.meta({ id: 'UserWorkflows' }),
         },
       },
     },
@@ -90,9 +71,7 @@ const rebuildUser = createRoute({
       description: 'The dashboard was rebuilt (written, cached and announced)',
       content: {
         'application/json': {
-          schema: z
-            .object({ userId: Id, version: z.number().int(), builtAt: z.string() })
-            .meta({ id: 'AdminRebuildResult' }),
+          schema: AdminRebuildResult.meta({ id: 'AdminRebuildResult' }),
         },
       },
     },
@@ -113,7 +92,8 @@ const failedRebuilds = createRoute({
     query: z.object({
       since: z
         .string()
-        .regex(/^[1-9][0-9]{0,3}[mhd]$/)
+
+        .regex(LOOKBACK)
         .default('1h')
         .meta({ description: 'How far back: 30m, 1h, 2d' }),
     }),
@@ -123,22 +103,7 @@ const failedRebuilds = createRoute({
       description: 'Newest first',
       content: {
         'application/json': {
-          schema: z
-            .object({
-              since: z.string(),
-              failed: z.array(
-                z.object({
-                  userId: z.string(),
-                  workflowId: z.string(),
-                  runId: z.string(),
-                  status: z.string(),
-                  closedAt: z.string(),
-                  reason: z.string(),
-                  temporalUiUrl: z.string(),
-                }),
-              ),
-            })
-            .meta({ id: 'FailedRebuilds' }),
+          schema: FailedRebuilds.meta({ id: 'FailedRebuilds' }),
         },
       },
     },
@@ -163,10 +128,14 @@ export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workf
   const namespaceUrl = `${deps.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}`;
   const runUrl = (workflowId: string, runId: string) =>
     `${namespaceUrl}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-  const unavailable = (what: string) =>
-    new ApiError(503, 'TEMPORAL_UNAVAILABLE', {
-      detail: `${what} could not be read from Temporal right now`,
-      headers: { 'Retry-After': '5' },
+  /** A read of Temporal's visibility, bounded; past the deadline or failing, a 503 naming what it was. */
+  const fromVisibility = <T>(c: Context<AppEnv>, read: Promise<T>, what: string): Promise<T> =>
+    withTimeout(read, INSPECTION_TIMEOUT_MS, 'workflow visibility').catch((error: unknown) => {
+      c.get('logger').warn({ err: error }, `${what} unavailable`);
+      throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', {
+        detail: `${what} could not be read from Temporal right now`,
+        headers: { 'Retry-After': '5' },
+      });
     });
 
   app.use('/v1/admin/*', adminOnly);
@@ -174,27 +143,12 @@ export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workf
   app.openapi(userWorkflows, async (c) => {
     const { userId } = c.req.valid('param');
     const { limit } = c.req.valid('query');
-    const runs = await withTimeout(
-      deps.inspection.userWorkflows(userId, limit),
-      INSPECTION_TIMEOUT_MS,
-      'workflow visibility',
-    ).catch((error: unknown) => {
-      c.get('logger').warn({ err: error }, 'user workflows unavailable');
-      throw unavailable("The user's workflows");
-    });
+    const runs = await fromVisibility(c, deps.inspection.userWorkflows(userId, limit), "The user's workflows");
     return c.json(
       {
         userId,
         temporalUiUrl: `${namespaceUrl}/workflows?query=${encodeURIComponent(userWorkflowsQuery(userId))}`,
-        workflows: runs.map((run) => ({
-          workflowId: run.workflowId,
-          runId: run.runId,
-          type: run.type,
-          status: run.status,
-          startedAt: run.startedAt,
-          closedAt: run.closedAt,
-          temporalUiUrl: runUrl(run.workflowId, run.runId),
-        })),
+        workflows: runs.map((run) => ({ ...run, temporalUiUrl: runUrl(run.workflowId, run.runId) })),
       },
       200,
     );
@@ -221,17 +175,9 @@ export function adminRoutes(deps: Pick<ApiDeps, 'config' | 'inspection' | 'workf
 
   app.openapi(failedRebuilds, async (c) => {
     const { since } = c.req.valid('query');
-    const from = new Date(
-      Date.now() - Number(since.slice(0, -1)) * SINCE_UNITS[since.slice(-1) as keyof typeof SINCE_UNITS],
-    );
-    const failed = await withTimeout(
-      deps.inspection.failedRebuilds(from, FAILED_LIMIT),
-      INSPECTION_TIMEOUT_MS,
-      'workflow visibility',
-    ).catch((error: unknown) => {
-      c.get('logger').warn({ err: error }, 'failed rebuilds unavailable');
-      throw unavailable('Failed rebuilds');
-    });
+    // The query schema let only a LOOKBACK through.
+    const from = lookbackStart(since, Date.now()) ?? new Date();
+    const failed = await fromVisibility(c, deps.inspection.failedRebuilds(from, FAILED_LIMIT), 'Failed rebuilds');
     return c.json(
       {
         since: from.toISOString(),

@@ -51,10 +51,3 @@ export function bufferOutput(): Output & { readonly text: () => string } {
     text: () => lines.join('\n'),
   };
 }
-
-/** `1h`, `30m`, `2d`, `45s` → milliseconds; undefined when unparseable. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-}

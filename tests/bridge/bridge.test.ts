@@ -1,4 +1,5 @@
 import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
+import { listUserWorkflows } from '../../adapters/temporal/workflow-inspection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { topics as platformTopics } from '../../config/topics.js';
@@ -12,7 +13,6 @@ import {
   silent,
   startTestBridge,
   testKafka,
-  workflowsTouching,
   type TestBridge,
   type TestTopics,
 } from '../e2e/support.js';
@@ -148,7 +148,7 @@ describe('poison messages and unknown types', () => {
 
       // The valid event behind them started a batch rebuild covering the user on this test's task queue.
       await expect
-        .poll(() => workflowsTouching(bridge.client, goodUser), { timeout: 30_000 })
+        .poll(() => listUserWorkflows(bridge.client, goodUser, 100), { timeout: 30_000 })
         .toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
       expect(
         await metricValue(bridge.bridge, 'bridge_messages_dead_lettered_total', { code: 'EVENT_NOT_JSON' }),
@@ -181,9 +181,9 @@ describe('poison messages and unknown types', () => {
         .toBe(1);
       // A later event was handled, so the skipped one was behind us, not pending.
       await expect
-        .poll(() => workflowsTouching(bridge.client, laterUser), { timeout: 30_000 })
+        .poll(() => listUserWorkflows(bridge.client, laterUser, 100), { timeout: 30_000 })
         .toEqual([expect.objectContaining({ type: 'rebuildBatch', taskQueue: config.TEMPORAL_TASK_QUEUE })]);
-      expect(await workflowsTouching(bridge.client, futureUser)).toEqual([]);
+      expect(await listUserWorkflows(bridge.client, futureUser, 100)).toEqual([]);
       expect(watch.letters.filter((l) => l.key === futureUser)).toEqual([]);
     } finally {
       await watch.stop();

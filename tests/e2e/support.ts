@@ -268,17 +268,3 @@ export async function groupProgress(
     await admin.disconnect();
   }
 }
-
-/**
- * Every workflow that touched the user (per-user rebuilds and batches), as the Temporal UI's `UserId = "..."` finds
- * them.
- */
-export async function workflowsTouching(
-  client: Client,
-  userId: string,
-): Promise<{ type: string; taskQueue: string; status: string }[]> {
-  const found = [];
-  for await (const info of client.workflow.list({ query: `UserId = '${userId}'` }))
-    found.push({ type: info.type, taskQueue: info.taskQueue, status: info.status.name });
-  return found;
-}

@@ -7,7 +7,7 @@ import { taskQueues } from '../../config/index.js';
 import { LIMITS } from '../../dashboard/contract/common.js';
 import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
 import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
-import { workflowsTouching } from '../e2e/support.js';
+import { listUserWorkflows } from '../../adapters/temporal/workflow-inspection.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -63,7 +63,7 @@ describe('rebuildBatch', () => {
       expect(failed[0]?.reason).toMatch(/no source answered/);
 
       // Operators find every rebuild that touched a user by UserId, with its trigger.
-      const touching = await workflowsTouching(platform.client, a);
+      const touching = await listUserWorkflows(platform.client, a, 100);
       expect(touching).toEqual([
         expect.objectContaining({
           type: 'rebuildBatch',

@@ -1,15 +1,14 @@
 import { parseArgs } from 'node:util';
-import { listFailedRebuilds } from '../../../adapters/temporal/workflow-inspection.js';
+import { listFailedRebuilds, lookbackStart } from '../../../adapters/temporal/workflow-inspection.js';
 import { UsageError, parseRate, type OpsCommand } from '../command.js';
-import { parseDuration } from '../output.js';
 import { runAndFollow } from './follow.js';
 
 const sinceOptions = { since: { type: 'string', default: '1h' }, 'task-queue': { type: 'string' } } as const;
 
 function sinceOf(text: string): Date {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`--since takes a duration like 30m, 1h or 2d, got ${text}`);
-  return new Date(Date.now() - ms);
+  const since = lookbackStart(text, Date.now());
+  if (since === undefined) throw new UsageError(`--since takes a duration like 30m, 1h or 2d, got ${text}`);
+  return since;
 }
 
 export const failed: OpsCommand = {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { Preferences } from '../../../dashboard/contract/preferences.js';
 
 /**
- * Response shapes of the endpoints the contract folder does not describe (history and the admin
- * console). Written from the API's documented shapes; a mismatch shows as an error, never half a page.
+ * Response shapes of the endpoints the API does not describe in the contract folder (the history
+ * page); the admin console's come from dashboard/contract/admin.ts, as the API's do.
  */
 export const HistoryPage = z.object({
   entries: z.array(
@@ -14,38 +14,8 @@ export const HistoryPage = z.object({
 export type HistoryPage = z.infer<typeof HistoryPage>;
 export type HistoryEntry = HistoryPage['entries'][number];
 
-export const UserWorkflows = z.object({
-  userId: z.string(),
-  temporalUiUrl: z.string().nullable(),
-  workflows: z.array(
-    z.object({
-      workflowId: z.string(),
-      runId: z.string(),
-      type: z.string(),
-      status: z.string(),
-      startedAt: z.string(),
-      closedAt: z.string().nullable(),
-      temporalUiUrl: z.string().nullable(),
-    }),
-  ),
-});
-export type UserWorkflows = z.infer<typeof UserWorkflows>;
-
-export const RebuildResult = z.object({ userId: z.string(), version: z.number().int(), builtAt: z.string() });
-export type RebuildResult = z.infer<typeof RebuildResult>;
-
-export const FailedRebuilds = z.object({
-  since: z.string(),
-  failed: z.array(
-    z.object({
-      userId: z.string(),
-      workflowId: z.string(),
-      runId: z.string(),
-      status: z.string(),
-      closedAt: z.string(),
-      reason: z.string(),
-      temporalUiUrl: z.string().nullable(),
-    }),
-  ),
-});
-export type FailedRebuilds = z.infer<typeof FailedRebuilds>;
+export {
+  AdminRebuildResult as RebuildResult,
+  FailedRebuilds,
+  UserWorkflows,
+} from '../../../dashboard/contract/admin.js';

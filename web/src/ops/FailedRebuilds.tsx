@@ -82,9 +82,7 @@ export function FailedRebuilds() {
                     <button type="button" onClick={() => void replay(run.userId)}>
                       Replay {run.userId}
                     </button>
-                    {run.temporalUiUrl !== null && (
-                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
-                    )}
+                    <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
                   </td>
                 </tr>
               ))}

@@ -33,9 +33,7 @@ export function WorkflowsTable({ workflows }: { workflows: UserWorkflows }) {
                   <td>{formatDateTime(run.startedAt)}</td>
                   <td>{run.closedAt === null ? 'Still running' : formatDateTime(run.closedAt)}</td>
                   <td>
-                    {run.temporalUiUrl !== null && (
-                      <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
-                    )}
+                    <ExternalLink href={run.temporalUiUrl}>Open in Temporal UI</ExternalLink>
                   </td>
                 </tr>
               ))
@@ -43,11 +41,9 @@ export function WorkflowsTable({ workflows }: { workflows: UserWorkflows }) {
           </tbody>
         </table>
       </div>
-      {workflows.temporalUiUrl !== null && (
-        <p>
-          <ExternalLink href={workflows.temporalUiUrl}>All workflows of {workflows.userId} in Temporal UI</ExternalLink>
-        </p>
-      )}
+      <p>
+        <ExternalLink href={workflows.temporalUiUrl}>All workflows of {workflows.userId} in Temporal UI</ExternalLink>
+      </p>
     </>
   );
 }
