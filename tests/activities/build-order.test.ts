@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createDashboardBuilder } from '../../activities/build-dashboard.js';
+import type { WriteViewResult } from '../../adapters/cassandra/view-store.js';
 import type { DomainClient } from '../../adapters/domain/domain-client.js';
 import type { CanonicalDashboard } from '../../dashboard/index.js';
 import { builderStandIns } from './builder-stand-ins.js';
@@ -43,8 +44,8 @@ describe('two overlapping builds of one user', () => {
     let stored: CanonicalDashboard | undefined;
     const views = {
       load: async () => stored,
-      write: async (view: CanonicalDashboard) => {
-        if (stored && stored.version >= view.version) return { written: false };
+      write: async (view: CanonicalDashboard): Promise<WriteViewResult> => {
+        if (stored && stored.version >= view.version) return { written: false, storedVersion: stored.version };
         stored = view;
         return { written: true };
       },
