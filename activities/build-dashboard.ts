@@ -20,6 +20,8 @@ import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../contract/workflows.js';
+import { context } from '@opentelemetry/api';
+import { contextOf, inSpan, linkTo, traceCarrier } from '../adapters/telemetry/trace-context.js';
 import { DashboardUnavailableError } from './errors.js';
 
 /** The four sources of a dashboard: which service answers them, at which path, with which items. */
@@ -228,6 +230,8 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     time: new Date().toISOString(),
     schemaVersion: SUPPORTED_SCHEMA_VERSION,
     data: { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger },
+    // The build's trace, so the apps' push continues it.
+    ...traceCarrier(),
   });
 
   return {
@@ -236,7 +240,9 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       const started = performance.now();
       let stored: Stored;
       try {
-        stored = await buildAndStore(request);
+        stored = await inSpan('build dashboard', { attributes: { 'user.id': request.userId } }, () =>
+          buildAndStore(request),
+        );
         observer.built('interactive', stored.announce ? 'built' : 'unchanged', (performance.now() - started) / 1000);
       } catch (error) {
         observer.built('interactive', 'failed', (performance.now() - started) / 1000);
@@ -271,18 +277,26 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
           await yieldToInteractive();
           const started = performance.now();
           try {
-            const stored = await buildAndStore(request);
+            // A user's build continues the trace of the change behind it, linked to the batch's activity.
+            const traced =
+              request.traceparent === undefined ? {} : { parent: contextOf(request), links: linkTo(context.active()) };
+            const stored = await inSpan(
+              'build dashboard',
+              { ...traced, attributes: { 'user.id': request.userId } },
+              async () => {
+                const stored = await buildAndStore(request);
+                if (!stored.announce) return stored;
+                const event = announcement(stored.view, request.trigger);
+                announced.push({ event, view: stored.view });
+                if (!(await publishLive(event))) mark(stored.view, ['announcement']);
+                else if (request.since !== undefined)
+                  observer.updateAnnounced((Date.now() - Date.parse(request.since)) / 1000);
+                return stored;
+              },
+            );
             observer.built('batch', stored.announce ? 'built' : 'unchanged', (performance.now() - started) / 1000);
             mark(stored.view, stored.unsettled);
-            if (!stored.announce) {
-              unchanged++;
-              continue;
-            }
-            const event = announcement(stored.view, request.trigger);
-            announced.push({ event, view: stored.view });
-            if (!(await publishLive(event))) mark(stored.view, ['announcement']);
-            else if (request.since !== undefined)
-              observer.updateAnnounced((Date.now() - Date.parse(request.since)) / 1000);
+            if (!stored.announce) unchanged++;
           } catch (error) {
             observer.built('batch', 'failed', (performance.now() - started) / 1000);
             failures.push({

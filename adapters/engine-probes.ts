@@ -73,6 +73,13 @@ export async function probeTemporal(address: string, namespace: string): Promise
   }
 }
 
+/** An HTTP engine (the trace viewer): a 2xx from `url` within the deadline. */
+export async function probeHttp(url: string): Promise<void> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
 /** Every engine the platform uses, as a probe of its configured address: `ops status` asks these. */
 export function engineProbes(
   config: Pick<
@@ -84,6 +91,7 @@ export function engineProbes(
     | 'CASSANDRA_PORT'
     | 'CASSANDRA_LOCAL_DC'
     | 'REDIS_URL'
+    | 'TRACE_VIEWER_URL'
   >,
 ) {
   return [
@@ -99,5 +107,12 @@ export function engineProbes(
       probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC),
     },
     { name: 'redis', where: new URL(config.REDIS_URL).host, probe: () => probeRedis(config.REDIS_URL) },
+    // Seeing traces is a convenience: the platform runs the same without it.
+    {
+      name: 'trace viewer',
+      where: config.TRACE_VIEWER_URL,
+      probe: () => probeHttp(config.TRACE_VIEWER_URL),
+      optional: true,
+    },
   ];
 }

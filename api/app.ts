@@ -1,3 +1,4 @@
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -97,7 +98,14 @@ export function createApp(
   });
 
   // The id's header is set before any response exists, so every response carries it (errors included).
-  app.use('*', requestId({ limitLength: 128 }), requestLog({ logger: deps.logger }), httpMetrics({ metrics }));
+  // A server span per request first, continuing the caller's traceparent, so the request log carries its ids.
+  app.use(
+    '*',
+    httpInstrumentationMiddleware({ serviceName: 'dashboard-api' }),
+    requestId({ limitLength: 128 }),
+    requestLog({ logger: deps.logger }),
+    httpMetrics({ metrics }),
+  );
 
   app.onError((error, c: Context<AppEnv>) => {
     if (error instanceof ApiError) return problemResponse(c, error);

@@ -19,6 +19,8 @@ import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
 import { createRedisRateLimiter, type RateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from '../adapters/redis/swr-lock.js';
+import { traceLogFields } from '../adapters/telemetry/trace-context.js';
+import { tracedClientInterceptors } from '../adapters/telemetry/temporal-tracing.js';
 import { withTimeout } from './with-timeout.js';
 
 /** The settings the API reads. */
@@ -75,7 +77,7 @@ export interface ApiResources {
 }
 
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-api' } });
+  return pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-api' }, mixin: traceLogFields });
 }
 
 /**
@@ -104,7 +106,11 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
   });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracedClientInterceptors(),
+  });
   const live = createStreamHub(subscriber, logger);
   const rateLimiter = createRedisRateLimiter(redis, { logger });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { isEntryPoint } from '../config/entry-point.js';
+import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
 
@@ -57,16 +58,21 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
 // `npx tsx api/server.ts` (docker-compose's api service): every setting comes from the environment.
 if (isEntryPoint(import.meta.url)) {
   try {
-    const api = await runApiServer(loadConfig());
+    const config = loadConfig();
+    const tracing = startTracing('dashboard-api', config);
+    const api = await runApiServer(config);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        api.stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            console.error(error);
-            process.exit(1);
-          },
-        );
+        api
+          .stop()
+          .then(tracing.shutdown)
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(error);
+              process.exit(1);
+            },
+          );
       });
     }
   } catch (error) {

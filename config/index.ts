@@ -27,6 +27,30 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('dashboard'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dashboard'),
 
+  /**
+   * Tracing, by OpenTelemetry's own variable names (the exporters read the rest, e.g.
+   * OTEL_EXPORTER_OTLP_ENDPOINT): production exports OTLP to its collector; the local stack runs a
+   * Zipkin server as trace viewer and `npm start` points the processes at it; 'none' traces nothing.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'zipkin', 'console', 'none']).default('none'),
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Port of the local trace viewer (Zipkin) that `npm run stack:up` starts. */
+  ZIPKIN_PORT: port.default(9411),
+  /** Where operators open traces (the local Zipkin UI, or production's viewer); `ops trace` links into it. */
+  TRACE_VIEWER_URL: z.string().url().default('http://127.0.0.1:9411/zipkin'),
+
   KAFKA_BROKERS: z
     .string()
     .min(1)

@@ -69,6 +69,12 @@ export interface BuildRequest {
    * behind its data the dashboard was when it was announced, for the worker's metrics.
    */
   readonly since?: string;
+  /**
+   * W3C trace context of the change behind an event-driven build (the bridge's span for it), so the
+   * build's spans join the trace of the domain write however many users its batch holds.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
   readonly afterVersion?: number;
   /**
    * Set when this build only finishes what the build of that version left unsettled: if a newer view
@@ -104,7 +110,7 @@ export interface BatchBuildResult {
 
 /** The distinct users of one or more bridge batches, built together by one workflow. */
 export interface RebuildBatchInput {
-  readonly users: Pick<BuildRequest, 'userId' | 'trigger' | 'since' | 'retryOf'>[];
+  readonly users: Pick<BuildRequest, 'userId' | 'trigger' | 'since' | 'retryOf' | 'traceparent' | 'tracestate'>[];
   /** Carried over by continue-as-new while unsettled users are built again. */
   readonly settling?: Settling;
 }

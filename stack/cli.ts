@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/index.js';
 import { down, status, up } from './stack.js';
 
-/** `npm run stack:up | stack:down | stack:status`: the four local engines as background processes. */
+/** `npm run stack:up | stack:down | stack:status`: the local engines as background processes. */
 
 const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
@@ -10,7 +10,7 @@ async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'up':
       await up(config, log);
-      log('all four engines are up');
+      log('every engine is up');
       return printStatus(config);
     case 'down':
       await down(config, log);
@@ -31,6 +31,7 @@ async function printStatus(config: ReturnType<typeof loadConfig>): Promise<numbe
     );
   }
   log(`Temporal UI: http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}`);
+  log(`trace viewer: ${config.TRACE_VIEWER_URL}`);
   return rows.every((r) => r.state === 'up' || r.state === 'external') ? 0 : 1;
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { splitAddress, type Config } from '../config/index.js';
 import type { ManagedProcess } from './processes.js';
-import { probeCassandra, probeKafka, probeRedis, probeTemporal } from '../adapters/engine-probes.js';
+import { probeCassandra, probeHttp, probeKafka, probeRedis, probeTemporal } from '../adapters/engine-probes.js';
 
 /** How the local stack installs nothing, but configures, starts and probes one engine. */
 export interface Engine extends ManagedProcess {
@@ -198,7 +198,43 @@ export function engines(config: Config): Engine[] {
     probe: () => probeRedis(config.REDIS_URL),
   };
 
-  return [temporal, kafka, cassandra, redis];
+  const zipkinJar = join(paths.lib('zipkin'), `zipkin-server-${zipkinVersion()}-exec.jar`);
+  const zipkin: Engine = {
+    ...managed(config, 'zipkin', zipkinJar),
+    port: config.ZIPKIN_PORT,
+    readyDeadlineSeconds: 90,
+    prepare() {
+      requireInstalled(zipkinJar, 'Zipkin');
+    },
+    command() {
+      return {
+        command: java(config),
+        args: [
+          '-Xms64m',
+          '-Xmx320m',
+          '-XX:+UseSerialGC',
+          '-jar',
+          zipkinJar,
+          `--armeria.ports[0].ip=${host}`,
+          `--armeria.ports[0].port=${config.ZIPKIN_PORT}`,
+        ],
+        // Spans are kept in memory, the newest 100,000 (about 200 MB of heap at most): a viewer for
+        // what just happened, not an archive. Its own logs at WARN.
+        env: { STORAGE_TYPE: 'mem', MEM_MAX_SPANS: '100000', LOGGING_LEVEL_ROOT: 'WARN' },
+      };
+    },
+    probe: () => probeHttp(`http://${host}:${config.ZIPKIN_PORT}/health`),
+  };
+
+  return [temporal, kafka, cassandra, redis, zipkin];
+}
+
+/** The Zipkin version stack/maven/zipkin/pom.xml resolves, which names its jar. */
+function zipkinVersion(): string {
+  const pom = readFileSync(join(root, 'stack/maven/zipkin/pom.xml'), 'utf8');
+  const version = /<zipkin\.version>([^<]+)<\/zipkin\.version>/.exec(pom)?.[1];
+  if (version === undefined) throw new Error('stack/maven/zipkin/pom.xml names no zipkin.version');
+  return version;
 }
 
 /** JVM flags and classpath of a Kafka tool or broker. */

@@ -252,7 +252,7 @@ const steps = [
       return `built temporal ${wanted}`;
     },
   },
-  ...['kafka', 'cassandra', 'temporal-test-server'].map((engine) => ({
+  ...['kafka', 'cassandra', 'zipkin', 'temporal-test-server'].map((engine) => ({
     name: `${engine} jars`,
     async run() {
       const pom = join(root, `stack/maven/${engine}/pom.xml`);

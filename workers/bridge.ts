@@ -5,6 +5,8 @@ import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { bridgeTopics, topics } from '../config/topics.js';
+import { traceLogFields } from '../adapters/telemetry/trace-context.js';
+import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createBridge } from './bridge/create-bridge.js';
 import { createBridgeHttp } from './bridge/http.js';
 import { kafkaLogCreator } from './bridge/kafka-logger.js';
@@ -16,7 +18,8 @@ import { createTemporalTrigger } from './bridge/temporal-trigger.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-bridge' } });
+  const tracing = startTracing('dashboard-bridge', config);
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-bridge' }, mixin: traceLogFields });
   const kafka = new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-bridge`,
     brokers: config.KAFKA_BROKERS,
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     try {
       await bridge.stop();
       await temporal.close();
+      await tracing.shutdown();
       process.exitCode = 0;
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -3,6 +3,10 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { TaskQueues } from '../config/index.js';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { tracedWorkerOptions, workflowTracingModule } from '../adapters/telemetry/temporal-tracing.js';
+import type { Tracing } from '../adapters/telemetry/tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -10,6 +14,9 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath,
+    // Tracing's workflow interceptors are always in the bundle (they only open spans); whether the
+    // spans go anywhere is the worker's setting.
+    workflowInterceptorModules: [workflowTracingModule],
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
 }
@@ -20,6 +27,8 @@ export interface DashboardWorkerOptions {
   readonly queues: TaskQueues;
   readonly deps: ActivityDeps;
   readonly workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Where workflow and activity spans go (startTracing); without it they are dropped. */
+  readonly tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }
 
 /** Both workers of a process: run() resolves when both have drained, shutdown() stops both. */
@@ -58,6 +67,9 @@ const SIZING = {
 export async function createDashboardWorkers(options: DashboardWorkerOptions): Promise<DashboardWorkers> {
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const activities = createActivities(options.deps);
+  const traced = tracedWorkerOptions(
+    options.tracing ?? { spanProcessor: new NoopSpanProcessor(), resource: Resource.empty() },
+  );
   const workers = await Promise.all(
     (Object.keys(SIZING) as (keyof TaskQueues)[]).map((kind) =>
       Worker.create({
@@ -66,6 +78,7 @@ export async function createDashboardWorkers(options: DashboardWorkerOptions): P
         taskQueue: options.queues[kind],
         workflowBundle,
         activities,
+        ...traced,
         ...SIZING[kind],
         // In-flight activities get this long to finish on SIGTERM before they are cancelled.
         shutdownGraceTime: '10 seconds',

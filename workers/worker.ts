@@ -4,6 +4,8 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, taskQueues } from '../config/index.js';
+import { traceLogFields } from '../adapters/telemetry/trace-context.js';
+import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createActivityDeps } from './activity-deps.js';
 import { bundleWorkflowsInChild } from './bundle-workflows.js';
 import { createDashboardWorkers } from './create-worker.js';
@@ -17,7 +19,8 @@ import { createWorkerMetrics } from './worker-metrics.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-worker' } });
+  const tracing = startTracing('dashboard-worker', config);
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-worker' }, mixin: traceLogFields });
   Runtime.install({
     logger: temporalLogger(logger),
     telemetryOptions: {
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     queues,
     deps: { ...deps, observer },
     workflowBundle: await bundleWorkflowsInChild(),
+    tracing,
   });
 
   let polling = true;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     server.close();
     await connection.close();
     await close();
+    await tracing.shutdown();
   }
 }
 

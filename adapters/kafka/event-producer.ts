@@ -9,6 +9,22 @@ export interface EventProducer {
   disconnect(): Promise<void>;
 }
 
+/**
+ * An envelope as a Kafka message: keyed by its subject (the user id), its type and trace context also
+ * as headers, so a consumer can route and continue the trace without parsing the value.
+ */
+export function eventMessage(event: EventEnvelope): { key: string; value: string; headers: Record<string, string> } {
+  return {
+    key: event.subject,
+    value: JSON.stringify(event),
+    headers: {
+      type: event.type,
+      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
+      ...(event.tracestate === undefined ? {} : { tracestate: event.tracestate }),
+    },
+  };
+}
+
 export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number } = {}): EventProducer {
   const timeout = options.timeoutMs ?? 5_000;
   // kafkajs retries a send (and its connect) for up to half a minute while Kafka is away; a build must
@@ -45,11 +61,7 @@ export function createEventProducer(kafka: Kafka, options: { timeoutMs?: number 
           topic,
           acks: -1,
           timeout,
-          messages: events.map((event) => ({
-            key: event.subject,
-            value: JSON.stringify(event),
-            headers: { type: event.type },
-          })),
+          messages: events.map(eventMessage),
         });
       });
     },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { eventSchema } from '../../dashboard/index.js';
 import { erasedNotice, liveChannel } from '../../adapters/redis/live-updates.js';
+import { SpanKind, contextOf, tracer } from '../../adapters/telemetry/trace-context.js';
 
 /** The DashboardUpdated envelope the worker publishes on the user's live channel. */
 export const DashboardUpdatedEvent = eventSchema('DashboardUpdated');
@@ -85,6 +86,12 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
       logger.warn({ channel }, 'ignored a live update that is malformed or names another user');
       return;
     }
+    // The push ends the trace that began with the change behind this update.
+    const span = tracer.startSpan(
+      'api: push DashboardUpdated',
+      { kind: SpanKind.CONSUMER, attributes: { 'user.id': userId, 'dashboard.streams': audience.size } },
+      contextOf(parsed),
+    );
     for (const listener of [...audience]) {
       try {
         listener.onUpdate(parsed);
@@ -92,6 +99,7 @@ export function createStreamHub(subscriber: Redis, logger: Logger): LiveUpdates 
         logger.warn({ err: error }, 'a live listener failed');
       }
     }
+    span.end();
   });
 
   const remove = (userId: string, listener: LiveListener) => {

@@ -16,6 +16,17 @@ export const EventEnvelope = z.object({
   time: IsoDateTime,
   schemaVersion: z.number().int().positive(),
   data: z.unknown(),
+  /**
+   * W3C trace context of the change behind the event (the CloudEvents distributed-tracing extension),
+   * so a domain write and the dashboard update it causes are one trace, outbox and batching included.
+   * Best effort, as W3C asks of a malformed traceparent: dropped, never a reason to refuse the event.
+   */
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional()
+    .catch(undefined),
+  tracestate: z.string().max(512).optional().catch(undefined),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { traceCarrier } from '../../adapters/telemetry/trace-context.js';
 import {
   eventSchema,
   SUPPORTED_SCHEMA_VERSION,
@@ -50,6 +51,8 @@ export function createEvent<T extends EventType>(
     time: clock.now().toISOString(),
     schemaVersion: SUPPORTED_SCHEMA_VERSION,
     data,
+    // The write's trace travels with the event through the outbox to Kafka and the platform.
+    ...traceCarrier(),
   };
   schemaOf(type).parse(envelope);
   return envelope;

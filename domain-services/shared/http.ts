@@ -1,3 +1,4 @@
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -14,6 +15,8 @@ import { assertKnownUser } from './users.js';
  */
 export function createBaseApp(logger: Logger): Hono {
   const app = new Hono();
+  // A server span per request, continuing the caller's traceparent: a write's events carry it on.
+  app.use('*', httpInstrumentationMiddleware());
   app.onError((error, c) => {
     if (error instanceof DomainError) return problemResponse(error.code, error.status, error.detail, error.issues);
     if (error instanceof HTTPException)

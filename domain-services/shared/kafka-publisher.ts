@@ -6,6 +6,7 @@ import pTimeout from 'p-timeout';
 export interface OutboxMessage {
   key: string;
   value: string;
+  headers?: Record<string, string>;
 }
 
 /** The relay's port to Kafka; tests can pass a publisher pointed at another broker address. */

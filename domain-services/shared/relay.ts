@@ -2,6 +2,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { eventMessage } from '../../adapters/kafka/event-producer.js';
 import type { JournalEntry } from './journal.js';
 import type { EventPublisher } from './kafka-publisher.js';
 
@@ -116,9 +117,7 @@ export class OutboxRelay {
         continue;
       }
       try {
-        await this.options.publisher.publish(
-          batch.map((entry) => ({ key: entry.event.subject, value: JSON.stringify(entry.event) })),
-        );
+        await this.options.publisher.publish(batch.map((entry) => eventMessage(entry.event)));
         const last = batch.at(-1)?.seq ?? this.publishedSeq;
         await writePublishedSeq(this.options.dir, last);
         this.publishedSeq = last;

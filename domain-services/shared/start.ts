@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, type Config } from '../../config/index.js';
+import { traceLogFields } from '../../adapters/telemetry/trace-context.js';
+import { startTracing } from '../../adapters/telemetry/tracing.js';
 import type { ServiceName } from './events.js';
 import { listen } from './listen.js';
 import type { DomainService, DomainServiceDeps } from './service.js';
@@ -25,7 +27,8 @@ export async function startService(
   createApp: (deps: DomainServiceDeps, config: Config) => Promise<DomainService>,
 ): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
+  const tracing = startTracing(`${name}-service`, config);
+  const logger = pino({ level: config.LOG_LEVEL, mixin: traceLogFields });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const service = await createApp(
@@ -53,6 +56,7 @@ export async function startService(
     try {
       await server.close();
       await service.close(SHUTDOWN_FLUSH_MS);
+      await tracing.shutdown();
       log.info('stopped');
       process.exitCode = 0;
     } catch (error) {

@@ -50,7 +50,7 @@ describe('parseEvent', () => {
   it('drops fields a newer producer added, instead of dead-lettering the message', () => {
     const result = parseEvent({
       ...envelope,
-      traceparent: '00-abc',
+      partitionKey: 'p-1',
       type: 'OfferWithdrawn',
       data: { offerId: 'o-1', reason: 'expired' },
     });
@@ -59,6 +59,16 @@ describe('parseEvent', () => {
       known: true,
       event: { ...envelope, type: 'OfferWithdrawn', data: { offerId: 'o-1' } },
     });
+  });
+
+  it('drops a malformed trace context instead of refusing the event, and keeps a valid one', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const withdrawn = { ...envelope, type: 'OfferWithdrawn', data: { offerId: 'o-1' } };
+    expect(parseEvent({ ...withdrawn, traceparent: '00-abc', tracestate: 'x'.repeat(600) })).toMatchObject({
+      ok: true,
+      event: { traceparent: undefined, tracestate: undefined },
+    });
+    expect(parseEvent({ ...withdrawn, traceparent })).toMatchObject({ ok: true, event: { traceparent } });
   });
 
   it('tells an unknown type or payload version apart from a broken message, so consumers can skip it', () => {

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
+import type { Tracing } from '../../adapters/telemetry/tracing.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { consumerLag } from '../../adapters/kafka/consumer-lag.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
@@ -173,7 +174,11 @@ export interface TestWorker {
 }
 
 /** A real worker with real activities (Cassandra, Redis, Kafka, these domain services). */
-export async function startWorker(config: Config, bundle: WorkflowBundleWithSourceMap): Promise<TestWorker> {
+export async function startWorker(
+  config: Config,
+  bundle: WorkflowBundleWithSourceMap,
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>,
+): Promise<TestWorker> {
   const { deps, close } = await createActivityDeps(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createDashboardWorkers({
@@ -182,6 +187,7 @@ export async function startWorker(config: Config, bundle: WorkflowBundleWithSour
     queues: taskQueues(config),
     deps,
     workflowBundle: bundle,
+    ...(tracing === undefined ? {} : { tracing }),
   });
   const running = worker.run();
   return {

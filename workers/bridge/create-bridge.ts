@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { SpanKind, carrierOf, contextOf, tracer } from '../../adapters/telemetry/trace-context.js';
 import type { Registry } from 'prom-client';
 import { deadLetterMessage } from './dead-letter.js';
 import { deadLetter, decideMessage, type Decision } from './decode.js';
@@ -158,7 +160,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         metrics.skipped.inc({ topic, reason: d.reason });
         handled[i] = true;
       });
-      await triggerRebuilds(decisions, handled, ctx);
+      await triggerRebuilds(topic, decisions, handled, ctx);
       await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
     } finally {
       await commitHandledPrefix(payload, handled);
@@ -208,11 +210,28 @@ export function createBridge(deps: BridgeDeps): Bridge {
    * isPermanentRejection) has its messages turned into dead letters, so one bad user never stalls a
    * partition; everything else is retried until Temporal accepts it.
    */
-  async function triggerRebuilds(decisions: Decision[], handled: boolean[], ctx: RetryContext): Promise<void> {
-    // One trigger per user in the batch; the messages it covers are handled together.
+  async function triggerRebuilds(
+    topic: string,
+    decisions: Decision[],
+    handled: boolean[],
+    ctx: RetryContext,
+  ): Promise<void> {
+    // One trigger per user in the batch; the messages it covers are handled together. Each user's
+    // first change continues its trace here, and the rebuild continues this span.
     const users = new Map<string, UserTrigger>();
+    const spans = new Map<string, Span>();
     decisions.forEach((d) => {
-      if (d.action === 'trigger') addTrigger(users, d);
+      if (d.action !== 'trigger') return;
+      let span = spans.get(d.userId);
+      if (span === undefined) {
+        span = tracer.startSpan(
+          'bridge: trigger rebuild',
+          { kind: SpanKind.CONSUMER, attributes: { 'user.id': d.userId, 'messaging.destination.name': topic } },
+          contextOf(d.trace),
+        );
+        spans.set(d.userId, span);
+      }
+      addTrigger(users, { userId: d.userId, trigger: d.trigger, since: d.since, ...carrierOf(span) });
     });
     if (users.size === 0) return;
     const batch = [...users.values()];
@@ -224,7 +243,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         rejected = await startTriggers(batch);
       },
       ctx,
-    );
+    ).finally(() => spans.forEach((span) => span.end()));
     if (!accepted) return;
     decisions.forEach((d, i) => {
       if (d.action !== 'trigger') return;

@@ -1,6 +1,8 @@
 import { Client } from '@temporalio/client';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../../adapters/temporal/lazy-connection.js';
+import { tracedClientInterceptors } from '../../adapters/telemetry/temporal-tracing.js';
+import { SpanKind, contextOf, inSpan, linkTo } from '../../adapters/telemetry/trace-context.js';
 import { taskQueues, type Config } from '../../config/index.js';
 import { randomUUID } from 'node:crypto';
 import type { StartedRebuilds, UserTrigger } from './trigger-batcher.js';
@@ -34,7 +36,11 @@ export function createTemporalTrigger(
       'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs ?? 5_000,
     },
   });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracedClientInterceptors(),
+  });
   const workflows = createDashboardWorkflows(client, taskQueues(config));
   // Batch ids sort by time and name this bridge process, so an operator can tell batches apart.
   const bridgeTag = randomUUID().slice(0, 8);
@@ -43,8 +49,17 @@ export function createTemporalTrigger(
     client,
     async startRebuilds(users) {
       const key = `${new Date().toISOString()}:${bridgeTag}-${++sequence}`;
-      const started = await client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () =>
-        workflows.startRebuildBatch(key, users),
+      // The batch's run joins the trace of its first traced user; the others' traces are linked.
+      const [first, ...others] = users.filter((u) => u.traceparent !== undefined);
+      const started = await inSpan(
+        'bridge: start rebuildBatch',
+        {
+          kind: SpanKind.PRODUCER,
+          parent: contextOf(first),
+          links: others.flatMap((u) => linkTo(contextOf(u))),
+          attributes: { 'rebuild.users': users.length },
+        },
+        () => client.withDeadline(Date.now() + TRIGGER_DEADLINE_MS, () => workflows.startRebuildBatch(key, users)),
       );
       // Waiting for the result paces the bridge (trigger-batcher.ts); the deadline ends the long poll.
       return { finished: client.withDeadline(Date.now() + FINISHED_WAIT_MS, () => started.finished()) };

@@ -5,6 +5,9 @@ export interface UserTrigger {
   readonly trigger: Trigger;
   /** When the oldest event behind this trigger was written (an ISO time). */
   readonly since?: string;
+  /** The trace of the change behind this trigger (the bridge's span for it). */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** A start Temporal accepted; `finished` settles when the started work is done. */
@@ -16,14 +19,19 @@ export interface StartedRebuilds {
  * Adds a user's trigger to a set of users: a preference change is the more telling reason when there
  * are both, and the oldest event tells how long the user has waited.
  */
-export function addTrigger(users: Map<string, UserTrigger>, { userId, trigger, since }: UserTrigger): void {
+export function addTrigger(users: Map<string, UserTrigger>, next: UserTrigger): void {
+  const { userId, trigger, since } = next;
   const known = users.get(userId);
   const oldest =
     known?.since === undefined || (since !== undefined && Date.parse(since) < Date.parse(known.since))
       ? since
       : known.since;
+  // The first change's trace stays the user's: later ones joined its build.
+  const traced = known?.traceparent === undefined ? next : known;
   users.set(userId, {
     userId,
+    ...(traced.traceparent === undefined ? {} : { traceparent: traced.traceparent }),
+    ...(traced.tracestate === undefined ? {} : { tracestate: traced.tracestate }),
     trigger: known?.trigger === 'preferences' ? 'preferences' : trigger,
     ...(oldest === undefined ? {} : { since: oldest }),
   });
