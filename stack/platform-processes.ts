@@ -9,6 +9,18 @@ export function localHost(bindHost: string): string {
   return bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
 }
 
+/**
+ * Tracing into the local stack's trace viewer, unless the environment says otherwise: what `npm start`
+ * gives its processes (tests and benchmarks leave tracing off unless they ask for it).
+ */
+export function localTracing(config: Config): NodeJS.ProcessEnv {
+  return {
+    OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'zipkin',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT:
+      process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? `http://${config.STACK_HOST}:${config.ZIPKIN_PORT}/api/v2/spans`,
+  };
+}
+
 /** Old-space limit of the worker process in MiB; docker-compose.yml passes the same flag. */
 export const WORKER_HEAP_MB = 256;
 
@@ -16,7 +28,7 @@ export const WORKER_HEAP_MB = 256;
  * The platform's own processes, as `npm start` runs them: node itself with tsx's loader (no npx or
  * tsx wrapper in between, so a signal reaches the process that handles it), from the repository root.
  */
-export function platformProcesses(config: Config): ProcessSpec[] {
+export function platformProcesses(config: Config, env: NodeJS.ProcessEnv = {}): ProcessSpec[] {
   const host = localHost(config.BIND_HOST);
   const node = (
     name: string,
@@ -28,6 +40,7 @@ export function platformProcesses(config: Config): ProcessSpec[] {
     command: process.execPath,
     args: [...nodeFlags, '--import', 'tsx', entry],
     cwd: root,
+    env,
     ...ready,
   });
   const domainHealth = (url: string) => ({ healthUrl: new URL('/healthz', url).toString() });

@@ -1,6 +1,6 @@
 import { createDevToken } from '../adapters/auth/dev-token.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
-import { localHost, platformProcesses } from './platform-processes.js';
+import { localHost, localTracing, platformProcesses } from './platform-processes.js';
 import { status, up } from './stack.js';
 import { supervise } from './supervisor.js';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     log(`  ${engine.name.padEnd(10)} ${engine.state.padEnd(9)} ${config.STACK_HOST}:${engine.port}`);
   log('starting the platform: accounts, partners, transactions, offers, worker, bridge, api');
 
-  const supervisor = supervise(platformProcesses(config), {
+  const supervisor = supervise(platformProcesses(config, localTracing(config)), {
     write: (line) => process.stdout.write(`${line}\n`),
     colour: process.stdout.isTTY === true,
   });
@@ -62,6 +62,7 @@ async function banner(config: Config): Promise<string[]> {
     `  API          ${api}`,
     `  API docs     ${api}/docs`,
     `  Temporal UI  http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
+    `  traces       ${config.TRACE_VIEWER_URL} (\`npm run ops -- trace u-1\` finds a user's latest rebuild)`,
     `  bridge       http://${localHost(config.BIND_HOST)}:${config.BRIDGE_PORT}/metrics`,
     `  worker       http://${localHost(config.BIND_HOST)}:${config.WORKER_PORT}/metrics`,
     '',

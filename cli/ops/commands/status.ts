@@ -40,7 +40,8 @@ export const status: OpsCommand = {
   summary: 'engines, platform processes, Kafka lag and workflow counts',
   help: `usage: ops status
 
-Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis), whether each platform process
+Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis; the trace viewer, which may be
+down without the platform being unhealthy), whether each platform process
 answers its health check (api, bridge, worker, domain services) and how many workers poll the task
 queue, the worker's circuit breaker per domain service, the bridge's Kafka consumer lag per topic, and
 open and recently failed workflow counts.
@@ -61,8 +62,8 @@ example: npm run ops -- status`,
         ),
       })),
     );
-    for (const { name, where, failure } of engines) {
-      healthy &&= failure === undefined;
+    for (const { name, where, failure, optional } of engines) {
+      healthy &&= failure === undefined || optional === true;
       out.line(
         `  ${name.padEnd(12)} ${failure === undefined ? 'up' : 'down'}  ${where}${failure === undefined ? '' : `  (${failure})`}`,
       );
