@@ -36,13 +36,21 @@ export function createTraceViewer(viewerUrl: string) {
         spanName: 'build dashboard',
         lookback: String(lookbackMs),
         endTs: String(Date.now()),
-        limit: String(limit),
+        // Zipkin picks by trace start; enough to pick the newest build from.
+        limit: String(Math.max(limit, 10)),
       }).toString();
       const response = await fetch(query, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       if (!response.ok) throw new Error(`the trace viewer answered ${response.status} at ${query.origin}`);
-      const traces = Traces.parse(await response.json());
-      const newest = (trace: ViewerSpan[]) => Math.min(...trace.map((s) => s.timestamp ?? Infinity));
-      return traces.sort((a, b) => newest(b) - newest(a)).slice(0, limit);
+      // Newest by the user's own build in each trace.
+      const builtAt = (trace: ViewerSpan[]) =>
+        Math.max(
+          ...trace
+            .filter((s) => s.name === 'build dashboard' && s.tags['user.id'] === userId)
+            .map((s) => s.timestamp ?? 0),
+        );
+      return Traces.parse(await response.json())
+        .sort((a, b) => builtAt(b) - builtAt(a))
+        .slice(0, limit);
     },
   };
 }

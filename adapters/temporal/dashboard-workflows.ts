@@ -33,6 +33,7 @@ import {
   eraseWorkflowId,
   preferencesAppliedUpdate,
   type ChangePreferencesInput,
+  type RebuildBatchInput,
   type ErasureReceipt,
   type ChangePreferencesResult,
   type RebuildManyInput,
@@ -61,10 +62,7 @@ export interface DashboardWorkflows {
    * `rebuild-batch:{key}` and `rebuild-batch:{key}.{n}`; resolves once Temporal accepted all of them,
    * with a way to wait until they finished.
    */
-  startRebuildBatch(
-    key: string,
-    users: readonly { userId: string; trigger: Trigger; since?: string }[],
-  ): Promise<{ finished(): Promise<void> }>;
+  startRebuildBatch(key: string, users: RebuildBatchInput['users']): Promise<{ finished(): Promise<void> }>;
   /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
   changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
@@ -241,10 +239,13 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
             workflowId: rebuildBatchWorkflowId(i === 0 ? key : `${key}.${i}`),
             args: [
               {
-                users: chunk.map(({ userId, trigger, since }) => ({
+                users: chunk.map(({ userId, trigger, since, traceparent, tracestate }) => ({
                   userId,
                   trigger,
                   ...(since === undefined ? {} : { since }),
+                  // Each user's build joins the trace of the change behind it.
+                  ...(traceparent === undefined ? {} : { traceparent }),
+                  ...(tracestate === undefined ? {} : { tracestate }),
                 })),
               },
             ],

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDevToken } from '../../adapters/auth/dev-token.js';
-import { inSpan } from '../../adapters/telemetry/trace-context.js';
+import { carrierOf, inSpan, tracer } from '../../adapters/telemetry/trace-context.js';
+import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { startTracing, type Tracing } from '../../adapters/telemetry/tracing.js';
 import { runApiServer, type RunningApi } from '../../api/server.js';
 import { runOps } from '../../cli/ops.js';
 import { bufferOutput } from '../../cli/ops/output.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import { loadConfig, taskQueues, type Config } from '../../config/index.js';
+import { unique } from '../support/unique.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
 import { openEventStream } from './sse.js';
 import {
@@ -39,11 +41,11 @@ let api: RunningApi;
 
 beforeAll(async () => {
   base = loadConfig();
-  tracing = startTracing('e2e-platform', {
+  tracing = await startTracing('e2e-platform', {
     OTEL_TRACES_EXPORTER: 'zipkin',
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://${base.STACK_HOST}:${base.ZIPKIN_PORT}/api/v2/spans`,
   });
-  const bundle = await bundleWorkflows();
+  const bundle = await bundleWorkflows({ traced: true });
   topics = await createTestTopics(testKafka(base));
   services = await startDomainServices(base, topics);
   config = platformConfig(base, services);
@@ -67,60 +69,95 @@ const ZipkinSpan = z.object({
   tags: z.record(z.string(), z.string()).optional(),
 });
 
+/** The spans of a trace in the viewer, as "name" or "name of user". */
+async function spansOf(traceId: string): Promise<string[]> {
+  const response = await fetch(`http://${base.STACK_HOST}:${base.ZIPKIN_PORT}/api/v2/trace/${traceId}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok) return [];
+  return z
+    .array(ZipkinSpan)
+    .parse(await response.json())
+    .map((s) => `${s.name.toLowerCase()}${s.tags?.['user.id'] === undefined ? '' : ` of ${s.tags['user.id']}`}`);
+}
+
 describe('tracing', () => {
   it('follows a domain write to the DashboardUpdated push as one trace in the trace viewer', async () => {
-    const [userId = ''] = userBlock(1);
+    const users = userBlock(2);
+    const [userId = '', other = ''] = users;
     const stream = await openEventStream(`http://127.0.0.1:${api.port}/v1/dashboard/stream`, {
       authorization: `Bearer ${await createDevToken(config, { userId })}`,
       'x-client-platform': 'ios',
       'x-client-version': '4.0.0',
     });
-    let traceId = '';
+    const traceOf = new Map<string, string>();
     try {
-      await inSpan('test: open a savings account', {}, async (span) => {
-        traceId = span.spanContext().traceId;
-        const created = await services.call('accounts', 'POST', `/v1/users/${userId}/accounts`, {
-          name: 'Traced savings',
-          type: 'savings',
-          initialBalance: 10,
-        });
-        expect(created.status).toBe(201);
-      });
+      await Promise.all(
+        users.map((user) =>
+          inSpan('test: open a savings account', {}, async (span) => {
+            traceOf.set(user, span.spanContext().traceId);
+            const created = await services.call('accounts', 'POST', `/v1/users/${user}/accounts`, {
+              name: 'Traced savings',
+              type: 'savings',
+              initialBalance: 10,
+            });
+            expect(created.status).toBe(201);
+          }),
+        ),
+      );
       await expect
         .poll(() => stream.events.some((e) => e.event === 'DashboardUpdated'), { timeout: 45_000, interval: 250 })
         .toBe(true);
     } finally {
       stream.close();
     }
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     await tracing.spanProcessor.forceFlush();
 
-    const viewer = `http://${base.STACK_HOST}:${base.ZIPKIN_PORT}`;
-    const names = async () => {
-      const response = await fetch(`${viewer}/api/v2/trace/${traceId}`, { signal: AbortSignal.timeout(5_000) });
-      if (!response.ok) return [];
-      return z
-        .array(ZipkinSpan)
-        .parse(await response.json())
-        .map((s) => s.name.toLowerCase());
-    };
     const expected = [
       'post /v1/users/:userid/accounts', // the accounts service's server span
-      'bridge: trigger rebuild',
+      `bridge: trigger rebuild of ${userId}`,
       'bridge: start rebuildbatch',
       'startworkflow:rebuildbatch', // Temporal's client interceptor
       'runworkflow:rebuildbatch', // the workflow, exported through the worker's sink
       'runactivity:builddashboards', // the batch's local activity
-      'build dashboard',
+      `build dashboard of ${userId}`,
       'get', // a domain call of the build
-      'api: push dashboardupdated',
+      `api: push dashboardupdated of ${userId}`,
     ];
-    await expect.poll(names, { timeout: 20_000, interval: 500 }).toEqual(expect.arrayContaining(expected));
+    await expect
+      .poll(() => spansOf(traceOf.get(userId) ?? ''), { timeout: 20_000, interval: 500 })
+      .toEqual(expect.arrayContaining(expected));
+    await expect
+      .poll(() => spansOf(traceOf.get(other) ?? ''), { timeout: 20_000, interval: 500 })
+      .toEqual(expect.arrayContaining([`bridge: trigger rebuild of ${other}`, `build dashboard of ${other}`]));
+    expect(await spansOf(traceOf.get(other) ?? '')).not.toContain(`build dashboard of ${userId}`);
 
     // An operator asks for the user's latest rebuild and gets this trace, its link and its spans in order.
     const out = bufferOutput();
     expect(await runOps(['trace', userId], out, process.env)).toBe(0);
-    expect(out.text()).toContain(`${base.TRACE_VIEWER_URL}/traces/${traceId}`);
+    expect(out.text()).toContain(`${base.TRACE_VIEWER_URL}/traces/${traceOf.get(userId) ?? ''}`);
     expect(out.text()).toMatch(/bridge: trigger rebuild[\s\S]*build dashboard[\s\S]*api: push dashboardupdated/);
   }, 90_000);
+
+  it("joins each user's build in a shared batch to that user's own trace", async () => {
+    const users = userBlock(2);
+    const traceOf = new Map<string, string>();
+    const triggers = users.map((userId) => {
+      const span = tracer.startSpan('test: a change of the user');
+      span.end();
+      traceOf.set(userId, span.spanContext().traceId);
+      return { userId, trigger: 'event' as const, ...carrierOf(span) };
+    });
+    const started = await createDashboardWorkflows(bridge.client, taskQueues(config)).startRebuildBatch(
+      unique('traced-batch'),
+      triggers,
+    );
+    await started.finished();
+    await tracing.spanProcessor.forceFlush();
+    for (const userId of users) {
+      await expect
+        .poll(() => spansOf(traceOf.get(userId) ?? ''), { timeout: 20_000, interval: 500 })
+        .toContain(`build dashboard of ${userId}`);
+    }
+  }, 60_000);
 });
