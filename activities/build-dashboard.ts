@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { z } from 'zod';
 import {
@@ -20,7 +21,6 @@ import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { topics } from '../config/topics.js';
 import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../contract/workflows.js';
-import { context } from '@opentelemetry/api';
 import { contextOf, inSpan, linkTo, traceCarrier } from '../adapters/telemetry/trace-context.js';
 import { DashboardUnavailableError } from './errors.js';
 

@@ -14,4 +14,22 @@ describe('addTrigger', () => {
       { userId: 'u-2', trigger: 'event', since: '2026-01-01T00:00:05.000Z' },
     ]);
   });
+
+  it("keeps the trace of the user's first traced change: the later ones join that build", () => {
+    const first = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const users = new Map<string, UserTrigger>();
+    addTrigger(users, { userId: 'u-1', trigger: 'event' });
+    addTrigger(users, { userId: 'u-1', trigger: 'event', traceparent: first, tracestate: 'bank=1' });
+    addTrigger(users, {
+      userId: 'u-1',
+      trigger: 'preferences',
+      traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`,
+    });
+    expect(users.get('u-1')).toEqual({
+      userId: 'u-1',
+      trigger: 'preferences',
+      traceparent: first,
+      tracestate: 'bank=1',
+    });
+  });
 });

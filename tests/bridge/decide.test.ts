@@ -23,15 +23,6 @@ describe('decideMessage', () => {
       trigger: 'event',
       since: '2026-01-02T03:04:05.000Z',
       type: 'AccountClosed',
-      trace: {},
-    });
-  });
-
-  it("carries the event's trace context on, so the rebuild joins the write's trace", () => {
-    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    expect(decideMessage(bytes(envelope({ traceparent, tracestate: 'bank=1' })))).toMatchObject({
-      action: 'trigger',
-      trace: { traceparent, tracestate: 'bank=1' },
     });
   });
 

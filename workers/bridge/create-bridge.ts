@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Span } from '@opentelemetry/api';
+import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { SpanKind, carrierOf, contextOf, tracer } from '../../adapters/telemetry/trace-context.js';
 import type { Registry } from 'prom-client';
+import { SpanKind, carrierOf, contextOfKafkaHeaders, tracer } from '../../adapters/telemetry/trace-context.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { deadLetter, decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
@@ -160,7 +160,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         metrics.skipped.inc({ topic, reason: d.reason });
         handled[i] = true;
       });
-      await triggerRebuilds(topic, decisions, handled, ctx);
+      await triggerRebuilds(topic, messages, decisions, handled, ctx);
       await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
     } finally {
       await commitHandledPrefix(payload, handled);
@@ -212,22 +212,23 @@ export function createBridge(deps: BridgeDeps): Bridge {
    */
   async function triggerRebuilds(
     topic: string,
+    messages: KafkaMessage[],
     decisions: Decision[],
     handled: boolean[],
     ctx: RetryContext,
   ): Promise<void> {
-    // One trigger per user in the batch; the messages it covers are handled together. Each user's
-    // first change continues its trace here, and the rebuild continues this span.
+    // One trigger per user in the batch; the messages it covers are handled together. The trace of
+    // each user's first message (its Kafka headers) continues here, and the rebuild continues this span.
     const users = new Map<string, UserTrigger>();
     const spans = new Map<string, Span>();
-    decisions.forEach((d) => {
+    decisions.forEach((d, i) => {
       if (d.action !== 'trigger') return;
       let span = spans.get(d.userId);
       if (span === undefined) {
         span = tracer.startSpan(
           'bridge: trigger rebuild',
           { kind: SpanKind.CONSUMER, attributes: { 'user.id': d.userId, 'messaging.destination.name': topic } },
-          contextOf(d.trace),
+          contextOfKafkaHeaders(messages[i]?.headers),
         );
         spans.set(d.userId, span);
       }

@@ -1,6 +1,5 @@
 import { parseEvent } from '../../dashboard/index.js';
 import type { Trigger } from '../../contract/workflows.js';
-import type { TraceCarrier } from '../../adapters/telemetry/trace-context.js';
 
 /**
  * What the bridge does with one Kafka message. Only a malformed message is dead-lettered; a valid
@@ -14,8 +13,6 @@ export type Decision =
       readonly trigger: Trigger;
       readonly since: string;
       readonly type: string;
-      /** The trace of the change behind the event, carried in its envelope. */
-      readonly trace: TraceCarrier;
     }
   | { readonly action: 'skip'; readonly reason: SkipReason; readonly type: string }
   | { readonly action: 'dead-letter'; readonly code: DeadLetterCode; readonly reason: string };
@@ -46,7 +43,7 @@ export function decideMessage(value: Buffer | null): Decision {
     return deadLetter(code, parsed.errors.map((e) => `${e.code} ${e.path || '/'}: ${e.message}`).join('; '));
   }
   if (!parsed.known) return { action: 'skip', reason: parsed.reason, type: parsed.envelope.type };
-  const { type, subject, time, traceparent, tracestate } = parsed.event;
+  const { type, subject, time } = parsed.event;
   if (NOT_TRIGGERS.has(type)) return { action: 'skip', reason: 'not_a_trigger', type };
   // The search attribute Trigger tells operators why a rebuild ran: a preference change or a domain event.
   return {
@@ -55,10 +52,6 @@ export function decideMessage(value: Buffer | null): Decision {
     trigger: type === 'PreferencesChanged' ? 'preferences' : 'event',
     since: time,
     type,
-    trace: {
-      ...(traceparent === undefined ? {} : { traceparent }),
-      ...(tracestate === undefined ? {} : { tracestate }),
-    },
   };
 }
 
