@@ -59,7 +59,7 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
 if (isEntryPoint(import.meta.url)) {
   try {
     const config = loadConfig();
-    const tracing = startTracing('dashboard-api', config);
+    const tracing = await startTracing('dashboard-api', config);
     const api = await runApiServer(config);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {

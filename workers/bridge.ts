@@ -18,7 +18,7 @@ import { createTemporalTrigger } from './bridge/temporal-trigger.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const tracing = startTracing('dashboard-bridge', config);
+  const tracing = await startTracing('dashboard-bridge', config);
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-bridge' }, mixin: traceLogFields });
   const kafka = new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-bridge`,

@@ -8,9 +8,13 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
  * the worker itself, webpack's allocations stayed in its heap for good (measured: 305 MiB idle RSS,
  * 243 MiB with the bundle made elsewhere).
  */
-export async function bundleWorkflowsInChild(timeoutMs = 120_000): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkflowsInChild(
+  options: { traced?: boolean } = {},
+  timeoutMs = 120_000,
+): Promise<WorkflowBundleWithSourceMap> {
   const script = fileURLToPath(new URL('./bundle.ts', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script], {
+  const args = [...process.execArgv, script, ...(options.traced ? ['--traced'] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
     timeout: timeoutMs,
     maxBuffer: 256 * 1024 * 1024,
   });

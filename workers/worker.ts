@@ -19,7 +19,7 @@ import { createWorkerMetrics } from './worker-metrics.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const tracing = startTracing('dashboard-worker', config);
+  const tracing = await startTracing('dashboard-worker', config);
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-worker' }, mixin: traceLogFields });
   Runtime.install({
     logger: temporalLogger(logger),
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     queues,
     deps: { ...deps, observer },
-    workflowBundle: await bundleWorkflowsInChild(),
+    workflowBundle: await bundleWorkflowsInChild({ traced: config.OTEL_TRACES_EXPORTER !== 'none' }),
     tracing,
   });
 

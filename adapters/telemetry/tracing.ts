@@ -1,5 +1,3 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { Resource } from '@opentelemetry/resources';
@@ -26,16 +24,21 @@ type TracingConfig = Pick<Config, 'OTEL_TRACES_EXPORTER' | 'OTEL_EXPORTER_ZIPKIN
 /**
  * The exporter OTEL_TRACES_EXPORTER names. Chosen here rather than by the OpenTelemetry Node SDK's
  * env handling because Temporal's workflow span sink needs the processor itself; each exporter still
- * reads its own OTEL_EXPORTER_* variables (endpoint, headers, timeout).
+ * reads its own OTEL_EXPORTER_* variables (endpoint, headers, timeout). Loaded only when chosen: the
+ * OTLP exporter brings protobufjs along, which an untraced process need not hold.
  */
-function exporterFor(config: TracingConfig): SpanExporter | undefined {
+async function exporterFor(config: TracingConfig): Promise<SpanExporter | undefined> {
   switch (config.OTEL_TRACES_EXPORTER) {
-    case 'otlp':
+    case 'otlp': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
       return new OTLPTraceExporter();
-    case 'zipkin':
+    }
+    case 'zipkin': {
+      const { ZipkinExporter } = await import('@opentelemetry/exporter-zipkin');
       return new ZipkinExporter(
         config.OTEL_EXPORTER_ZIPKIN_ENDPOINT === undefined ? {} : { url: config.OTEL_EXPORTER_ZIPKIN_ENDPOINT },
       );
+    }
     case 'console':
       return new ConsoleSpanExporter();
     case 'none':
@@ -49,9 +52,9 @@ function exporterFor(config: TracingConfig): SpanExporter | undefined {
  * spans that carry `traceparent`, and spans exported in batches. Sampling follows OTEL_TRACES_SAMPLER.
  * With 'none' nothing is registered and every span is a no-op.
  */
-export function startTracing(service: string, config: TracingConfig): Tracing {
+export async function startTracing(service: string, config: TracingConfig): Promise<Tracing> {
   const resource = new Resource({ 'service.name': service });
-  const exporter = exporterFor(config);
+  const exporter = await exporterFor(config);
   if (exporter === undefined) {
     return { spanProcessor: new NoopSpanProcessor(), resource, shutdown: async () => {} };
   }

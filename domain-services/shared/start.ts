@@ -27,7 +27,7 @@ export async function startService(
   createApp: (deps: DomainServiceDeps, config: Config) => Promise<DomainService>,
 ): Promise<void> {
   const config = loadConfig();
-  const tracing = startTracing(`${name}-service`, config);
+  const tracing = await startTracing(`${name}-service`, config);
   const logger = pino({ level: config.LOG_LEVEL, mixin: traceLogFields });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

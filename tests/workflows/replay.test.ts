@@ -16,13 +16,20 @@ describe('recorded workflow histories', () => {
     );
   });
 
-  it('replay without non-determinism', async () => {
+  // A traced worker's bundle carries tracing's workflow interceptors: they must not change a replay either.
+  it.each([
+    ['untraced', false],
+    ['traced', true],
+  ])('replay without non-determinism (%s bundle)', async (_name, traced) => {
     const histories = files.map((file) => ({
       workflowId: file,
       history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown,
     }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows() }, histories))
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await bundleWorkflows({ traced }) },
+      histories,
+    ))
       results.push(result);
     expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(
       files.map((file) => ({ file, error: undefined })),
