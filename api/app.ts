@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly defaultMetrics?: boolean;
   /** The built web client (web/dist), served at /app/. */
   readonly webDir?: string;
+  /** Whether the process traces (startTracing): then every request gets a server span. */
+  readonly traced?: boolean;
 }
 
 /** Schema violations in params, query, headers or body, as field errors with JSON Pointers into what was sent. */
@@ -98,14 +100,11 @@ export function createApp(
   });
 
   // The id's header is set before any response exists, so every response carries it (errors included).
-  // A server span per request first, continuing the caller's traceparent, so the request log carries its ids.
-  app.use(
-    '*',
-    httpInstrumentationMiddleware({ serviceName: 'dashboard-api' }),
-    requestId({ limitLength: 128 }),
-    requestLog({ logger: deps.logger }),
-    httpMetrics({ metrics }),
-  );
+  // When tracing, a server span per request comes first, continuing the caller's traceparent, so the
+  // request log carries its ids. Untraced, it is left out: even with nothing recording it cost a cache
+  // hit 5-10 µs (measured in-process), a tenth of the hit's own time.
+  if (options.traced === true) app.use('*', httpInstrumentationMiddleware({ serviceName: 'dashboard-api' }));
+  app.use('*', requestId({ limitLength: 128 }), requestLog({ logger: deps.logger }), httpMetrics({ metrics }));
 
   app.onError((error, c: Context<AppEnv>) => {
     if (error instanceof ApiError) return problemResponse(c, error);

@@ -22,7 +22,11 @@ export interface RunningApi {
 export async function runApiServer(config: Config): Promise<RunningApi> {
   const resources = createApiDeps(config);
   const { logger } = resources.deps;
-  const app = createApp(resources.deps, { defaultMetrics: true, webDir: WEB_DIST });
+  const app = createApp(resources.deps, {
+    defaultMetrics: true,
+    webDir: WEB_DIST,
+    traced: config.OTEL_TRACES_EXPORTER !== 'none',
+  });
   // A port already taken is an error event, not a callback: without the reject this would wait for ever.
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () =>
