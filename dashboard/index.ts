@@ -34,4 +34,5 @@ export {
   type PreferencesResult,
 } from './preferences.js';
 export { parseEvent, parseEventEnvelope, type ParsedEvent, type UnknownEvent, type EventResult } from './events.js';
+export { PROBLEM_CONTENT_TYPE, problemDocument, type Problem, type ProblemOptions } from './problem.js';
 export { jsonSchemaFiles } from './schemas/index.js';

@@ -1,8 +1,10 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { PROBLEM_CONTENT_TYPE, problemDocument, type Problem } from '../../dashboard/index.js';
 
 /**
- * Errors of the domain services carry a stable `code`; the HTTP edge turns them into problem+json
- * (RFC 9457). Codes are part of the API: never rename one.
+ * Errors of the domain services carry a stable `code`; the HTTP edge turns them into the platform's
+ * one problem+json document (dashboard/problem.ts), with a title per code. Codes are part of the
+ * API: never rename one.
  */
 export type ProblemCode =
   | 'VALIDATION_FAILED'
@@ -24,15 +26,6 @@ export type ProblemCode =
 export interface ProblemIssue {
   path: string;
   message: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: ProblemCode;
-  detail: string;
-  errors?: ProblemIssue[];
 }
 
 const TITLES: Record<ProblemCode, string> = {
@@ -66,14 +59,11 @@ export class DomainError extends Error {
 }
 
 export function problemOf(code: ProblemCode, status: number, detail: string, issues?: ProblemIssue[]): Problem {
-  return {
-    type: `urn:dashboard:problem:${code}`,
+  return problemDocument(status, code, {
     title: TITLES[code],
-    status,
-    code,
     detail,
-    ...(issues === undefined ? {} : { errors: issues }),
-  };
+    ...(issues === undefined ? {} : { extra: { errors: issues } }),
+  });
 }
 
 export function problemResponse(
@@ -85,6 +75,6 @@ export function problemResponse(
 ): Response {
   return new Response(JSON.stringify(problemOf(code, status, detail, issues)), {
     status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
   });
 }
