@@ -1,7 +1,7 @@
 import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { localBatchActivities, localStorageActivities } from './activity-options.js';
 import type { BatchBuildResult, RebuildBatchInput, RebuildBatchResult } from '../contract/workflows.js';
-import { afterBuild, nextTry, settleCap } from './settle.js';
+import { afterBuild, nextTry } from './settle.js';
 
 /** Rounds of retries per run before continue-as-new, so a long outage keeps the history small. */
 const RETRIES_PER_RUN = 50;
@@ -24,7 +24,6 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
     const result = await localBatchActivities.buildDashboards(input.users);
     return { ...result, handedOver: await handOver(input.users, result) };
   }
-  const capMs = settleCap(patched('settle-within-10s'));
   let users = input.users;
   let settling = input.settling;
   for (let rounds = 1; ; rounds++) {
@@ -38,7 +37,7 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
     const handedOver = await handOver(users, result);
     const unsettled = new Map((result.unsettled ?? []).map((u) => [u.userId, u.version]));
     settling = afterBuild(settling, unsettled.size > 0);
-    const retry = nextTry(settling, capMs);
+    const retry = nextTry(settling);
     if (!retry) return { ...result, handedOver };
     await sleep(retry.delayMs);
     settling = retry.next;

@@ -25,7 +25,7 @@ import {
 } from './activity-options.js';
 import { BuildQueue } from './build-queue.js';
 import { workflowNow, workflowNowIso } from './clock.js';
-import { afterBuild, nextTry, settleCap } from './settle.js';
+import { afterBuild, nextTry } from './settle.js';
 import {
   ErrorType,
   TriggerAttribute,
@@ -122,7 +122,6 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
 
   // Since 'settle-builds' a build that fell short is tried again after a backoff (workflows/settle.ts).
   const settles = patched('settle-builds');
-  const settleCapMs = settles ? settleCap(patched('settle-within-10s')) : 0;
   const lingers = patched('linger-before-leaving');
   let settling = input.settling;
   let shownTrigger = workflowInfo().typedSearchAttributes.get(TriggerAttribute);
@@ -133,7 +132,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   const buildAgain = async (): Promise<boolean> => {
     for (;;) {
       if (queue.hasPending) return true;
-      const retry = settles ? nextTry(settling, settleCapMs) : undefined;
+      const retry = settles ? nextTry(settling) : undefined;
       if (!retry) {
         if (!(await readyToLeave())) return true;
         if (!lingers) return false;
@@ -176,7 +175,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
     }
     settling = afterBuild(settling, fellShort);
     builds++;
-    const canCarryOver = lastError === undefined || (settles && nextTry(settling, settleCapMs) !== undefined);
+    const canCarryOver = lastError === undefined || (settles && nextTry(settling) !== undefined);
     if (
       canCarryOver &&
       (builds >= MAX_BUILDS_PER_RUN || workflowInfo().continueAsNewSuggested) &&
