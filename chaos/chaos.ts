@@ -32,8 +32,13 @@ export interface ScenarioResult {
   readonly lostUsers: readonly string[];
   /** Rebuilds that failed for good (what `ops failed` would list). */
   readonly stranded: number;
-  /** Seconds from the end of the fault until every touched dashboard showed the truth. */
+  /**
+   * Seconds until every touched dashboard showed the truth, from the end of the fault or, when an app's
+   * repeated change was accepted later, from that acceptance: the invariant's clock for each change.
+   */
   readonly convergedAfterS?: number;
+  /** Seconds after the end of the fault that the last change was accepted (0 when all were before). */
+  readonly lastAcceptedAfterS: number;
   readonly reads: number;
   readonly reads5xx: number;
 }
@@ -104,7 +109,7 @@ export async function runChaos(
       log(`${scenario.name}: load, fault, recovery`);
       const result = await runScenario(platform, users, scenario, size);
       log(
-        `${scenario.name}: ${result.accepted} accepted, ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
+        `${scenario.name}: ${result.accepted} accepted (the last ${result.lastAcceptedAfterS} s after recovery), ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
       );
       results.push(result);
     }
@@ -142,12 +147,15 @@ async function runScenario(
   const recoveredAt = await applyFault(platform, scenario);
   await sleep(3_000);
   const done = await load.stop();
+  // The load stops only once its repeated changes got an answer; the last may be accepted well after
+  // recovery (measured: 36 s after Cassandra's restart), and its dashboard is due from then on.
+  const dueFrom = Math.max(recoveredAt, done.lastAcceptedAt);
   const { convergedAfterMs, behind } = await waitForConvergence(
     platform.config,
     platform.apiUrls,
     users,
     done.touched,
-    recoveredAt,
+    dueFrom,
     DEADLINE_MS,
   );
   const stranded = await listFailedRebuilds(platform.temporal, started, platform.config.TEMPORAL_TASK_QUEUE);
@@ -159,6 +167,7 @@ async function runScenario(
     lostUsers: behind.slice(0, 20),
     stranded: stranded.length,
     ...(convergedAfterMs === undefined ? {} : { convergedAfterS: Math.round(convergedAfterMs / 100) / 10 }),
+    lastAcceptedAfterS: Math.round((dueFrom - recoveredAt) / 100) / 10,
     reads: done.reads,
     reads5xx: done.reads5xx,
   };

@@ -21,6 +21,8 @@ export interface LoadResult {
   readonly reads5xx: number;
   /** Users with an accepted change: what the dashboards are checked against afterwards. */
   readonly touched: ReadonlySet<string>;
+  /** When the last change was accepted (epoch ms): an app repeating a refused change may get its 2xx late. */
+  readonly lastAcceptedAt: number;
 }
 
 const LAYOUTS = ['list', 'grid', 'compact'] as const;
@@ -71,6 +73,7 @@ export function startLoad(
     reads: 0,
     reads5xx: 0,
   };
+  let lastAcceptedAt = 0;
   const versionOf = new Map<string, number>();
   const busy = new Set<string>();
   const pick = () => users.ids[Math.floor(Math.random() * users.ids.length)] ?? '';
@@ -84,7 +87,10 @@ export function startLoad(
       users.accountOf.get(userId) ?? '',
       `chaos ${randomUUID().slice(0, 8)}`,
     );
-    if (accepted) touched.add(userId);
+    if (accepted) {
+      touched.add(userId);
+      lastAcceptedAt = Date.now();
+    }
     counts[accepted ? 'writesAccepted' : 'writesRefused']++;
   };
 
@@ -112,6 +118,7 @@ export function startLoad(
         if (response?.ok) {
           versionOf.set(userId, body.version ?? 0);
           touched.add(userId);
+          lastAcceptedAt = Date.now();
           counts.preferencesAccepted++;
           return;
         }
@@ -152,7 +159,7 @@ export function startLoad(
     async stop() {
       stopped = true;
       await Promise.all(loops);
-      return { ...counts, touched };
+      return { ...counts, touched, lastAcceptedAt };
     },
   };
 }

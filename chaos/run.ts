@@ -16,11 +16,21 @@ const { values } = parseArgs({ options: { full: { type: 'boolean', default: fals
 const log = (line: string) => process.stdout.write(`[chaos] ${line}\n`);
 
 function table(report: ChaosReport): string {
-  const header = ['scenario', 'accepted', 'refused', 'lost', 'stranded', 'converged (s)', 'reads 5xx'];
+  const header = [
+    'scenario',
+    'accepted',
+    'last accepted (s)',
+    'refused',
+    'lost',
+    'stranded',
+    'converged (s)',
+    'reads 5xx',
+  ];
   const rows = report.results.map((r) =>
     [
       r.scenario,
       r.accepted,
+      r.lastAcceptedAfterS,
       r.refused,
       r.lost,
       r.stranded,
