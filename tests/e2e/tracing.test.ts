@@ -51,7 +51,8 @@ beforeAll(async () => {
   config = platformConfig(base, services);
   worker = await startWorker(config, bundle, tracing);
   bridge = await startTestBridge(config, topics.all);
-  api = await runApiServer({ ...config, API_PORT: 0, LOG_LEVEL: 'silent' });
+  // A traced API (its server span per request), as a process started with OTEL_TRACES_EXPORTER set.
+  api = await runApiServer({ ...config, API_PORT: 0, LOG_LEVEL: 'silent', OTEL_TRACES_EXPORTER: 'zipkin' });
 });
 
 afterAll(async () => {
@@ -159,5 +160,32 @@ describe('tracing', () => {
         .poll(() => spansOf(traceOf.get(userId) ?? ''), { timeout: 20_000, interval: 500 })
         .toContain(`build dashboard of ${userId}`);
     }
+  }, 60_000);
+
+  it("follows a cache miss from the app's request through the rebuild workflow to the build", async () => {
+    const [userId = ''] = userBlock(1);
+    let traceId = '';
+    await inSpan('test: the app opens its dashboard', {}, async (span) => {
+      traceId = span.spanContext().traceId;
+      const response = await fetch(`http://127.0.0.1:${api.port}/v1/dashboard`, {
+        headers: {
+          authorization: `Bearer ${await createDevToken(config, { userId })}`,
+          'x-client-platform': 'ios',
+          'x-client-version': '4.0.0',
+        },
+      });
+      expect(response.headers.get('x-dashboard-source')).toBe('rebuild');
+    });
+    await tracing.spanProcessor.forceFlush();
+    await expect
+      .poll(() => spansOf(traceId), { timeout: 20_000, interval: 500 })
+      .toEqual(
+        expect.arrayContaining([
+          'get /v1/dashboard', // the API's server span
+          'runworkflow:rebuilddashboard',
+          `build dashboard of ${userId}`,
+          'get', // a domain call of the build
+        ]),
+      );
   }, 60_000);
 });
