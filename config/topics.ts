@@ -9,6 +9,8 @@ export const topics = {
   offers: 'domain.offers',
   preferences: 'dashboard.preferences',
   dashboardUpdated: 'dashboard.updated',
+  /** One DashboardViewed per served dashboard: analytics only, so it is kept for a shorter time. */
+  dashboardViewed: 'dashboard.viewed',
   deadLetter: 'dashboard.dead-letter',
 } as const;
 
@@ -29,6 +31,7 @@ export const topicSpecs: readonly TopicSpec[] = [
   { name: topics.offers, partitions: 6, retentionMs: week },
   { name: topics.preferences, partitions: 6, retentionMs: week },
   { name: topics.dashboardUpdated, partitions: 6, retentionMs: week },
+  { name: topics.dashboardViewed, partitions: 6, retentionMs: 3 * 24 * 3600 * 1000 },
   // Dead letters are kept longer: an operator may look at them days later.
   { name: topics.deadLetter, partitions: 1, retentionMs: 4 * week },
 ];
@@ -41,3 +44,6 @@ export const bridgeTopics: readonly TopicName[] = [
   topics.offers,
   topics.preferences,
 ];
+
+/** Topics the analytics consumer stores: every event the platform sees or makes. */
+export const analyticsTopics: readonly TopicName[] = [...bridgeTopics, topics.dashboardUpdated, topics.dashboardViewed];

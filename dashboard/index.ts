@@ -9,6 +9,7 @@ export * from './contract/preferences.js';
 export * from './contract/dashboard.js';
 export * from './contract/events.js';
 export * from './contract/admin.js';
+export * from './contract/insights.js';
 export * from './errors.js';
 export { canonicalize, canonicalJson, type JsonValue } from './canonical-json.js';
 export { applyMergePatch } from './merge-patch.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Money } from './common.js';
 import { Account, Partner } from './items.js';
+import { Preferences } from './preferences.js';
 import { Widget } from './widget.js';
 
 /**
@@ -35,6 +36,9 @@ export const SUPPORTED_SCHEMA_VERSION = 1;
 
 export const DASHBOARD_TRIGGERS = ['event', 'miss', 'preferences', 'replay', 'admin'] as const;
 
+/** Where the API found a served dashboard: its Redis cache, the stored view, or a rebuild on the request. */
+export const DASHBOARD_SOURCES = ['cache', 'view', 'rebuild'] as const;
+
 // Everything a producer sends is forward compatible: an additive field from a newer producer is
 // dropped, not an error (schemas are non-strict on purpose; only user input is strict).
 export const EVENT_PAYLOADS = {
@@ -54,12 +58,34 @@ export const EVENT_PAYLOADS = {
   OfferPublished: z.object({ offerId: Id, widget: Widget }),
   OfferWithdrawn: z.object({ offerId: Id }),
   ContractPurchased: z.object({ contractId: Id, offerId: Id, purchasedAt: IsoDateTime }),
-  PreferencesChanged: z.object({ userId: Id, version: z.number().int().positive(), updatedAt: IsoDateTime }),
+  PreferencesChanged: z.object({
+    userId: Id,
+    version: z.number().int().positive(),
+    updatedAt: IsoDateTime,
+    /** The document after the change (added later: older events lack it), so analytics see what was chosen. */
+    preferences: Preferences.optional(),
+  }),
   DashboardUpdated: z.object({
     userId: Id,
     version: z.number().int().nonnegative(),
     builtAt: IsoDateTime,
     trigger: z.enum(DASHBOARD_TRIGGERS),
+    /** Milliseconds from the write that triggered the build to its announcement, when the trigger names one. */
+    lagMs: z.number().int().nonnegative().optional(),
+  }),
+  /** One dashboard served to an app: the raw fact behind usage insights (issue "Insights"). */
+  DashboardViewed: z.object({
+    userId: Id,
+    platform: z.string().min(1).max(16),
+    appVersion: z.string().min(1).max(32),
+    /** The capability profile the dashboard was rendered for, e.g. "ios-v4". */
+    profile: z.string().min(1).max(32),
+    source: z.enum(DASHBOARD_SOURCES),
+    latencyMs: z.number().nonnegative(),
+    /** Answered 304: the app already had this version. */
+    etagHit: z.boolean(),
+    /** The offers the served dashboard showed, for the offer funnel. */
+    offerIds: z.array(Id).max(100).default([]),
   }),
 } as const;
 

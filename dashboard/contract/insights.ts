@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DASHBOARD_SOURCES, DASHBOARD_TRIGGERS } from './events.js';
+import { Id, SECTION_NAMES } from './common.js';
+
+/**
+ * What the insights endpoints (/v1/insights/...) answer, for admin tokens: daily figures rolled up from
+ * the event stream into the analytics store (never a scan of raw events on a request). The web app's
+ * Insights page parses its answers with these same schemas.
+ */
+
+/** A UTC calendar day, e.g. 2026-11-24. */
+export const Day = z.iso.date();
+export type Day = z.infer<typeof Day>;
+
+/** The longest range one request may ask for. */
+export const INSIGHTS_MAX_DAYS = 366;
+
+export const InsightsQuery = z
+  .object({
+    from: Day.meta({ description: 'First day (UTC), inclusive' }),
+    to: Day.meta({ description: 'Last day (UTC), inclusive' }),
+    platform: z.enum(['ios', 'android', 'web']).optional().meta({ description: 'Only this platform' }),
+  })
+  .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < INSIGHTS_MAX_DAYS, {
+    message: `At most ${INSIGHTS_MAX_DAYS} days`,
+    path: ['to'],
+  });
+export type InsightsQuery = z.infer<typeof InsightsQuery>;
+
+const count = z.number().int().nonnegative();
+const ms = z.number().nonnegative();
+
+/** Dashboard opens: per day, and per app version over the range. */
+export const UsageInsights = z.object({
+  days: z.array(z.object({ day: Day, opens: count, distinctUsers: count })),
+  /** Per day and where the dashboard came from: how often, how many 304s, how fast (server time). */
+  sources: z.array(
+    z.object({
+      day: Day,
+      source: z.enum(DASHBOARD_SOURCES),
+      opens: count,
+      etagHits: count,
+      p50Ms: ms,
+      p95Ms: ms,
+      p99Ms: ms,
+    }),
+  ),
+  versions: z.array(z.object({ platform: z.string(), appVersion: z.string(), opens: count, distinctUsers: count })),
+});
+export type UsageInsights = z.infer<typeof UsageInsights>;
+
+/**
+ * Preference changes over the range, by what they set: each change counts once with the document it
+ * produced (a user who changes twice counts twice).
+ */
+export const PersonalisationInsights = z.object({
+  changes: count,
+  /** Sort mode chosen per section; `customOrder` counts changes whose section has an order of its own. */
+  sorts: z.array(z.object({ section: z.enum(SECTION_NAMES), sort: z.string(), changes: count })),
+  customOrder: z.array(
+    z.object({ section: z.enum(SECTION_NAMES), platform: z.string(), appVersion: z.string(), changes: count }),
+  ),
+  layouts: z.array(z.object({ layout: z.string(), changes: count })),
+  topHidden: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, changes: count })),
+  topPinned: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, changes: count })),
+});
+export type PersonalisationInsights = z.infer<typeof PersonalisationInsights>;
+
+/** Offers shown on dashboards and bought, per offer over the range (distinct users per day, summed). */
+export const OfferInsights = z.object({
+  offers: z.array(z.object({ offerId: Id, shownUsers: count, purchases: count, conversion: z.number().min(0) })),
+});
+export type OfferInsights = z.infer<typeof OfferInsights>;
+
+/** Rebuilds per day and trigger, with the lag from the triggering write to the announced dashboard. */
+export const RebuildInsights = z.object({
+  days: z.array(
+    z.object({
+      day: Day,
+      trigger: z.enum(DASHBOARD_TRIGGERS),
+      rebuilds: count,
+      lagP50Ms: ms.nullable(),
+      lagP95Ms: ms.nullable(),
+    }),
+  ),
+});
+export type RebuildInsights = z.infer<typeof RebuildInsights>;
