@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import type { Config } from '../config/index.js';
 
 /**
@@ -80,6 +81,27 @@ export async function probeHttp(url: string): Promise<void> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
 }
 
+/**
+ * PostgreSQL answers a query. Asked on the server's maintenance database: the analytics database
+ * itself is created by the bootstrap that runs once the server is ready.
+ */
+export async function probePostgres(url: string): Promise<void> {
+  const target = new URL(url);
+  target.pathname = '/postgres';
+  const client = new pg.Client({
+    connectionString: target.toString(),
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  client.on('error', () => {}); // the failure surfaces from connect()/query()
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Every engine the platform uses, as a probe of its configured address: `ops status` asks these. */
 export function engineProbes(
   config: Pick<
@@ -92,6 +114,7 @@ export function engineProbes(
     | 'CASSANDRA_LOCAL_DC'
     | 'REDIS_URL'
     | 'TRACE_VIEWER_URL'
+    | 'ANALYTICS_DATABASE_URL'
   >,
 ) {
   return [
@@ -107,6 +130,13 @@ export function engineProbes(
       probe: () => probeCassandra(config.CASSANDRA_CONTACT_POINTS, config.CASSANDRA_PORT, config.CASSANDRA_LOCAL_DC),
     },
     { name: 'redis', where: new URL(config.REDIS_URL).host, probe: () => probeRedis(config.REDIS_URL) },
+    // Insights wait while the analytics store is away; dashboards never depend on it.
+    {
+      name: 'analytics store',
+      where: new URL(config.ANALYTICS_DATABASE_URL).host,
+      probe: () => probePostgres(config.ANALYTICS_DATABASE_URL),
+      optional: true,
+    },
     // Seeing traces is a convenience: the platform runs the same without it.
     {
       name: 'trace viewer',

@@ -95,6 +95,22 @@ export const envSchema = z.object({
 
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
 
+  /**
+   * The analytics store (PostgreSQL): raw events and daily summaries for product insights. The local
+   * stack runs its own server on this URL's port.
+   */
+  ANALYTICS_DATABASE_URL: z.string().url().default('postgres://dashboard@127.0.0.1:5442/analytics'),
+  /** Schema of the analytics tables (tests use one of their own). */
+  ANALYTICS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('public'),
+  /** Days raw events are kept once their day is rolled up; the summaries are kept for good. */
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  /** The analytics consumer's group, and the port of its /metrics and /healthz. */
+  ANALYTICS_GROUP_ID: z.string().min(1).default('dashboard-analytics'),
+  ANALYTICS_PORT: port.default(8093),
+
   /** Address the platform's HTTP processes listen on: loopback locally, 0.0.0.0 in containers. */
   BIND_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
@@ -218,6 +234,11 @@ export interface TaskQueues {
 /** The worker's two task queues, both named from TEMPORAL_TASK_QUEUE so one setting isolates a deployment. */
 export function taskQueues(config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>): TaskQueues {
   return { batch: config.TEMPORAL_TASK_QUEUE, interactive: `${config.TEMPORAL_TASK_QUEUE}-interactive` };
+}
+
+/** The analytics process's own task queue: its rollups never wait behind dashboard work, nor it behind them. */
+export function analyticsTaskQueue(config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>): string {
+  return `${config.TEMPORAL_TASK_QUEUE}-analytics`;
 }
 
 /** Host and port of a `host:port` address. */

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { topicSpecs } from '../config/topics.js';
 import { migrate } from '../adapters/cassandra/migrate.js';
+import { createPostgresPool } from '../adapters/postgres/client.js';
+import { migrateAnalytics } from '../adapters/postgres/migrate.js';
 
 /** Idempotent schema bootstrap of the running engines: run on every `up`, a no-op when nothing changed. */
 
@@ -34,6 +36,29 @@ export async function bootstrapCassandra(config: Config): Promise<string> {
       : `schema current (${result.alreadyApplied.length} migrations)`;
   } finally {
     await client.shutdown();
+  }
+}
+
+/** The analytics database (created when missing) and its tables. */
+export async function bootstrapAnalytics(config: Config): Promise<string> {
+  const url = new URL(config.ANALYTICS_DATABASE_URL);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  const admin = createPostgresPool({ url: maintenance.toString(), schema: 'public', max: 1 });
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    // CREATE DATABASE takes no parameters; the name is quoted as an identifier.
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  const pool = createPostgresPool({ url: url.toString(), schema: config.ANALYTICS_SCHEMA, max: 1 });
+  try {
+    const applied = await migrateAnalytics(pool, config.ANALYTICS_SCHEMA);
+    return applied.length ? `applied ${applied.join(', ')}` : 'schema current';
+  } finally {
+    await pool.end();
   }
 }
 

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { splitAddress, type Config } from '../config/index.js';
 import type { ManagedProcess } from './processes.js';
-import { probeCassandra, probeHttp, probeKafka, probeRedis, probeTemporal } from '../adapters/engine-probes.js';
+import {
+  probeCassandra,
+  probeHttp,
+  probeKafka,
+  probePostgres,
+  probeRedis,
+  probeTemporal,
+} from '../adapters/engine-probes.js';
 
 /** How the local stack installs nothing, but configures, starts and probes one engine. */
 export interface Engine extends ManagedProcess {
@@ -226,7 +233,79 @@ export function engines(config: Config): Engine[] {
     probe: () => probeHttp(`http://${host}:${config.ZIPKIN_PORT}/health`),
   };
 
-  return [temporal, kafka, cassandra, redis, zipkin];
+  const postgresData = paths.data('postgres');
+  const postgres: Engine = {
+    ...managed(config, 'postgres', postgresData),
+    // Fast shutdown: on SIGTERM PostgreSQL waits until every client has disconnected.
+    stopSignal: 'SIGINT',
+    port: Number(new URL(config.ANALYTICS_DATABASE_URL).port || 5432),
+    readyDeadlineSeconds: 30,
+    prepare() {
+      const bin = postgresBin(config);
+      if (existsSync(join(postgresData, 'PG_VERSION'))) return;
+      mkdirSync(postgresData, { recursive: true });
+      asServerUser(postgresData);
+      // Local use only: the server listens on loopback and trusts the user named in the URL.
+      const initdb = spawnSync(
+        ...serverUserCommand(join(bin, 'initdb'), [
+          '-D',
+          postgresData,
+          '-U',
+          decodeURIComponent(new URL(config.ANALYTICS_DATABASE_URL).username || 'postgres'),
+          '--auth=trust',
+          '--encoding=UTF8',
+          '--no-locale',
+        ]),
+        { encoding: 'utf8' },
+      );
+      if (initdb.status !== 0) throw new Error(`initdb failed: ${initdb.stderr || initdb.stdout}`);
+    },
+    command() {
+      const [command, args] = serverUserCommand(join(postgresBin(config), 'postgres'), [
+        '-D',
+        postgresData,
+        '-h',
+        host,
+        '-p',
+        String(this.port),
+        // TCP only: a socket file in the data folder could exceed the path length a socket allows.
+        '-c',
+        'unix_socket_directories=',
+        // Analytics are rebuilt from Kafka if the machine crashes; a commit need not wait for the disk.
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'shared_buffers=128MB',
+      ]);
+      return { command, args };
+    },
+    probe: () => probePostgres(config.ANALYTICS_DATABASE_URL),
+  };
+
+  return [temporal, kafka, cassandra, redis, zipkin, postgres];
+}
+
+/** Debian's PostgreSQL server binaries, as `npm run setup` recorded them. */
+function postgresBin(config: Config): string {
+  const file = join(stackPaths(config).dir, 'postgres.json');
+  if (!existsSync(file)) throw new Error('no PostgreSQL recorded: run `npm run setup` first');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { bin: string }).bin;
+}
+
+/**
+ * PostgreSQL refuses to run as root, and CI runs as root: then the server runs as the `postgres` user
+ * Debian's package created (setpriv execs, so the pid the stack records is the server's own).
+ */
+const asRoot = process.getuid?.() === 0;
+function serverUserCommand(command: string, args: string[]): [string, string[]] {
+  return asRoot
+    ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args]]
+    : [command, args];
+}
+function asServerUser(dir: string): void {
+  if (!asRoot) return;
+  const chown = spawnSync('chown', ['-R', 'postgres:postgres', dir], { encoding: 'utf8' });
+  if (chown.status !== 0) throw new Error(`cannot hand ${dir} to the postgres user: ${chown.stderr}`);
 }
 
 /** The Zipkin version stack/maven/zipkin/pom.xml resolves, which names its jar. */

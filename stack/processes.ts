@@ -14,6 +14,8 @@ export interface ManagedProcess {
   readonly logFile: string;
   /** Strings of which one appears in the process's command line, e.g. its data folder. */
   readonly marker: string | readonly string[];
+  /** The signal that stops it promptly (default SIGTERM; PostgreSQL waits for its clients on SIGTERM). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export function runningPid(proc: ManagedProcess): number | undefined {
@@ -47,7 +49,7 @@ export function startDetached(
   return child.pid;
 }
 
-/** SIGTERM, then SIGKILL after the grace period; removes the pid file. */
+/** Its stop signal (SIGTERM), then SIGKILL after the grace period; removes the pid file. */
 export async function stopProcess(
   proc: ManagedProcess,
   graceMs = 30_000,
@@ -55,7 +57,7 @@ export async function stopProcess(
   const pid = runningPid(proc);
   rmSync(proc.pidFile, { force: true });
   if (pid === undefined) return 'not running';
-  signal(pid, 'SIGTERM');
+  signal(pid, proc.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!alive(pid)) return 'stopped';

@@ -121,6 +121,16 @@ function findJava17() {
   return candidates.find((bin) => (bin === 'java' || existsSync(bin)) && javaMajor(bin) === 17);
 }
 
+/** The newest PostgreSQL server Debian installed (its binaries are versioned, off PATH). */
+function findPostgresBin() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const majors = readdirSync(base)
+    .filter((dir) => /^\d+$/.test(dir) && existsSync(join(base, dir, 'bin/postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors[0] === undefined ? undefined : join(base, majors[0], 'bin');
+}
+
 const steps = [
   {
     name: 'toolchains',
@@ -194,6 +204,23 @@ const steps = [
   },
   // Debian's packages: installed, never started as services (the stack runs its own Redis).
   debianCommand('redis', 'redis-server', 'redis-server'),
+  {
+    // The analytics store: Debian's PostgreSQL server binaries (the stack runs its own server, never
+    // the package's service). Where they are is recorded for stack/engines.ts, as Java's is.
+    name: 'postgresql',
+    async run() {
+      let bin = findPostgresBin();
+      if (!bin) {
+        await aptInstall('postgresql', ['postgresql']);
+        bin = findPostgresBin();
+        if (!bin)
+          throw new StepFailure('postgresql: no server binaries under /usr/lib/postgresql after apt-get install');
+      }
+      mkdirSync(stackDir, { recursive: true });
+      writeFileSync(join(stackDir, 'postgres.json'), JSON.stringify({ bin }, null, 2));
+      return `server binaries in ${bin}`;
+    },
+  },
   // The browser tests drive Debian's Chromium with playwright-core: Playwright's own browser
   // downloads come from a host this project cannot reach.
   debianCommand('chromium', 'chromium', 'chromium'),

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.js';
-import { bootstrapCassandra, bootstrapKafka, bootstrapTemporal } from './bootstrap.js';
+import { bootstrapAnalytics, bootstrapCassandra, bootstrapKafka, bootstrapTemporal } from './bootstrap.js';
 import { engines, type Engine } from './engines.js';
 import { logTail, runningPid, startDetached, stopProcess } from './processes.js';
 
@@ -100,6 +100,7 @@ export async function up(config: Config, log: Log = () => {}): Promise<void> {
   log(`cassandra schema: ${await bootstrapCassandra(config)}`);
   log(`kafka topics: ${await bootstrapKafka(config)}`);
   log(`temporal: ${await bootstrapTemporal(config)}`);
+  log(`analytics store: ${await bootstrapAnalytics(config)}`);
 }
 
 export async function down(config: Config, log: Log = () => {}): Promise<void> {
