@@ -221,7 +221,10 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     );
   }
 
-  const announcement = (view: CanonicalDashboard, trigger: Trigger): EventEnvelope => ({
+  const announcement = (
+    view: CanonicalDashboard,
+    { trigger, since }: Pick<BuildRequest, 'trigger' | 'since'>,
+  ): EventEnvelope => ({
     // One id per build: a consumer that deduplicates by id sees a re-published build once.
     id: `dashboard-updated:${view.userId}:${view.version}`,
     type: 'DashboardUpdated',
@@ -229,7 +232,14 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
     subject: view.userId,
     time: new Date().toISOString(),
     schemaVersion: SUPPORTED_SCHEMA_VERSION,
-    data: { userId: view.userId, version: view.version, builtAt: view.builtAt, trigger },
+    data: {
+      userId: view.userId,
+      version: view.version,
+      builtAt: view.builtAt,
+      trigger,
+      // The write-to-dashboard lag, for insights: known when the trigger says when its write happened.
+      ...(since === undefined ? {} : { lagMs: Math.max(0, Math.round(Date.now() - Date.parse(since))) }),
+    },
     // The build's trace, so the apps' push continues it.
     ...traceCarrier(),
   });
@@ -255,7 +265,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       }
       const { view, unsettled } = stored;
       if (!stored.announce) return { view, unsettled };
-      const event = announcement(view, request.trigger);
+      const event = announcement(view, request);
       const live = await publishLive(event);
       const published = await publishEvents([event]);
       return { view, unsettled: live && published ? unsettled : [...unsettled, 'announcement'] };
@@ -286,7 +296,7 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
               async () => {
                 const stored = await buildAndStore(request);
                 if (!stored.announce) return stored;
-                const event = announcement(stored.view, request.trigger);
+                const event = announcement(stored.view, request);
                 announced.push({ event, view: stored.view });
                 if (!(await publishLive(event))) mark(stored.view, ['announcement']);
                 else if (request.since !== undefined)

@@ -166,6 +166,8 @@ export function createActivities(deps: ActivityDeps) {
         userId: preferences.userId,
         version: preferences.version,
         updatedAt: preferences.updatedAt ?? new Date().toISOString(),
+        // What the user chose, for insights (which sort modes, layouts, hidden and pinned items).
+        preferences,
       });
       await deps.events.publishMany(topics.preferences, [event]);
     },

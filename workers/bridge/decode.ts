@@ -1,4 +1,4 @@
-import { parseEvent } from '../../dashboard/index.js';
+import { parseEvent, type ParsedEvent } from '../../dashboard/index.js';
 import type { Trigger } from '../../contract/workflows.js';
 
 /**
@@ -26,13 +26,23 @@ const NOT_TRIGGERS: ReadonlySet<string> = new Set(['DashboardUpdated', 'Dashboar
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function decideMessage(value: Buffer | null): Decision {
-  if (value === null || value.length === 0) return deadLetter('EVENT_EMPTY', 'message has no value');
+/** A message's bytes as an event: parsed, or why it belongs on the dead-letter topic. */
+export type DecodedMessage =
+  | { readonly ok: true; readonly parsed: Extract<ParsedEvent, { ok: true }> }
+  | { readonly ok: false; readonly deadLetter: Extract<Decision, { action: 'dead-letter' }> };
+
+/** UTF-8 JSON in the event envelope with a valid payload for its type; shared by every consumer. */
+export function decodeMessage(value: Buffer | null): DecodedMessage {
+  const refuse = (code: DeadLetterCode, reason: string) => ({
+    ok: false as const,
+    deadLetter: deadLetter(code, reason),
+  });
+  if (value === null || value.length === 0) return refuse('EVENT_EMPTY', 'message has no value');
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(value));
   } catch (error) {
-    return deadLetter(
+    return refuse(
       'EVENT_NOT_JSON',
       `value is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -40,8 +50,15 @@ export function decideMessage(value: Buffer | null): Decision {
   const parsed = parseEvent(json);
   if (!parsed.ok) {
     const code = parsed.errors[0]?.code ?? 'EVENT_INVALID_ENVELOPE';
-    return deadLetter(code, parsed.errors.map((e) => `${e.code} ${e.path || '/'}: ${e.message}`).join('; '));
+    return refuse(code, parsed.errors.map((e) => `${e.code} ${e.path || '/'}: ${e.message}`).join('; '));
   }
+  return { ok: true, parsed };
+}
+
+export function decideMessage(value: Buffer | null): Decision {
+  const decoded = decodeMessage(value);
+  if (!decoded.ok) return decoded.deadLetter;
+  const { parsed } = decoded;
   if (!parsed.known) return { action: 'skip', reason: parsed.reason, type: parsed.envelope.type };
   const { type, subject, time } = parsed.event;
   if (NOT_TRIGGERS.has(type)) return { action: 'skip', reason: 'not_a_trigger', type };
@@ -55,7 +72,7 @@ export function decideMessage(value: Buffer | null): Decision {
   };
 }
 
-export function deadLetter(code: DeadLetterCode, reason: string): Decision {
+export function deadLetter(code: DeadLetterCode, reason: string): Extract<Decision, { action: 'dead-letter' }> {
   // Header values should stay readable in tools; a thousand characters name every problem that matters.
   return { action: 'dead-letter', code, reason: reason.slice(0, 1000) };
 }

@@ -65,7 +65,7 @@ export class PauseTracker {
   private last: { code: string; message: string } | undefined;
 
   constructor(
-    private readonly metrics: BridgeMetrics,
+    private readonly metrics: Pick<BridgeMetrics, 'paused'>,
     private readonly logger: Logger,
   ) {}
 
@@ -101,7 +101,7 @@ export class PauseTracker {
 export interface RetryContext {
   readonly backoff: Backoff;
   readonly tracker: PauseTracker;
-  readonly metrics: BridgeMetrics;
+  readonly metrics: Pick<BridgeMetrics, 'retries'>;
   /** False once the consumer stops or the partition was taken away: give up, leave the offset uncommitted. */
   keepGoing(): boolean;
   /** Keeps the consumer's group membership alive while it waits, so a pause never causes a rebalance. */
@@ -120,7 +120,7 @@ export interface RetryContext {
  * group before each wait.
  */
 export async function retryUntilAccepted(
-  operation: 'trigger' | 'dead-letter',
+  operation: 'trigger' | 'dead-letter' | 'store',
   what: string,
   attempt: () => Promise<void>,
   ctx: RetryContext,

@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Hono } from 'hono';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js';
+import { analyticsTopics, topics } from '../config/topics.js';
+import { createAnalyticsActivities } from '../activities/analytics.js';
+import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
+import { createPostgresPool } from '../adapters/postgres/client.js';
+import { ensureRollupSchedules } from '../adapters/temporal/analytics-workflows.js';
+import { createAnalyticsConsumer } from './analytics/create-analytics-consumer.js';
+import { kafkaLogCreator } from './bridge/kafka-logger.js';
+
+const workflowsPath = fileURLToPath(new URL('../workflows/analytics/index.ts', import.meta.url));
+
+/**
+ * The analytics process: stores every event in the analytics store (its own consumer group) and runs
+ * the rollup workflows on a task queue of its own, keeping their Temporal Schedules in place. Nothing
+ * on the dashboards' path waits for it. /metrics, /healthz and /readyz on ANALYTICS_PORT.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-analytics' } });
+  const pool = createPostgresPool({ url: config.ANALYTICS_DATABASE_URL, schema: config.ANALYTICS_SCHEMA, logger });
+  const store = createAnalyticsStore(pool);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const kafka = new Kafka({
+    clientId: `${config.KAFKA_CLIENT_ID}-analytics`,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  const consumer = createAnalyticsConsumer({
+    kafka,
+    groupId: config.ANALYTICS_GROUP_ID,
+    topics: analyticsTopics,
+    deadLetterTopic: topics.deadLetter,
+    store,
+    logger,
+    registry,
+  });
+
+  const taskQueue = analyticsTaskQueue(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    workflowsPath,
+    activities: createAnalyticsActivities({ store }),
+    maxConcurrentActivityTaskExecutions: 2,
+  });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const schedules = await ensureRollupSchedules(client, { taskQueue, retentionDays: config.ANALYTICS_RETENTION_DAYS });
+  logger.info({ schedules, taskQueue }, 'rollup schedules in place');
+
+  let polling = false;
+  const http = new Hono()
+    .get('/healthz', (c) => c.json({ status: 'ok', polling, ...consumer.health() }))
+    // Ready once the consumer holds its partitions and the rollup worker polls.
+    .get('/readyz', (c) => {
+      const ready = polling && consumer.health().joined;
+      return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
+    })
+    .get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  const server = serve(
+    { fetch: http.fetch, hostname: config.BIND_HOST, port: config.ANALYTICS_PORT },
+    (info: AddressInfo) => logger.info({ url: `http://${info.address}:${info.port}` }, 'metrics and health listening'),
+  );
+  server.once('error', (error) => {
+    logger.fatal({ err: error }, 'cannot serve /metrics and /healthz');
+    process.exitCode = 1;
+    worker.shutdown();
+  });
+
+  await consumer.start();
+  // The SDK shuts the worker down on SIGINT/SIGTERM; the consumer stops with it.
+  polling = true;
+  logger.info({ groupId: config.ANALYTICS_GROUP_ID }, 'analytics running');
+  try {
+    await worker.run();
+  } finally {
+    polling = false;
+    await consumer.stop().catch((error: unknown) => logger.error({ err: error }, 'consumer stop failed'));
+    server.close();
+    await clientConnection.close();
+    await connection.close();
+    await pool.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
