@@ -1,22 +1,19 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js';
 import { analyticsTopics, topics } from '../config/topics.js';
-import { createAnalyticsActivities } from '../activities/analytics.js';
 import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
 import { ensureRollupSchedules } from '../adapters/temporal/analytics-workflows.js';
 import { createAnalyticsConsumer } from './analytics/create-analytics-consumer.js';
+import { createAnalyticsWorker } from './analytics/create-analytics-worker.js';
 import { kafkaLogCreator } from './bridge/kafka-logger.js';
-
-const workflowsPath = fileURLToPath(new URL('../workflows/analytics/index.ts', import.meta.url));
 
 /**
  * The analytics process: stores every event in the analytics store (its own consumer group) and runs
@@ -50,13 +47,11 @@ async function main(): Promise<void> {
 
   const taskQueue = analyticsTaskQueue(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
+  const worker = await createAnalyticsWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    workflowsPath,
-    activities: createAnalyticsActivities({ store }),
-    maxConcurrentActivityTaskExecutions: 2,
+    deps: { store },
   });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });

@@ -1,0 +1,110 @@
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import { createAnalyticsConsumer, type AnalyticsConsumer } from '../../workers/analytics/create-analytics-consumer.js';
+import { createTestTopics, silent, testKafka, type TestTopics } from '../e2e/support.js';
+import { createTestAnalytics, type TestAnalytics } from '../support/analytics.js';
+import { consumeFromNow } from '../support/kafka.js';
+import { unique } from '../support/unique.js';
+
+/** The analytics consumer on real Kafka (topics of its own) and the real analytics store (a schema of its own). */
+const config = loadConfig();
+let kafka: Kafka;
+let topics: TestTopics & { remove(): Promise<void> };
+let analytics: TestAnalytics;
+const deadLetterTopic = unique('analytics-dead');
+
+beforeAll(async () => {
+  kafka = testKafka(config);
+  topics = await createTestTopics(kafka, 2);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: deadLetterTopic, numPartitions: 1 }] });
+  await admin.disconnect();
+  analytics = await createTestAnalytics(config);
+});
+afterAll(async () => {
+  await topics?.remove();
+  await analytics?.drop();
+});
+
+const purchase = (userId: string, id = unique('evt')) =>
+  JSON.stringify({
+    id,
+    type: 'ContractPurchased',
+    source: 'offers-service',
+    subject: userId,
+    time: '2026-11-20T10:00:00.000Z',
+    schemaVersion: 1,
+    data: { contractId: unique('c'), offerId: 'offer-1', purchasedAt: '2026-11-20T10:00:00.000Z' },
+  });
+
+function startConsumer(groupId = unique('analytics')): AnalyticsConsumer {
+  return createAnalyticsConsumer({
+    kafka,
+    groupId,
+    topics: [topics.domain.offers],
+    deadLetterTopic,
+    store: analytics.store,
+    logger: silent,
+  });
+}
+
+const stored = async (userId: string) =>
+  (
+    await analytics.pool.query<{ event_id: string; day: string }>(
+      `SELECT event_id, to_char(day, 'YYYY-MM-DD') AS day FROM raw_events WHERE user_id = $1 ORDER BY event_id`,
+      [userId],
+    )
+  ).rows;
+
+describe('analytics consumer', () => {
+  it('stores each event once, also when Kafka delivers it again, and dead-letters what is malformed', async () => {
+    const userId = unique('u');
+    const twice = unique('evt-twice');
+    const letters: string[] = [];
+    const deadLetters = await consumeFromNow(kafka, deadLetterTopic, (m) => letters.push(String(m.value)));
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: topics.domain.offers,
+      messages: [
+        { key: userId, value: purchase(userId, twice) },
+        // The same event published again (a producer retry): one fact, stored once.
+        { key: userId, value: purchase(userId, twice) },
+        { key: userId, value: purchase(userId, `${twice}-other`) },
+        { key: userId, value: 'not an event' },
+        // A type from a newer producer: skipped, neither stored nor dead-lettered.
+        {
+          key: userId,
+          value: JSON.stringify({ ...JSON.parse(purchase(userId)), type: 'SomethingNew', data: {} }),
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const first = startConsumer();
+    await first.start();
+    try {
+      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(2);
+      await expect.poll(() => letters, { timeout: 20_000 }).toEqual(['not an event']);
+    } finally {
+      await first.stop();
+    }
+    expect(await stored(userId)).toEqual([
+      { event_id: twice, day: '2026-11-20' },
+      { event_id: `${twice}-other`, day: '2026-11-20' },
+    ]);
+
+    // Every message delivered again (a new group reads the topic from its beginning): nothing counts twice.
+    const again = startConsumer();
+    await again.start();
+    try {
+      await expect.poll(() => letters.length, { timeout: 30_000 }).toBe(2);
+    } finally {
+      await again.stop();
+      await deadLetters.stop();
+    }
+    expect(await stored(userId)).toHaveLength(2);
+  });
+});
