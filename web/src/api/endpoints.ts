@@ -1,7 +1,17 @@
 import { ClientDashboard } from '../../../dashboard/contract/dashboard.js';
 import { Preferences, type PreferencesPatch } from '../../../dashboard/contract/preferences.js';
 import { dataOf, type ApiClient, type Fetched } from './client';
-import { FailedRebuilds, HistoryPage, RebuildResult, UserWorkflows } from './schemas';
+import {
+  FailedRebuilds,
+  HistoryPage,
+  OfferInsights,
+  PersonalisationInsights,
+  RebuildInsights,
+  RebuildResult,
+  UsageInsights,
+  UserWorkflows,
+  type InsightsQuery,
+} from './schemas';
 
 /** Which app the dashboard is rendered for: the headers the capability matrix reads. */
 export interface ClientProfile {
@@ -28,6 +38,13 @@ export interface VersionedPreferences {
 function versionFrom(headers: Headers, preferences: Preferences): number {
   const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(headers.get('ETag') ?? '');
   return match?.[1] === undefined ? preferences.version : Number(match[1]);
+}
+
+/** `from`, `to` and the platform when one is chosen; rebuilds ignore the platform, so it is never sent there. */
+function insightsSearch(query: InsightsQuery, withPlatform: boolean): string {
+  const search = new URLSearchParams({ from: query.from, to: query.to });
+  if (withPlatform && query.platform !== undefined) search.set('platform', query.platform);
+  return search.toString();
 }
 
 const profileHeaders = (profile: ClientProfile) => ({
@@ -137,6 +154,25 @@ export function createEndpoints(client: ApiClient) {
 
     failedRebuilds: async () =>
       dataOf(await client.request('/v1/admin/rebuilds/failed?since=1h', { schema: FailedRebuilds })),
+
+    /** Daily roll-ups of the event stream (admin tokens only), one request per subject. */
+    usageInsights: async (query: InsightsQuery) =>
+      dataOf(await client.request(`/v1/insights/usage?${insightsSearch(query, true)}`, { schema: UsageInsights })),
+
+    personalisationInsights: async (query: InsightsQuery) =>
+      dataOf(
+        await client.request(`/v1/insights/personalisation?${insightsSearch(query, true)}`, {
+          schema: PersonalisationInsights,
+        }),
+      ),
+
+    offerInsights: async (query: InsightsQuery) =>
+      dataOf(await client.request(`/v1/insights/offers?${insightsSearch(query, true)}`, { schema: OfferInsights })),
+
+    rebuildInsights: async (query: InsightsQuery) =>
+      dataOf(
+        await client.request(`/v1/insights/rebuilds?${insightsSearch(query, false)}`, { schema: RebuildInsights }),
+      ),
   };
 }
 

@@ -3,7 +3,8 @@ import { Preferences } from '../../../dashboard/contract/preferences.js';
 
 /**
  * Response shapes of the endpoints the API does not describe in the contract folder (the history
- * page); the admin console's come from dashboard/contract/admin.ts, as the API's do.
+ * page); the admin console's and the insights page's come from dashboard/contract/ (admin.ts,
+ * insights.ts), as the API's do.
  */
 export const HistoryPage = z.object({
   entries: z.array(
@@ -19,3 +20,11 @@ export {
   FailedRebuilds,
   UserWorkflows,
 } from '../../../dashboard/contract/admin.js';
+
+export {
+  InsightsQuery,
+  OfferInsights,
+  PersonalisationInsights,
+  RebuildInsights,
+  UsageInsights,
+} from '../../../dashboard/contract/insights.js';
