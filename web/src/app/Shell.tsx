@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { DashboardPage } from '../dashboard/DashboardPage';
 import { LiveStatus } from '../dashboard/LiveStatus';
 import { HistoryPage } from '../history/HistoryPage';
+import { LazyInsightsPage } from '../insights/LazyInsightsPage';
 import { OpsPage } from '../ops/OpsPage';
 import { PersonalisePage } from '../personalise/PersonalisePage';
 import { PreviewPage } from '../preview/PreviewPage';
@@ -20,9 +21,11 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
       return <HistoryPage />;
     case 'preview':
       return <PreviewPage />;
-    // The console's endpoints refuse non-admins anyway; the screen is simply not offered to them.
+    // The console's and the insights' endpoints refuse non-admins anyway; the screens are simply not offered to them.
     case 'ops':
       return admin ? <OpsPage /> : <DashboardPage />;
+    case 'insights':
+      return admin ? <LazyInsightsPage /> : <DashboardPage />;
     case 'dashboard':
       return <DashboardPage />;
   }

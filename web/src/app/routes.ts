@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export type Route = 'dashboard' | 'personalise' | 'history' | 'preview' | 'ops';
+export type Route = 'dashboard' | 'personalise' | 'history' | 'preview' | 'ops' | 'insights';
 
 /** The screens, in navigation order; hash routes, because the API serves one index.html at /app/. */
 export const ROUTES: readonly {
@@ -14,6 +14,7 @@ export const ROUTES: readonly {
   { route: 'history', hash: '#/history', label: 'History', adminOnly: false },
   { route: 'preview', hash: '#/preview', label: 'Preview', adminOnly: false },
   { route: 'ops', hash: '#/ops', label: 'Ops', adminOnly: true },
+  { route: 'insights', hash: '#/insights', label: 'Insights', adminOnly: true },
 ];
 
 export function routeFromHash(hash: string): Route {
