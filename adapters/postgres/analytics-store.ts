@@ -51,7 +51,7 @@ const ROLLUP_STATEMENTS = [
   `INSERT INTO usage_daily (day, platform, app_version, opens, distinct_users)
    SELECT $1, coalesce(data->>'platform', '*'), coalesce(data->>'appVersion', '*'), count(*), count(DISTINCT user_id)
    FROM raw_events WHERE day = $1 AND type = 'DashboardViewed'
-   GROUP BY GROUPING SETS ((data->>'platform', data->>'appVersion'), ())
+   GROUP BY GROUPING SETS ((data->>'platform', data->>'appVersion'), (data->>'platform'), ())
    HAVING count(*) > 0`,
 
   `INSERT INTO usage_source_daily (day, platform, source, opens, etag_hits, p50_ms, p95_ms, p99_ms)

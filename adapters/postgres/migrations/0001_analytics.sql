@@ -21,7 +21,7 @@ CREATE TABLE rollups (
   rolled_up_at timestamptz NOT NULL
 );
 
--- Dashboard opens per app version; platform '*' rows hold every platform together.
+-- Dashboard opens per platform and app version; '*' in either holds all of them together.
 CREATE TABLE usage_daily (
   day date NOT NULL,
   platform text NOT NULL,
