@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../config/index.js';
 import { isEntryPoint } from '../config/entry-point.js';
 import { UsageError, type OpsCommand } from './ops/command.js';
+import { analyticsBackfill } from './ops/commands/analytics-backfill.js';
 import { erase } from './ops/commands/erase.js';
 import { failed, replayFailed } from './ops/commands/failed.js';
 import { history } from './ops/commands/history.js';
@@ -24,6 +25,7 @@ export const commands: readonly OpsCommand[] = [
   erase,
   history,
   trace,
+  analyticsBackfill,
 ];
 
 function overview(): string {

@@ -3,7 +3,9 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawEvent } from '../../adapters/postgres/analytics-store.js';
 import { ensureRollupSchedules, rollupScheduleIds, runBackfill } from '../../adapters/temporal/analytics-workflows.js';
-import { loadConfig } from '../../config/index.js';
+import { runOps } from '../../cli/ops.js';
+import { bufferOutput } from '../../cli/ops/output.js';
+import { analyticsTaskQueue, loadConfig } from '../../config/index.js';
 import { addDays, utcDay } from '../../workflows/analytics/days.js';
 import type { rollupAnalytics } from '../../workflows/analytics/rollup.js';
 import { createAnalyticsWorker } from '../../workers/analytics/create-analytics-worker.js';
@@ -15,7 +17,8 @@ import { unique } from '../support/unique.js';
  * task queue of its own): a seeded day gives the figures computed by hand below, again and again.
  */
 const config = loadConfig();
-const taskQueue = unique('analytics-queue');
+const baseQueue = unique('analytics-queue');
+const taskQueue = analyticsTaskQueue({ TEMPORAL_TASK_QUEUE: baseQueue });
 const today = utcDay(Date.now());
 const day = addDays(today, -3);
 let analytics: TestAnalytics;
@@ -254,6 +257,32 @@ describe('analytics rollups', () => {
     expect((await analytics.store.usage({ from: rolledUp, to: rolledUp })).days).toEqual([
       { day: rolledUp, opens: 2, distinctUsers: 1 },
     ]);
+  });
+
+  it('`ops analytics-backfill` rolls up a range with progress, and refuses a range it cannot take', async () => {
+    const ops = async (...argv: string[]) => {
+      const out = bufferOutput();
+      const code = await runOps(argv, out, { ...process.env, TEMPORAL_TASK_QUEUE: baseQueue });
+      return { code, text: out.text() };
+    };
+    // The day seeded above, and the one before it (one event of another day).
+    const from = addDays(day, -1);
+    const done = await ops('analytics-backfill', '--from', from, '--to', day);
+    expect(done.code).toBe(0);
+    expect(done.text).toContain(`${from}: rolled up from 1 raw events`);
+    expect(done.text).toContain(`${day}: rolled up from 14 raw events`);
+
+    for (const argv of [
+      ['--from', day, '--to', from],
+      ['--from', '24.11.2026'],
+      ['--to', day],
+      ['--from', addDays(today, 1)],
+      ['--from', addDays(day, -400), '--to', day],
+    ]) {
+      const refused = await ops('analytics-backfill', ...argv);
+      expect(refused.code, argv.join(' ')).toBe(2);
+      expect(refused.text).toContain('usage: ops analytics-backfill');
+    }
   });
 
   it('keeps an hourly and a daily schedule of rollups, and setting them again changes nothing', async () => {
