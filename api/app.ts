@@ -17,6 +17,7 @@ import { ApiError, problemResponse } from './problem.js';
 import { createReadPath } from './read-path.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { adminRoutes } from './routes/admin.js';
+import { insightsRoutes } from './routes/insights.js';
 import { docsRoutes } from './routes/docs.js';
 import { opsRoutes } from './routes/ops.js';
 import { preferencesRoutes } from './routes/preferences.js';
@@ -170,6 +171,7 @@ export function createApp(
   app.route('/', dashboardRoutes(readPath));
   app.route('/', preferencesRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', insightsRoutes(deps));
 
   return Object.assign(app, { metrics });
 }

@@ -6,6 +6,9 @@ import { createPreferenceStore, type PreferenceStore } from '../adapters/cassand
 import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
+import { createCachedInsights, type InsightsReader } from '../adapters/redis/insights-cache.js';
+import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
+import { createPostgresPool } from '../adapters/postgres/client.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
 import {
@@ -62,6 +65,8 @@ export interface ApiDeps {
   readonly live: LiveUpdates;
   /** What the admin endpoints show operators, from Temporal's visibility (this deployment's queues). */
   readonly inspection: WorkflowInspection;
+  /** What product teams see: daily summaries of the analytics store, through a Redis cache. */
+  readonly insights: InsightsReader;
   readonly probes: Readonly<Record<Dependency, Probe>>;
 }
 
@@ -113,6 +118,14 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
   });
   const live = createStreamHub(subscriber, logger);
   const rateLimiter = createRedisRateLimiter(redis, { logger });
+  // Only the admin-only insights read it: a small pool, and no statement may outlast the request's deadline.
+  const analytics = createPostgresPool({
+    url: config.ANALYTICS_DATABASE_URL,
+    schema: config.ANALYTICS_SCHEMA,
+    max: 2,
+    statementTimeoutMs: 5_000,
+    logger,
+  });
 
   const deps: ApiDeps = {
     config,
@@ -130,6 +143,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       userWorkflows: (userId, limit) => listUserWorkflows(temporal, userId, limit),
       failedRebuilds: (since, limit) => listFailedRebuilds(temporal, since, config.TEMPORAL_TASK_QUEUE, limit),
     },
+    insights: createCachedInsights(createAnalyticsStore(analytics), redis, { namespace: config.ANALYTICS_SCHEMA }),
     probes: {
       redis: async () => {
         await redis.ping();
@@ -159,6 +173,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       await Promise.all([
         bounded(cassandra.shutdown(), 'cassandra shutdown'),
         bounded(closeTemporal(), 'temporal connection close'),
+        bounded(analytics.end(), 'analytics store close'),
       ]);
     },
   };

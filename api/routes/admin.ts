@@ -1,9 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { AdminRebuildResult, FailedRebuilds, Id, UserWorkflows } from '../../dashboard/index.js';
 import { LOOKBACK, lookbackStart, userWorkflowsQuery } from '../../adapters/temporal/workflow-inspection.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { adminOnly } from '../middleware/admin-only.js';
 import { jsonBody } from '../middleware/body.js';
 import { ApiError } from '../problem.js';
 import { bearer, problems } from '../schemas.js';
@@ -111,13 +112,6 @@ const failedRebuilds = createRoute({
     ...adminResponses,
   },
 });
-
-/** Only tokens with the admin role get past; everything under /v1/admin is for operators. */
-const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
-  if (!c.get('caller').admin)
-    throw new ApiError(403, 'FORBIDDEN', { detail: 'The admin console needs the admin role' });
-  await next();
-};
 
 /**
  * What the web ops console needs from the platform, documented and admin-only: a user's workflows,

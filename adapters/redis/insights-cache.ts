@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { AnalyticsStore } from '../postgres/analytics-store.js';
+import {
+  OfferInsights,
+  PersonalisationInsights,
+  RebuildInsights,
+  UsageInsights,
+  type InsightsQuery,
+} from '../../dashboard/index.js';
+
+export type InsightsReader = Pick<AnalyticsStore, 'usage' | 'personalisation' | 'offers' | 'rebuilds'>;
+
+/**
+ * Insights answered through Redis: summaries change at most once an hour (the rollup schedule), so a
+ * chart reopened by many product people costs the analytics store one query per range and TTL. A Redis
+ * that is away is skipped, never waited on; what the cache holds is parsed like any input.
+ */
+export function createCachedInsights(
+  store: InsightsReader,
+  redis: Redis,
+  /** `namespace` names the store (its schema), so two stores never share cached answers. */
+  options: { namespace: string; ttlSeconds?: number },
+) {
+  const ttlSeconds = options.ttlSeconds ?? 300;
+  const cached =
+    <T>(kind: keyof InsightsReader, schema: z.ZodType<T>) =>
+    async (query: InsightsQuery): Promise<T> => {
+      const key = `insights:v1:${options.namespace}:${kind}:${query.from}:${query.to}:${query.platform ?? '*'}`;
+      const hit = await redis.get(key).catch(() => null);
+      const parsed = hit === null ? undefined : schema.safeParse(parseJson(hit));
+      if (parsed?.success) return parsed.data;
+      const fresh = (await store[kind](query)) as T;
+      await redis.set(key, JSON.stringify(fresh), 'EX', ttlSeconds).catch(() => undefined);
+      return fresh;
+    };
+  return {
+    usage: cached('usage', UsageInsights),
+    personalisation: cached('personalisation', PersonalisationInsights),
+    offers: cached('offers', OfferInsights),
+    rebuilds: cached('rebuilds', RebuildInsights),
+  } satisfies InsightsReader;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
