@@ -49,6 +49,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     // A group of its own each run, at the end of the topics before its bridges start: events of earlier
     // runs and tests (users this run's domain services do not know) are not its load.
     BRIDGE_GROUP_ID: `chaos-bridge-${Date.now()}`,
+    ANALYTICS_GROUP_ID: `chaos-analytics-${Date.now()}`,
     CASSANDRA_KEYSPACE: KEYSPACE,
     REDIS_URL: redis.url,
     DOMAIN_DATA_DIR: dataDir,

@@ -58,5 +58,7 @@ export function platformProcesses(config: Config, env: NodeJS.ProcessEnv = {}): 
     // Ready only once it holds partitions of its consumer group (/healthz answers as soon as it runs).
     node('bridge', 'workers/bridge.ts', { healthUrl: `http://${host}:${config.BRIDGE_PORT}/readyz` }),
     node('api', 'api/server.ts', { healthUrl: `http://${host}:${config.API_PORT}/healthz` }),
+    // Ready once its consumer holds partitions and its rollup worker polls.
+    node('analytics', 'workers/analytics.ts', { healthUrl: `http://${host}:${config.ANALYTICS_PORT}/readyz` }),
   ];
 }

@@ -10,6 +10,7 @@ import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js'
 import { analyticsTopics, topics } from '../config/topics.js';
 import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
+import { migrateAnalytics } from '../adapters/postgres/migrate.js';
 import { ensureRollupSchedules } from '../adapters/temporal/analytics-workflows.js';
 import { createAnalyticsConsumer } from './analytics/create-analytics-consumer.js';
 import { createAnalyticsWorker } from './analytics/create-analytics-worker.js';
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-analytics' } });
   const pool = createPostgresPool({ url: config.ANALYTICS_DATABASE_URL, schema: config.ANALYTICS_SCHEMA, logger });
+  // Its tables first (idempotent, serialised across replicas): a new deployment needs no step of its own.
+  const applied = await migrateAnalytics(pool, config.ANALYTICS_SCHEMA);
+  if (applied.length > 0) logger.info({ applied }, 'analytics store migrated');
   const store = createAnalyticsStore(pool);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

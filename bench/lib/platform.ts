@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
-import { bridgeTopics } from '../../config/topics.js';
+import { analyticsTopics, bridgeTopics } from '../../config/topics.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { stackPaths } from '../../stack/engines.js';
 import { platformProcesses } from '../../stack/platform-processes.js';
@@ -39,6 +39,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     OFFERS_URL: 'http://127.0.0.1:18204',
     TEMPORAL_TASK_QUEUE: 'bench',
     BRIDGE_GROUP_ID: 'bench-bridge',
+    ANALYTICS_GROUP_ID: 'bench-analytics',
     DOMAIN_DATA_DIR: dataDir,
     DOMAIN_SEED_USERS: String(seedUsers),
     RATE_LIMIT_PER_MINUTE: '100000000',
@@ -78,8 +79,8 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
 export const apiUrl = (config: Config) => `http://127.0.0.1:${config.API_PORT}`;
 
 /**
- * The bridge group of a benchmark or chaos run starts at the end of the topics: earlier tests' events are not its
- * load.
+ * The bridge and analytics groups of a benchmark or chaos run start at the end of the topics: earlier tests' events
+ * are not their load.
  */
 export async function skipOldEvents(config: Config): Promise<void> {
   const admin = new Kafka({ brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
@@ -87,20 +88,25 @@ export async function skipOldEvents(config: Config): Promise<void> {
   try {
     // Explicit high watermarks: resetOffsets(latest) writes -1, which a consumer starting "from the
     // beginning" resolves to the earliest offset.
-    for (const topic of bridgeTopics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const partitions = ends.map((e) => ({ partition: e.partition, offset: e.high }));
-      // A bridge of an interrupted run stays a member until its session times out (30 s).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await admin.setOffsets({ groupId: config.BRIDGE_GROUP_ID, topic, partitions });
-          break;
-        } catch (error) {
-          if (attempt === 20 || !String(error).includes('no running instances')) throw error;
-          await new Promise((r) => setTimeout(r, 3_000));
+    const groups = [
+      { groupId: config.BRIDGE_GROUP_ID, topics: bridgeTopics },
+      { groupId: config.ANALYTICS_GROUP_ID, topics: analyticsTopics },
+    ];
+    for (const { groupId, topics } of groups)
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const partitions = ends.map((e) => ({ partition: e.partition, offset: e.high }));
+        // A bridge of an interrupted run stays a member until its session times out (30 s).
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await admin.setOffsets({ groupId, topic, partitions });
+            break;
+          } catch (error) {
+            if (attempt === 20 || !String(error).includes('no running instances')) throw error;
+            await new Promise((r) => setTimeout(r, 3_000));
+          }
         }
       }
-    }
   } finally {
     await admin.disconnect();
   }

@@ -23,6 +23,7 @@ const platformProcesses = {
   api: 'api/server.ts',
   worker: 'workers/worker.ts',
   bridge: 'workers/bridge.ts',
+  analytics: 'workers/analytics.ts',
   accounts: 'domain-services/accounts/server.ts',
   partners: 'domain-services/partners/server.ts',
   transactions: 'domain-services/transactions/server.ts',
@@ -31,7 +32,7 @@ const platformProcesses = {
 
 describe('docker-compose.yml', () => {
   it('runs every engine, the Temporal UI, and Temporal on Cassandra persistence', () => {
-    for (const engine of ['cassandra', 'kafka', 'redis', 'temporal', 'temporal-ui'])
+    for (const engine of ['cassandra', 'kafka', 'redis', 'postgres', 'temporal', 'temporal-ui'])
       expect(compose.services).toHaveProperty(engine);
     expect(compose.services['temporal']?.environment).toMatchObject({ DB: 'cassandra', CASSANDRA_SEEDS: 'cassandra' });
   });
@@ -60,6 +61,7 @@ describe('docker-compose.yml', () => {
       AUTH_JWKS_URL: 'https://login.bank.example/.well-known/jwks.json',
       AUTH_ISSUER: 'https://login.bank.example/',
       AUTH_AUDIENCE: 'dashboard-api',
+      ANALYTICS_DB_PASSWORD: 'analytics-secret',
     };
     const substituted = Object.fromEntries(
       Object.entries(compose.services['api']?.environment ?? {}).map(([name, value]) => [
