@@ -34,6 +34,8 @@ export interface AnalyticsStore {
   rollupDay(day: string, complete: boolean): Promise<RollupResult>;
   /** Deletes raw events of completely rolled-up days before `day`; returns how many. */
   expireRawEvents(before: string): Promise<number>;
+  /** When the range's summaries last changed: a cached answer older than this is out of date. */
+  summariesChangedAt(query: Pick<InsightsQuery, 'from' | 'to'>): Promise<string>;
   usage(query: InsightsQuery): Promise<UsageInsights>;
   personalisation(query: InsightsQuery): Promise<PersonalisationInsights>;
   offers(query: InsightsQuery): Promise<OfferInsights>;
@@ -173,6 +175,14 @@ export function createAnalyticsStore(pool: pg.Pool): AnalyticsStore {
         [before],
       );
       return result.rowCount ?? 0;
+    },
+
+    async summariesChangedAt(query) {
+      const { rows: found } = await pool.query<{ at: string | null }>(
+        `SELECT max(rolled_up_at)::text AS at FROM rollups WHERE day BETWEEN $1 AND $2`,
+        [query.from, query.to],
+      );
+      return found[0]?.at ?? 'never';
     },
 
     async usage(query) {
