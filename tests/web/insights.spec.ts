@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { accessibilityViolations, expect, screenshot, test } from './fixtures.js';
+import type { BrowserPlatform } from './platform-file.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -15,10 +16,12 @@ const OPENS = 4;
 const utcToday = () => new Date().toISOString().slice(0, 10);
 
 /** Rolls today up into the analytics store, as an operator would (exit 0 once the roll-up finished). */
-async function backfill(day: string): Promise<void> {
-  await run('npx', ['tsx', 'cli/ops.ts', 'analytics', 'backfill', '--from', day, '--to', day], {
+async function backfill(platform: BrowserPlatform, day: string): Promise<void> {
+  await run('npx', ['tsx', 'cli/ops.ts', 'analytics-backfill', '--from', day, '--to', day], {
     cwd: repoRoot,
     timeout: 25_000,
+    // This run's rollup worker and store.
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.taskQueue, ANALYTICS_SCHEMA: platform.analyticsSchema },
   });
 }
 
@@ -41,6 +44,7 @@ test.describe('the insights page', () => {
   test('charts the dashboards opened today once they are rolled up, with its figures as tables', async ({
     page,
     admin,
+    platform,
   }) => {
     const today = utcToday();
     // Every served dashboard is one DashboardViewed event: opening the app and reloading it serves one each.
@@ -58,7 +62,7 @@ test.describe('the insights page', () => {
     // The analytics consumer stores events a little after they happen: roll up and look again until
     // today's figure has caught up, rather than sleeping for a guessed time.
     await expect(async () => {
-      await backfill(today);
+      await backfill(platform, today);
       await page.reload();
       await expect(page.getByRole('heading', { level: 1, name: 'Insights' })).toBeVisible();
       expect(await opensShownFor(page, today)).toBeGreaterThanOrEqual(OPENS);

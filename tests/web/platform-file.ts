@@ -7,5 +7,7 @@ export interface BrowserPlatform {
   readonly apiUrl: string;
   readonly domainUrls: Record<'accounts' | 'partners' | 'transactions' | 'offers', string>;
   readonly taskQueue: string;
+  /** The analytics store's schema of this run (`ops analytics-backfill` must roll up the same). */
+  readonly analyticsSchema: string;
   readonly jwtSecret: string;
 }

@@ -21,6 +21,11 @@ export interface AnalyticsConsumerDeps {
   readonly store: Pick<AnalyticsStore, 'insertEvents'>;
   readonly logger: Logger;
   readonly registry?: Registry;
+  /**
+   * Where a group without committed positions starts: the beginning (every retained event counts), or,
+   * for a test's group that must not read what other tests left, the end.
+   */
+  readonly fromBeginning?: boolean;
 }
 
 export interface AnalyticsConsumer {
@@ -169,8 +174,7 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
     async start() {
       await producer.connect();
       await consumer.connect();
-      // Every retained event counts: a new group reads the topics from their beginning.
-      await consumer.subscribe({ topics: [...deps.topics], fromBeginning: true });
+      await consumer.subscribe({ topics: [...deps.topics], fromBeginning: deps.fromBeginning ?? true });
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
