@@ -1,5 +1,6 @@
 import type { machineDetails } from './lib/machine.js';
 import { round } from './lib/stats.js';
+import type { AnalyticsRollupResult } from './scenarios/analytics-rollup.js';
 import type { CacheHitResult } from './scenarios/cache-hit.js';
 import type { CacheMissResult, MissRun } from './scenarios/cache-miss.js';
 import type { CapacityResult } from './scenarios/capacity.js';
@@ -22,6 +23,8 @@ export interface BenchResult {
   readonly throughput: ThroughputResult;
   readonly rebuildAll: RebuildAllResult;
   readonly capacity: CapacityResult;
+  /** Absent in results written before the analytics store existed. */
+  readonly analyticsRollup?: AnalyticsRollupResult;
   /** Highest RSS of each process from the first scenario to the last. */
   readonly rssPeakMiB: Record<string, number>;
 }
@@ -113,6 +116,14 @@ export function report(r: BenchResult): string {
     `- RSS during the highest-rate cache-hit run (MiB): ${mib(hit.rssDuringMaxMiB)}.`,
     `- SSE: ${r.capacity.sseStreamsOpened} of ${r.capacity.sseTarget} streams held by one API process, ${r.capacity.sseStreamsUpdated} received their user's update${r.capacity.sseStreamsUpdated < r.capacity.sseStreamsOpened ? ' (**FAILURE**)' : ''}; its RSS ${r.capacity.apiRssBeforeMiB} → ${r.capacity.apiRssWithStreamsMiB} → ${r.capacity.apiRssAfterMiB} MiB 10 s after they closed (heap used ${r.capacity.apiHeapMiB.before} → ${r.capacity.apiHeapMiB.withStreams} → ${r.capacity.apiHeapMiB.after} MiB; ${r.capacity.streamsLeftOpen} left open).`,
     '',
+    ...(r.analyticsRollup
+      ? [
+          '### 7. Analytics rollup',
+          '',
+          `- One day of ${r.analyticsRollup.rawEvents} raw events (written in ${round(r.analyticsRollup.seedSeconds, 1)} s) rolled up into every summary in ${r.analyticsRollup.rollupSeconds.map((x) => round(x, 1)).join(' / ')} s: median **${round(r.analyticsRollup.medianSeconds, 1)} s**.`,
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { startBenchPlatform } from './lib/platform.js';
 import { sampleRss } from './lib/rss.js';
 import { createUserPool } from './lib/users.js';
 import { report, type BenchResult } from './report.js';
+import { analyticsRollup } from './scenarios/analytics-rollup.js';
 import { cacheHit } from './scenarios/cache-hit.js';
 import { cacheMiss } from './scenarios/cache-miss.js';
 import { capacity } from './scenarios/capacity.js';
@@ -37,6 +38,7 @@ const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
     rebuildAllRate: 100,
     rebuildAllTimeoutSeconds: 60,
     sseStreams: 50,
+    rollupEvents: 10_000,
   },
   // Every scenario takes users of its own (bench/lib/users.ts); rebuild-all alone takes 10,000.
   quick: {
@@ -55,6 +57,7 @@ const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
     rebuildAllRate: 500,
     rebuildAllTimeoutSeconds: 300,
     sseStreams: 2000,
+    rollupEvents: 1_000_000,
   },
   full: {
     seedUsers: 25_000,
@@ -72,6 +75,7 @@ const SIZES: Record<'smoke' | 'quick' | 'full', BenchSize> = {
     rebuildAllRate: 500,
     rebuildAllTimeoutSeconds: 600,
     sseStreams: 10_000,
+    rollupEvents: 1_000_000,
   },
 };
 
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     const through = await throughput(run);
     const bulk = await rebuildAll(run, miss.floor);
     const cap = await capacity(run);
+    const rollup = await analyticsRollup(run);
     const result: BenchResult = {
       mode,
       startedAt: started.toISOString(),
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
       throughput: through,
       rebuildAll: bulk,
       capacity: cap,
+      analyticsRollup: rollup,
       rssPeakMiB: rss.stop(),
     };
     const file = values.out ?? `bench/results/${started.toISOString().replace(/[:.]/g, '-')}-${mode}.json`;

@@ -22,6 +22,8 @@ export interface BenchSize {
   readonly rebuildAllRate: number;
   readonly rebuildAllTimeoutSeconds: number;
   readonly sseStreams: number;
+  /** Raw events of the one day the analytics rollup is timed on. */
+  readonly rollupEvents: number;
 }
 
 /** What every scenario gets: the running platform, its size, the users left to take, a log line. */
