@@ -92,6 +92,7 @@ export function createApp(
   const { config } = deps;
   const metrics = createApiMetrics({
     streams: () => deps.live.listenerCount(),
+    ...(deps.viewEvents ? { viewEvents: deps.viewEvents.counts } : {}),
     defaultMetrics: options.defaultMetrics ?? false,
   });
   const app = new OpenAPIHono<AppEnv>({
@@ -168,7 +169,7 @@ export function createApp(
     deadlineMs: config.REBUILD_DEADLINE_MS,
   });
   app.route('/', streamRoutes(deps));
-  app.route('/', dashboardRoutes(readPath));
+  app.route('/', dashboardRoutes(readPath, deps.viewEvents));
   app.route('/', preferencesRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', insightsRoutes(deps));

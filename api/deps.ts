@@ -1,7 +1,9 @@
 import { Client } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import { createTokenVerifier, type TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
+import { createEventProducer } from '../adapters/kafka/event-producer.js';
 import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
 import { createRedisClient } from '../adapters/redis/client.js';
@@ -18,12 +20,15 @@ import {
   type UserWorkflow,
 } from '../adapters/temporal/workflow-inspection.js';
 import { taskQueues, type Config } from '../config/index.js';
+import { topics } from '../config/topics.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
 import { createNearCache } from './near-cache.js';
 import { createRedisRateLimiter, type RateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from '../adapters/redis/swr-lock.js';
 import { traceLogFields } from '../adapters/telemetry/trace-context.js';
 import { tracedClientInterceptors } from '../adapters/telemetry/temporal-tracing.js';
+import { createOfferIdsReader } from './offer-ids.js';
+import { createViewEmitter, type ViewEmitter } from './view-events.js';
 import { withTimeout } from './with-timeout.js';
 
 /** The settings the API reads. */
@@ -67,6 +72,8 @@ export interface ApiDeps {
   readonly inspection: WorkflowInspection;
   /** What product teams see: daily summaries of the analytics store, through a Redis cache. */
   readonly insights: InsightsReader;
+  /** DashboardViewed per served dashboard, for insights; absent when VIEW_EVENTS_ENABLED is off. */
+  readonly viewEvents?: Pick<ViewEmitter, 'emit' | 'counts'>;
   readonly probes: Readonly<Record<Dependency, Probe>>;
 }
 
@@ -92,6 +99,39 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
  */
 /** How long closing one engine's connections may take at shutdown. */
 const CLOSE_DEADLINE_MS = 3_000;
+
+/**
+ * DashboardViewed publishing: a Kafka producer of the API's own (connected on the first view, so a
+ * process that serves none opens no connection) behind the emitter that keeps reads from waiting on it.
+ */
+function createViewEvents(config: Config, logger: Logger): { emitter: ViewEmitter; close(): Promise<void> } {
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.WARN,
+  });
+  // Short: a batch Kafka has not taken by then is dropped, and the next one gets its turn.
+  const producer = createEventProducer(kafka, { timeoutMs: 2_000 });
+  const emitter = createViewEmitter({
+    producer,
+    topic: topics.dashboardViewed,
+    offerIdsOf: createOfferIdsReader(),
+    logger,
+    maxBuffered: config.VIEW_EVENTS_BUFFER,
+    sendTimeoutMs: 2_000,
+    // Within the shutdown's bounded goodbye, leaving room for the producer's disconnect.
+    closeDeadlineMs: CLOSE_DEADLINE_MS - 1_000,
+  });
+  return {
+    emitter,
+    async close() {
+      await emitter.close();
+      await producer.disconnect();
+    },
+  };
+}
 
 export function createApiDeps(config: Config, options: { logger?: Logger } = {}): ApiResources {
   const logger = options.logger ?? createLogger(config);
@@ -126,6 +166,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     statementTimeoutMs: 5_000,
     logger,
   });
+  const viewEvents = config.VIEW_EVENTS_ENABLED ? createViewEvents(config, logger) : undefined;
 
   const deps: ApiDeps = {
     config,
@@ -144,6 +185,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       failedRebuilds: (since, limit) => listFailedRebuilds(temporal, since, config.TEMPORAL_TASK_QUEUE, limit),
     },
     insights: createCachedInsights(createAnalyticsStore(analytics), redis, { namespace: config.ANALYTICS_SCHEMA }),
+    ...(viewEvents ? { viewEvents: viewEvents.emitter } : {}),
     probes: {
       redis: async () => {
         await redis.ping();
@@ -174,6 +216,8 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
         bounded(cassandra.shutdown(), 'cassandra shutdown'),
         bounded(closeTemporal(), 'temporal connection close'),
         bounded(analytics.end(), 'analytics store close'),
+        // Runs after the server stopped answering, so every view it served is in the buffer to flush.
+        ...(viewEvents ? [bounded(viewEvents.close(), 'view events close')] : []),
       ]);
     },
   };

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ViewEventCounts } from './view-events.js';
 
 export type DashboardSource = 'cache' | 'view' | 'rebuild';
 
@@ -12,7 +13,14 @@ export interface ApiMetrics {
   readonly rebuildsTriggered: Counter<'kind'>;
 }
 
-export function createApiMetrics(options: { streams: () => number; defaultMetrics?: boolean }): ApiMetrics {
+export interface ApiMetricsOptions {
+  readonly streams: () => number;
+  /** The view emitter's counts, when the process publishes DashboardViewed events. */
+  readonly viewEvents?: () => ViewEventCounts;
+  readonly defaultMetrics?: boolean;
+}
+
+export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -43,5 +51,40 @@ export function createApiMetrics(options: { streams: () => number; defaultMetric
       this.set(options.streams());
     },
   });
+  if (options.viewEvents) registerViewEventMetrics(registry, options.viewEvents);
   return { registry, requestDuration, dashboardReads, rebuildsTriggered };
+}
+
+/**
+ * The emitter counts in plain numbers (a read pays for no label lookup); the counters copy them when
+ * scraped.
+ */
+function registerViewEventMetrics(registry: Registry, counts: () => ViewEventCounts): void {
+  new Counter({
+    name: 'dashboard_viewed_sent_total',
+    help: 'DashboardViewed events Kafka acknowledged',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(counts().sent);
+    },
+  });
+  new Counter({
+    name: 'dashboard_viewed_dropped_total',
+    help: 'DashboardViewed events dropped: buffer_full while Kafka was slow, send_failed, or closed at shutdown',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(counts().dropped)) this.inc({ reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'dashboard_viewed_buffered',
+    help: 'DashboardViewed events waiting to be sent',
+    registers: [registry],
+    collect() {
+      this.set(counts().buffered);
+    },
+  });
 }

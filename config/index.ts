@@ -148,6 +148,16 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(15),
   // A live stream ends after this long and the app reconnects (Last-Event-ID): what a vanished peer holds at most.
   SSE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * Whether the API publishes a DashboardViewed per served dashboard (for insights); off leaves the read path
+   * exactly as it was, which is what the benchmark compares against.
+   */
+  VIEW_EVENTS_ENABLED: z.stringbool().default(true),
+  /**
+   * View events the API holds in memory while Kafka is slow or away; past this they are dropped and counted, so a
+   * read never waits for analytics.
+   */
+  VIEW_EVENTS_BUFFER: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
 
   /** The bridge's Kafka consumer group and the port of its /metrics and /healthz. */
   BRIDGE_GROUP_ID: z.string().min(1).default('dashboard-bridge'),

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env.js';
 import { authorizeUser } from '../middleware/auth.js';
 import type { ReadPath } from '../read-path.js';
 import { bearer, problems } from '../schemas.js';
+import type { ViewEmitter } from '../view-events.js';
 
 // Documented, not validated: every value of these optional headers is acceptable (an unknown one gets
 // the conservative profile), so a validator would only cost each read a fetch Request built from it.
@@ -75,11 +76,21 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
-export function dashboardRoutes(readPath: ReadPath) {
+// What analytics records as the app version: a version-like header as sent, anything else as one
+// value, so a malformed header can neither break the event contract nor add a row per garbage string.
+const APP_VERSION = /^\d[\w.+-]{0,31}$/;
+const reportedVersion = (header: string | undefined) => {
+  const version = header?.trim();
+  return version !== undefined && APP_VERSION.test(version) ? version : 'unknown';
+};
+
+export function dashboardRoutes(readPath: ReadPath, viewEvents?: Pick<ViewEmitter, 'emit'>) {
   const app = new OpenAPIHono<AppEnv>();
 
   const send = async (c: Context<AppEnv>, userId: string) => {
-    const profile = resolveClientProfile(c.req.header('x-client-platform'), c.req.header('x-client-version'));
+    const started = performance.now();
+    const appVersion = c.req.header('x-client-version');
+    const profile = resolveClientProfile(c.req.header('x-client-platform'), appVersion);
     const { entry, source, stale } = await readPath.read(userId, profile, c.get('logger'));
     const headers: Record<string, string> = {
       ETag: entry.etag,
@@ -90,7 +101,19 @@ export function dashboardRoutes(readPath: ReadPath) {
       'X-Dashboard-Profile': profile.key,
       ...(stale ? { 'X-Dashboard-Stale': 'true' } : {}),
     };
-    if (noneMatch(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304, headers);
+    const etagHit = noneMatch(c.req.header('if-none-match'), entry.etag);
+    // Recorded once the answer is decided; emit only buffers, so the answer does not wait for it.
+    viewEvents?.emit({
+      userId,
+      platform: profile.platform,
+      appVersion: reportedVersion(appVersion),
+      profile: profile.key,
+      source,
+      latencyMs: performance.now() - started,
+      etagHit,
+      served: entry,
+    });
+    if (etagHit) return c.body(null, 304, headers);
     // The cached bytes are sent as they are: no parse, no re-serialisation on the hot path.
     return c.body(entry.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
   };

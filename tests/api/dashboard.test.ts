@@ -7,9 +7,11 @@ import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-c
 import { createRedisLock } from '../../adapters/redis/swr-lock.js';
 import { createRedisRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { createApp } from '../../api/app.js';
-import { renderForClient, type ClientProfile } from '../../dashboard/index.js';
+import { parseEvent, renderForClient, type ClientProfile, type EventPayload } from '../../dashboard/index.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../contract/workflows.js';
+import { topics } from '../../config/topics.js';
+import { collectTopic } from '../support/kafka.js';
 import { account, partner } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './support.js';
@@ -89,6 +91,65 @@ describe('GET /v1/dashboard', () => {
     });
     expect(otherProfile.status).toBe(200);
     expect(otherProfile.headers.get('ETag')).not.toBe(etag);
+  });
+
+  it('records each served dashboard as a DashboardViewed on Kafka: where it came from, and a 304 as an ETag hit', async () => {
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    // The topic the API process publishes to (the harness's own clients): this user's events only.
+    const viewed = await collectTopic(harness.platform.config, topics.dashboardViewed);
+    try {
+      const app = harness.app();
+      const headers = {
+        ...bearer(await harness.token(userId)),
+        'X-Client-Platform': 'ios',
+        'X-Client-Version': '4.1.0',
+      };
+      const first = await app.request('/v1/dashboard', { headers });
+      expect(first.headers.get('X-Dashboard-Source')).toBe('view');
+      const body = (await first.json()) as { sections: { widgets?: { items: { widget_id: string }[] } } };
+      const shownOffers = body.sections.widgets?.items.map((w) => w.widget_id) ?? [];
+      expect(shownOffers.length).toBeGreaterThan(0);
+      const second = await app.request('/v1/dashboard', { headers });
+      expect(second.headers.get('X-Dashboard-Source')).toBe('cache');
+      const revalidated = await app.request('/v1/dashboard', {
+        headers: { ...headers, 'If-None-Match': second.headers.get('ETag')! },
+      });
+      expect(revalidated.status).toBe(304);
+
+      const viewOf = async (match: (data: EventPayload<'DashboardViewed'>) => boolean) => {
+        const parsedAs = (value: unknown) => {
+          const parsed = parseEvent(value);
+          return parsed.ok && parsed.known && parsed.event.type === 'DashboardViewed' ? parsed.event : undefined;
+        };
+        const event = parsedAs(
+          await viewed.waitFor((value, key) => {
+            const data = parsedAs(value)?.data;
+            return key === userId && data !== undefined && match(data);
+          }),
+        );
+        return event!;
+      };
+      const fromView = await viewOf((d) => d.source === 'view');
+      const fromCache = await viewOf((d) => d.source === 'cache' && !d.etagHit);
+      const notModified = await viewOf((d) => d.source === 'cache' && d.etagHit);
+      expect(fromCache.data).toEqual({
+        userId,
+        platform: 'ios',
+        appVersion: '4.1.0',
+        profile: first.headers.get('X-Dashboard-Profile'),
+        source: 'cache',
+        latencyMs: expect.any(Number),
+        etagHit: false,
+        offerIds: shownOffers,
+      });
+      expect(fromView.data.etagHit).toBe(false);
+      expect(notModified.data.offerIds).toEqual(shownOffers);
+      // Each view counts once in analytics, which stores events by id.
+      expect(new Set([fromView.id, fromCache.id, notModified.id]).size).toBe(3);
+    } finally {
+      await viewed.stop();
+    }
   });
 
   it('gives each client profile what its golden file says', async () => {

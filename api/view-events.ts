@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EventProducer } from '../adapters/kafka/event-producer.js';
+import type { CacheEntry } from '../adapters/redis/dashboard-cache.js';
+import { SUPPORTED_SCHEMA_VERSION, type EventEnvelope, type EventPayload } from '../dashboard/index.js';
+import type { DashboardSource } from './metrics.js';
+import type { OfferIdsOf } from './offer-ids.js';
+import { withTimeout } from './with-timeout.js';
+
+/** One dashboard served, as the read route saw it. */
+export interface DashboardView {
+  readonly userId: string;
+  readonly platform: string;
+  readonly appVersion: string;
+  /** The capability profile key, e.g. "ios-v4". */
+  readonly profile: string;
+  readonly source: DashboardSource;
+  /** From the handler's start to the answer. */
+  readonly latencyMs: number;
+  /** Answered 304. */
+  readonly etagHit: boolean;
+  /**
+   * What was served: its offer ids are read by the flusher, so the request never pays for them. A reference
+   * to the bytes the response sent (on a cache hit, the cache's own string), not a copy.
+   */
+  readonly served: Pick<CacheEntry, 'etag' | 'body'>;
+}
+
+/** Why a view never reached Kafka: no room while Kafka was slow, Kafka refused or did not answer, or shutdown. */
+export type ViewDropReason = 'buffer_full' | 'send_failed' | 'closed';
+
+/** Counts since the emitter started, read by /metrics when it is scraped. */
+export interface ViewEventCounts {
+  readonly sent: number;
+  readonly dropped: Readonly<Record<ViewDropReason, number>>;
+  readonly buffered: number;
+}
+
+export interface ViewEmitter {
+  /** Takes the view or drops it; never waits. */
+  emit(view: DashboardView): void;
+  counts(): ViewEventCounts;
+  /** Sends what is buffered within the close deadline; the rest is dropped and counted. */
+  close(): Promise<void>;
+}
+
+export interface ViewEmitterDeps {
+  readonly producer: Pick<EventProducer, 'publishMany'>;
+  readonly topic: string;
+  readonly offerIdsOf: OfferIdsOf;
+  readonly logger: Pick<Logger, 'warn' | 'info'>;
+  /** Views held while a send is under way or Kafka is slow; past it they are dropped. */
+  readonly maxBuffered?: number;
+  /** Views per produce request at most. */
+  readonly batchSize?: number;
+  /** How long a view waits for others to share its send, when fewer than a batch are buffered. */
+  readonly flushIntervalMs?: number;
+  /** How long one send may take before its batch is given up. */
+  readonly sendTimeoutMs?: number;
+  readonly closeDeadlineMs?: number;
+  readonly now?: () => number;
+}
+
+interface Buffered {
+  readonly view: DashboardView;
+  readonly at: number;
+}
+
+/**
+ * DashboardViewed events for analytics, published without ever slowing a read. `emit` is one push onto
+ * a bounded array: when Kafka is slow the array fills and further views are dropped and counted rather
+ * than held or waited for, since insights are statistics and a read is what a customer waits on.
+ * Behind it one flusher sends batches, one send at a time (a slow Kafka then costs one pending request,
+ * not a pile of them), each given up after its timeout: a batch that failed is dropped, not retried,
+ * so a Kafka outage never grows into a backlog that competes with reads once Kafka is back.
+ */
+export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
+  const maxBuffered = deps.maxBuffered ?? 10_000;
+  const batchSize = deps.batchSize ?? 500;
+  const flushIntervalMs = deps.flushIntervalMs ?? 200;
+  const sendTimeoutMs = deps.sendTimeoutMs ?? 2_000;
+  const closeDeadlineMs = deps.closeDeadlineMs ?? 3_000;
+  const now = deps.now ?? Date.now;
+
+  const buffer: Buffered[] = [];
+  // Plain numbers on the request path; prom-client reads them at scrape time (see metrics.ts).
+  let sent = 0;
+  const dropped: Record<ViewDropReason, number> = { buffer_full: 0, send_failed: 0, closed: 0 };
+  let sending: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerIsImmediate = false;
+  let closing: Promise<void> | undefined;
+  // Logged once per outage, not once per dropped batch.
+  let failing = false;
+
+  const envelopeOf = ({ view, at }: Buffered): EventEnvelope => {
+    const data: EventPayload<'DashboardViewed'> = {
+      userId: view.userId,
+      platform: view.platform,
+      appVersion: view.appVersion,
+      profile: view.profile,
+      source: view.source,
+      latencyMs: Math.round(view.latencyMs * 1_000) / 1_000,
+      etagHit: view.etagHit,
+      offerIds: [...deps.offerIdsOf(view.served)],
+    };
+    return {
+      // One id per view: the analytics consumer stores an event once by id, and every view counts.
+      id: randomUUID(),
+      type: 'DashboardViewed',
+      source: 'dashboard-api',
+      subject: view.userId,
+      time: new Date(at).toISOString(),
+      schemaVersion: SUPPORTED_SCHEMA_VERSION,
+      data,
+    };
+  };
+
+  /** Sends the oldest batch; never rejects, whatever Kafka does. */
+  const sendBatch = async (): Promise<void> => {
+    const batch = buffer.splice(0, batchSize);
+    try {
+      const events = batch.map(envelopeOf);
+      // The producer has its own deadline; this one also covers a send that never settles at all.
+      await withTimeout(deps.producer.publishMany(deps.topic, events), sendTimeoutMs, 'view events send');
+      sent += batch.length;
+      if (failing) deps.logger.info('view events reach Kafka again');
+      failing = false;
+    } catch (error) {
+      dropped.send_failed += batch.length;
+      if (!failing)
+        deps.logger.warn({ err: error, dropped: batch.length }, 'view events dropped: Kafka did not take them');
+      failing = true;
+    }
+  };
+
+  const flush = () => {
+    timer = undefined;
+    if (sending !== undefined || closing !== undefined || buffer.length === 0) return;
+    sending = sendBatch().finally(() => {
+      sending = undefined;
+      // A full batch that waited for this send goes now, not after another timer turn.
+      if (buffer.length >= batchSize) flush();
+      else schedule();
+    });
+  };
+
+  // At once when a batch is full, else after the interval; never while a send is under way, whose end
+  // schedules the next one.
+  const schedule = () => {
+    if (sending !== undefined || closing !== undefined || buffer.length === 0) return;
+    const full = buffer.length >= batchSize;
+    if (timer !== undefined) {
+      if (!full || timerIsImmediate) return;
+      clearTimeout(timer);
+    }
+    timerIsImmediate = full;
+    timer = setTimeout(flush, full ? 0 : flushIntervalMs);
+    // The emitter never keeps a process alive: close() sends what is left.
+    timer.unref();
+  };
+
+  const drainAndStop = async () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    let expired = false;
+    const drain = async () => {
+      if (sending !== undefined) await sending;
+      while (buffer.length > 0 && !expired) await sendBatch();
+    };
+    await withTimeout(drain(), closeDeadlineMs, 'view events flush').catch(() => {
+      expired = true;
+    });
+    dropped.closed += buffer.length;
+    buffer.length = 0;
+  };
+
+  return {
+    emit(view) {
+      if (closing !== undefined) {
+        dropped.closed++;
+        return;
+      }
+      if (buffer.length >= maxBuffered) {
+        dropped.buffer_full++;
+        return;
+      }
+      buffer.push({ view, at: now() });
+      // Only the view that starts a batch and the one that fills it need the timer; the rest are a push.
+      if (buffer.length === 1 || buffer.length === batchSize) schedule();
+    },
+    counts: () => ({ sent, dropped: { ...dropped }, buffered: buffer.length }),
+    close: () => (closing ??= drainAndStop()),
+  };
+}
