@@ -74,7 +74,7 @@ export async function runBackfill(
 ): Promise<RollupSummary> {
   const handle = await client.workflow.start<typeof backfillAnalytics>('backfillAnalytics', {
     taskQueue: options.taskQueue,
-    workflowId: `analytics-backfill:${options.from}:${options.to}`,
+    workflowId: `analytics-backfill:${options.taskQueue}:${options.from}:${options.to}`,
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ from: options.from, to: options.to }],
     workflowExecutionTimeout: '1 day',

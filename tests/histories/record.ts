@@ -1,8 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stackPaths } from '../../stack/engines.js';
 import {
   eraseWorkflowId,
   preferencesWorkflowId,
@@ -12,6 +7,7 @@ import {
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
+import { saveHistory } from './save.js';
 
 /**
  * Records histories of real runs of every workflow into tests/histories/, for the replay test.
@@ -20,32 +16,7 @@ import { unique } from '../support/unique.js';
  */
 const platform = await startTestPlatform();
 const out = (name: string) => new URL(`./${name}.json`, import.meta.url);
-// Failure stack traces name files by absolute path; the repository's own location is no part of a history.
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const scrub = (json: string) => json.replaceAll(root, './');
-
-// The Temporal CLI writes the standard JSON history format (the one the Web UI downloads too).
-const save = async (name: string, workflowId: string) => {
-  const temporal = join(stackPaths(platform.config).bin, 'temporal');
-  const json = execFileSync(
-    temporal,
-    [
-      'workflow',
-      'show',
-      '--address',
-      platform.config.TEMPORAL_ADDRESS,
-      '--namespace',
-      platform.config.TEMPORAL_NAMESPACE,
-      '--workflow-id',
-      workflowId,
-      '--output',
-      'json',
-    ],
-    { encoding: 'utf8' },
-  );
-  writeFileSync(out(name), scrub(json));
-  console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
-};
+const save = (name: string, workflowId: string) => saveHistory(platform.config, out(name), workflowId);
 
 try {
   const userId = unique('u-hist');

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createAnalyticsActivities, type AnalyticsActivityDeps } from '../../activities/analytics.js';
 
-const workflowsPath = fileURLToPath(new URL('../../workflows/analytics/index.ts', import.meta.url));
+export const analyticsWorkflowsPath = fileURLToPath(new URL('../../workflows/analytics/index.ts', import.meta.url));
 
 /**
  * The rollup worker: the analytics workflows (a small bundle of their own) and their activities on the
@@ -18,7 +18,7 @@ export function createAnalyticsWorker(options: {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath,
+    workflowsPath: analyticsWorkflowsPath,
     activities: createAnalyticsActivities(options.deps),
     maxConcurrentActivityTaskExecutions: 2,
   });
