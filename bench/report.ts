@@ -59,6 +59,12 @@ export function report(r: BenchResult): string {
     ),
     '',
     `Highest rate: API ${round(hit.highest.api.requestsPerSecond, 0)} req/s (p99 ${ms(hit.highest.api.latencyMs.p99)} ms), floor ${round(hit.highest.floor.requestsPerSecond, 0)} req/s: ratio **${round(hit.highest.ratio)}**.`,
+    ...(hit.viewEvents
+      ? [
+          '',
+          `DashboardViewed per read (insights), highest rate in turns: on ${hit.viewEvents.onRps.map((x) => round(x, 0)).join(' / ')} req/s, off ${hit.viewEvents.offRps.map((x) => round(x, 0)).join(' / ')} req/s: cost of the medians **${round(hit.viewEvents.cost * 100, 1)} %**.`,
+        ]
+      : []),
     '',
     `### 2. Cache miss: synchronous rebuild, each domain service +${miss.domainLatencyMs} ms (latency ms)`,
     '',

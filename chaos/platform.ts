@@ -50,6 +50,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     // runs and tests (users this run's domain services do not know) are not its load.
     BRIDGE_GROUP_ID: `chaos-bridge-${Date.now()}`,
     ANALYTICS_GROUP_ID: `chaos-analytics-${Date.now()}`,
+    ANALYTICS_PORT: '18349',
     CASSANDRA_KEYSPACE: KEYSPACE,
     REDIS_URL: redis.url,
     DOMAIN_DATA_DIR: dataDir,

@@ -33,6 +33,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     BRIDGE_PORT: '18190',
     WORKER_PORT: '18191',
     WORKER_SDK_METRICS_PORT: '18192',
+    ANALYTICS_PORT: '18193',
     ACCOUNTS_URL: 'http://127.0.0.1:18201',
     PARTNERS_URL: 'http://127.0.0.1:18202',
     TRANSACTIONS_URL: 'http://127.0.0.1:18203',

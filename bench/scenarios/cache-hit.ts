@@ -3,6 +3,8 @@ import { runLoad, type LoadResult } from '../lib/load.js';
 import { PROFILE_HEADERS } from '../lib/misses.js';
 import { apiUrl } from '../lib/platform.js';
 import { sampleRss } from '../lib/rss.js';
+import { startSecondApi } from '../lib/second-api.js';
+import { summarize } from '../lib/stats.js';
 import { inBatches, tokensFor } from '../lib/users.js';
 import type { BenchRun } from './context.js';
 
@@ -11,7 +13,15 @@ export interface CacheHitResult {
   readonly atRate: { rate: number; api: LoadResult; floor: LoadResult }[];
   readonly highest: { api: LoadResult; floor: LoadResult; ratio: number };
   readonly rssDuringMaxMiB: Record<string, number>;
+  /**
+   * What publishing a DashboardViewed per read costs: the highest rate of the platform's API (events on)
+   * and of a second API process with them off, measured in turns; cost = 1 - on/off of the medians.
+   */
+  readonly viewEvents?: { onRps: number[]; offRps: number[]; cost: number };
 }
+
+/** Rounds of the events-on/off comparison: alternated, so both see the same background. */
+const VIEW_EVENT_ROUNDS = 3;
 
 const WARM_UP_SECONDS = 3;
 
@@ -19,7 +29,8 @@ const WARM_UP_SECONDS = 3;
  * `GET /v1/dashboard` for random warmed users at fixed rates, then flat out. Floor: a bare Node
  * server in its own process sending the same bytes, driven by the same load generator.
  */
-export async function cacheHit({ platform, size, users, log }: BenchRun): Promise<CacheHitResult> {
+export async function cacheHit(run: BenchRun): Promise<CacheHitResult> {
+  const { platform, size, users, log } = run;
   const { config } = platform;
   const tokens = await tokensFor(config, users.take(size.warmUsers, 'cache hit'));
   log(`cache hit: warming ${tokens.length} users`);
@@ -94,8 +105,39 @@ export async function cacheHit({ platform, size, users, log }: BenchRun): Promis
       atRate,
       highest: { api, floor: floorMax, ratio: api.requestsPerSecond / floorMax.requestsPerSecond },
       rssDuringMaxMiB,
+      viewEvents: await viewEventsCost(run, random),
     };
   } finally {
     floor.stop();
+  }
+}
+
+async function viewEventsCost(
+  { platform, size, log }: BenchRun,
+  headers: () => Record<string, string>,
+): Promise<CacheHitResult['viewEvents']> {
+  const off = await startSecondApi(platform, Number(platform.env['API_PORT']) + 50, { VIEW_EVENTS_ENABLED: 'false' });
+  try {
+    const highest = async (base: string) =>
+      (
+        await runLoad({
+          url: `${base}/v1/dashboard`,
+          durationSeconds: size.loadSeconds,
+          connections: 50,
+          headers,
+        })
+      ).requestsPerSecond;
+    log('view events: warming the API without them up (not measured)');
+    await runLoad({ url: `${off.url}/v1/dashboard`, durationSeconds: WARM_UP_SECONDS, connections: 50, headers });
+    const onRps: number[] = [];
+    const offRps: number[] = [];
+    for (let round = 1; round <= VIEW_EVENT_ROUNDS; round++) {
+      log(`view events: round ${round} of ${VIEW_EVENT_ROUNDS}, highest rate with them on, then off`);
+      onRps.push(await highest(apiUrl(platform.config)));
+      offRps.push(await highest(off.url));
+    }
+    return { onRps, offRps, cost: 1 - summarize(onRps).p50 / summarize(offRps).p50 };
+  } finally {
+    await off.stop();
   }
 }
