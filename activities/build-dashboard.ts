@@ -20,7 +20,7 @@ import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { LiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { topics } from '../config/topics.js';
-import type { BatchBuildResult, BuildOutcome, BuildRequest, Trigger, Unsettled } from '../contract/workflows.js';
+import type { BatchBuildResult, BuildOutcome, BuildRequest, Unsettled } from '../contract/workflows.js';
 import { contextOf, inSpan, linkTo, traceCarrier } from '../adapters/telemetry/trace-context.js';
 import { DashboardUnavailableError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import type { backfillAnalytics, BackfillProgress, RollupSummary } from '../../workflows/analytics/rollup.js';
-import { backfillProgressQuery } from '../../workflows/analytics/rollup.js';
+import type { backfillAnalytics } from '../../workflows/analytics/rollup.js';
+import { backfillProgressQuery, type BackfillProgress, type RollupSummary } from '../../contract/analytics.js';
 
 export interface RollupScheduleOptions {
   readonly taskQueue: string;

@@ -6,7 +6,7 @@ import { ensureRollupSchedules, rollupScheduleIds, runBackfill } from '../../ada
 import { runOps } from '../../cli/ops.js';
 import { bufferOutput } from '../../cli/ops/output.js';
 import { analyticsTaskQueue, loadConfig } from '../../config/index.js';
-import { addDays, utcDay } from '../../workflows/analytics/days.js';
+import { addDays, utcDay } from '../../dashboard/days.js';
 import type { rollupAnalytics } from '../../workflows/analytics/rollup.js';
 import { createAnalyticsWorker } from '../../workers/analytics/create-analytics-worker.js';
 import { createTestAnalytics, type TestAnalytics } from '../support/analytics.js';

@@ -1,6 +1,13 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AnalyticsActivities } from '../../activities/analytics.js';
-import { addDays, daysBetween, utcDay } from './days.js';
+import { workflowNow } from '../clock.js';
+import { addDays, daysBetween, utcDay } from '../../dashboard/days.js';
+import {
+  backfillProgressQuery,
+  type BackfillInput,
+  type RollupInput,
+  type RollupSummary,
+} from '../../contract/analytics.js';
 
 /**
  * A rollup waits out an analytics store that is away (a schedule's next run would redo the day
@@ -12,42 +19,18 @@ const { rollupDay, expireRawEvents } = proxyActivities<AnalyticsActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-export interface RollupInput {
-  /** hourly: today so far. daily: the two days before today, final, then raw events past retention. */
-  readonly kind: 'hourly' | 'daily';
-  readonly retentionDays: number;
-}
-
-export interface RollupSummary {
-  readonly days: { day: string; rawEvents: number }[];
-  readonly expired: number;
-}
-
-/** Run by the Temporal Schedules the analytics process keeps (analytics-schedules.ts). */
+/** Run by the Temporal Schedules the analytics process keeps (adapters/temporal/analytics-workflows.ts). */
 export async function rollupAnalytics(input: RollupInput): Promise<RollupSummary> {
-  const today = utcDay(Date.now());
+  const today = utcDay(workflowNow());
   if (input.kind === 'hourly') return { days: [await rollupDay(today, false)], expired: 0 };
   // The day before yesterday again: events that arrived late (a consumer that was behind) still count.
   const days = [await rollupDay(addDays(today, -2), true), await rollupDay(addDays(today, -1), true)];
   return { days, expired: await expireRawEvents(addDays(today, -input.retentionDays)) };
 }
 
-export interface BackfillInput {
-  readonly from: string;
-  readonly to: string;
-}
-
-export interface BackfillProgress {
-  readonly total: number;
-  readonly done: number;
-  readonly current?: string;
-}
-
-export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
-
 /** Rolls up a range of days again (`ops analytics backfill`), one at a time, reporting progress. */
 export async function backfillAnalytics(input: BackfillInput): Promise<RollupSummary> {
-  const today = utcDay(Date.now());
+  const today = utcDay(workflowNow());
   const days = daysBetween(input.from, input.to);
   const results: RollupSummary['days'] = [];
   setHandler(backfillProgressQuery, () => ({

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Day, INSIGHTS_MAX_DAYS } from '../../../dashboard/index.js';
 import { runBackfill } from '../../../adapters/temporal/analytics-workflows.js';
 import { analyticsTaskQueue } from '../../../config/index.js';
-import { addDays, utcDay } from '../../../workflows/analytics/days.js';
+import { addDays, utcDay } from '../../../dashboard/days.js';
 import { UsageError, type OpsCommand } from '../command.js';
 
 export const analyticsBackfill: OpsCommand = {
