@@ -15,17 +15,26 @@ export type Day = z.infer<typeof Day>;
 /** The longest range one request may ask for. */
 export const INSIGHTS_MAX_DAYS = 366;
 
-export const InsightsQuery = z
-  .object({
-    from: Day.meta({ description: 'First day (UTC), inclusive' }),
-    to: Day.meta({ description: 'Last day (UTC), inclusive' }),
-    platform: z.enum(['ios', 'android', 'web']).optional().meta({ description: 'Only this platform' }),
-  })
-  .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < INSIGHTS_MAX_DAYS, {
-    message: `At most ${INSIGHTS_MAX_DAYS} days`,
-    path: ['to'],
-  });
+/** Each parameter on its own: what the OpenAPI document can say. */
+export const InsightsQueryParams = z.object({
+  from: Day.meta({ description: 'First day (UTC), inclusive' }),
+  to: Day.meta({ description: `Last day (UTC), inclusive; at most ${INSIGHTS_MAX_DAYS} days after from` }),
+  platform: z.enum(['ios', 'android', 'web']).optional().meta({ description: 'Only this platform' }),
+});
+
+/** Whether a range is one the insights answer: in order, and at most INSIGHTS_MAX_DAYS days long. */
+export function insightsRangeProblem(query: { from: string; to: string }): string | undefined {
+  if (query.from > query.to) return '`from` must not be after `to`';
+  if ((Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 >= INSIGHTS_MAX_DAYS)
+    return `At most ${INSIGHTS_MAX_DAYS} days`;
+  return undefined;
+}
+
+/** A whole query, the range included: what the web app checks its filters with. */
+export const InsightsQuery = InsightsQueryParams.superRefine((query, ctx) => {
+  const problem = insightsRangeProblem(query);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
+});
 export type InsightsQuery = z.infer<typeof InsightsQuery>;
 
 const count = z.number().int().nonnegative();
