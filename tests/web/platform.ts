@@ -89,7 +89,8 @@ const stop = async () => {
   await api.stop();
   await bridge.stop();
   await analyticsConsumer.stop();
-  analyticsWorker.shutdown();
+  // The SDK stops its workers on SIGTERM/SIGINT itself; shut down only one still running.
+  if (analyticsWorker.getState() === 'RUNNING') analyticsWorker.shutdown();
   await analyticsRunning;
   await analyticsConnection.close();
   await analytics.drop();
