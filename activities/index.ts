@@ -149,6 +149,16 @@ export function createActivities(deps: ActivityDeps) {
       await deps.live.publish(view.userId, JSON.stringify(event));
     },
 
+    /** A rebuild that gave up, for insights (failures per trigger); beside DashboardUpdated on its topic. */
+    async publishRebuildFailed(userId: string, trigger: Trigger, reason: string): Promise<void> {
+      const event = envelope('DashboardRebuildFailed', 'dashboard-platform', userId, {
+        userId,
+        trigger,
+        reason: reason.slice(0, 500),
+      });
+      await deps.events.publishMany(topics.dashboardUpdated, [event]);
+    },
+
     async storePreferences(next: Preferences, expectedVersion: number, requestKey: string) {
       return deps.preferences.compareAndSet(next, expectedVersion, requestKey);
     },

@@ -191,8 +191,13 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   }
   // The run fails, for `ops failed` to list, only when its last build failed (and, since 'settle-builds', its retries
   // ran out).
-  if (lastError !== undefined)
+  if (lastError !== undefined) {
+    // Since 'announce-failure' the failure is an event too, for insights. Telling it is best effort: a
+    // Kafka that is away must not keep the run from failing for `ops failed` to list.
+    if (patched('announce-failure'))
+      await storageActivities.publishRebuildFailed(userId, lastTrigger, lastError).catch(() => undefined);
     throw ApplicationFailure.create({ type: ErrorType.RebuildFailed, message: lastError, nonRetryable: true });
+  }
   return queue.status(lastVersion);
 }
 

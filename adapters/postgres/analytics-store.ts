@@ -109,11 +109,12 @@ const ROLLUP_STATEMENTS = [
    SELECT $1, coalesce(s.platform, b.platform), coalesce(s.offer_id, b.offer_id), coalesce(s.users, 0), coalesce(b.purchases, 0)
    FROM shown s FULL JOIN bought b ON s.platform = b.platform AND s.offer_id = b.offer_id`,
 
-  `INSERT INTO rebuild_daily (day, trigger, rebuilds, lag_p50_ms, lag_p95_ms)
-   SELECT $1, data->>'trigger', count(*),
+  `INSERT INTO rebuild_daily (day, trigger, rebuilds, failures, lag_p50_ms, lag_p95_ms)
+   SELECT $1, data->>'trigger', count(*) FILTER (WHERE type = 'DashboardUpdated'),
+     count(*) FILTER (WHERE type = 'DashboardRebuildFailed'),
      percentile_cont(0.5) WITHIN GROUP (ORDER BY (data->>'lagMs')::float8),
      percentile_cont(0.95) WITHIN GROUP (ORDER BY (data->>'lagMs')::float8)
-   FROM raw_events WHERE day = $1 AND type = 'DashboardUpdated'
+   FROM raw_events WHERE day = $1 AND type IN ('DashboardUpdated', 'DashboardRebuildFailed')
    GROUP BY data->>'trigger'`,
 ];
 
@@ -272,7 +273,7 @@ export function createAnalyticsStore(pool: pg.Pool): AnalyticsStore {
     async rebuilds(query) {
       // DashboardUpdated does not know the app: the platform filter does not apply here.
       const days = await rows(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, trigger, rebuilds::int AS "rebuilds",
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, trigger, rebuilds::int AS "rebuilds", failures::int AS "failures",
            lag_p50_ms AS "lagP50Ms", lag_p95_ms AS "lagP95Ms"
          FROM rebuild_daily WHERE day BETWEEN $1 AND $2 ORDER BY day, trigger`,
         query,

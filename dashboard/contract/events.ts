@@ -73,6 +73,12 @@ export const EVENT_PAYLOADS = {
     /** Milliseconds from the write that triggered the build to its announcement, when the trigger names one. */
     lagMs: z.number().int().nonnegative().optional(),
   }),
+  /** A rebuild that gave up: its retries ran out with nothing new shown (what `ops failed` lists). */
+  DashboardRebuildFailed: z.object({
+    userId: Id,
+    trigger: z.enum(DASHBOARD_TRIGGERS),
+    reason: z.string().max(500),
+  }),
   /** One dashboard served to an app: the raw fact behind usage insights (issue "Insights"). */
   DashboardViewed: z.object({
     userId: Id,

@@ -82,13 +82,17 @@ export const OfferInsights = z.object({
 });
 export type OfferInsights = z.infer<typeof OfferInsights>;
 
-/** Rebuilds per day and trigger, with the lag from the triggering write to the announced dashboard. */
+/**
+ * Rebuilds per day and trigger: announced ones with the lag from the triggering write to the
+ * announcement, and those that gave up.
+ */
 export const RebuildInsights = z.object({
   days: z.array(
     z.object({
       day: Day,
       trigger: z.enum(DASHBOARD_TRIGGERS),
       rebuilds: count,
+      failures: count,
       lagP50Ms: ms.nullable(),
       lagP95Ms: ms.nullable(),
     }),

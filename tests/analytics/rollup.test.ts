@@ -127,6 +127,8 @@ const seeded: RawEvent[] = [
   updated('event', 300),
   updated('preferences', 50),
   updated('miss'),
+  event('DashboardRebuildFailed', 'u-9', '15:00', { userId: 'u-9', trigger: 'event', reason: 'nothing to show' }),
+  event('DashboardRebuildFailed', 'u-9', '15:30', { userId: 'u-9', trigger: 'admin', reason: 'nothing to show' }),
 ];
 
 const range = { from: day, to: day };
@@ -160,7 +162,7 @@ describe('analytics rollups', () => {
       pollMs: 100,
       onProgress: (p) => progress.push(p.done),
     });
-    expect(result.days).toEqual([{ day, rawEvents: 14 }]);
+    expect(result.days).toEqual([{ day, rawEvents: 16 }]);
 
     const all = await insights();
     expect(all.usage).toEqual({
@@ -210,9 +212,10 @@ describe('analytics rollups', () => {
     });
     expect(all.rebuilds).toEqual({
       days: [
-        { day, trigger: 'event', rebuilds: 2, lagP50Ms: 200, lagP95Ms: 290 },
-        { day, trigger: 'miss', rebuilds: 1, lagP50Ms: null, lagP95Ms: null },
-        { day, trigger: 'preferences', rebuilds: 1, lagP50Ms: 50, lagP95Ms: 50 },
+        { day, trigger: 'admin', rebuilds: 0, failures: 1, lagP50Ms: null, lagP95Ms: null },
+        { day, trigger: 'event', rebuilds: 2, failures: 1, lagP50Ms: 200, lagP95Ms: 290 },
+        { day, trigger: 'miss', rebuilds: 1, failures: 0, lagP50Ms: null, lagP95Ms: null },
+        { day, trigger: 'preferences', rebuilds: 1, failures: 0, lagP50Ms: 50, lagP95Ms: 50 },
       ],
     });
 
@@ -270,7 +273,7 @@ describe('analytics rollups', () => {
     const done = await ops('analytics-backfill', '--from', from, '--to', day);
     expect(done.code).toBe(0);
     expect(done.text).toContain(`${from}: rolled up from 1 raw events`);
-    expect(done.text).toContain(`${day}: rolled up from 14 raw events`);
+    expect(done.text).toContain(`${day}: rolled up from 16 raw events`);
 
     for (const argv of [
       ['--from', day, '--to', from],

@@ -32,6 +32,7 @@ const payloads: Record<EventType, unknown> = {
   ContractPurchased: { contractId: 'c-1', offerId: 'w-card-loan', purchasedAt: '2025-03-14T09:00:00Z' },
   PreferencesChanged: { userId: 'user-4711', version: 8, updatedAt: '2025-03-14T09:00:00Z' },
   DashboardUpdated: { userId: 'user-4711', version: 1741944600000, builtAt: '2025-03-14T09:00:00Z', trigger: 'event' },
+  DashboardRebuildFailed: { userId: 'user-4711', trigger: 'event', reason: 'no source answered and no view stored' },
   DashboardViewed: {
     userId: 'user-4711',
     platform: 'ios',

@@ -4,11 +4,13 @@ import { createRedisClient } from '../../adapters/redis/client.js';
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { listFailedRebuilds } from '../../adapters/temporal/workflow-inspection.js';
 import { taskQueues } from '../../config/index.js';
+import { topics } from '../../config/topics.js';
 import { LIMITS } from '../../dashboard/contract/common.js';
 import { ErrorType, rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
 import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
 import { listUserWorkflows } from '../../adapters/temporal/workflow-inspection.js';
 import { account } from '../support/fixtures.js';
+import { collectTopic } from '../support/kafka.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
 
@@ -38,6 +40,7 @@ describe('rebuildBatch', () => {
       platform.domain.setItems('accounts', userId, [account('acc-1', `Konto ${userId}`)]);
     platform.domain.failUser(doomed, true);
     const live = await listen([a, b, doomed]);
+    const announced = await collectTopic(platform.config, topics.dashboardUpdated);
     try {
       const key = unique('batch');
       await platform.workflows.startRebuildBatch(key, [
@@ -61,6 +64,15 @@ describe('rebuildBatch', () => {
       const failed = await listFailedRebuilds(platform.client, since, platform.config.TEMPORAL_TASK_QUEUE);
       expect(failed.map((f) => f.userId)).toEqual([doomed]);
       expect(failed[0]?.reason).toMatch(/no source answered/);
+      // ... and an event for insights, which count failures per trigger.
+      const failure = await announced.waitFor(
+        (event, key) => key === doomed && event['type'] === 'DashboardRebuildFailed',
+      );
+      expect(failure['data']).toMatchObject({
+        userId: doomed,
+        trigger: 'event',
+        reason: expect.stringMatching(/no source answered/),
+      });
 
       // Operators find every rebuild that touched a user by UserId, with its trigger.
       const touching = await listUserWorkflows(platform.client, a, 100);
@@ -94,6 +106,7 @@ describe('rebuildBatch', () => {
       expect((await platform.deps.views.load(doomed))?.sections.accounts.items[0]?.name).toBe(`Konto ${doomed}`);
     } finally {
       live.stop();
+      await announced.stop();
       platform.domain.failUser(doomed, false);
     }
   });

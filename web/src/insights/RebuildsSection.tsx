@@ -18,7 +18,7 @@ export function RebuildsSection({ query }: { query: InsightsQuery }) {
       retry={retry}
       // A rebuild serves every platform's dashboard at once, so it has no platform to filter by.
       note={query.platform === undefined ? undefined : 'Rebuilds are counted for all platforms.'}
-      isEmpty={(insights: RebuildInsights) => insights.days.every((d) => d.rebuilds === 0)}
+      isEmpty={(insights: RebuildInsights) => insights.days.every((d) => d.rebuilds === 0 && d.failures === 0)}
     >
       {(insights) => {
         const days = daysOf(query);
@@ -30,6 +30,13 @@ export function RebuildsSection({ query }: { query: InsightsQuery }) {
               kind="stacked-bars"
               rowHeading="Day"
               rows={rebuildsPerDay(insights, days)}
+              series={TRIGGER_SERIES}
+            />
+            <InsightChart
+              title="Rebuilds that gave up per day by trigger"
+              kind="stacked-bars"
+              rowHeading="Day"
+              rows={rebuildsPerDay(insights, days, 'failures')}
               series={TRIGGER_SERIES}
             />
             <InsightChart

@@ -25,12 +25,16 @@ export const LAG_SERIES: readonly Series[] = DASHBOARD_TRIGGERS.map((trigger) =>
   colour: TRIGGER_COLOURS[trigger],
 }));
 
-/** Rebuilds per day and trigger (a day without rebuilds is a zero). */
-export function rebuildsPerDay(insights: RebuildInsights, days: readonly string[]): FigureRow[] {
+/** Rebuilds announced, or given up, per day and trigger (a day without any is a zero). */
+export function rebuildsPerDay(
+  insights: RebuildInsights,
+  days: readonly string[],
+  count: 'rebuilds' | 'failures' = 'rebuilds',
+): FigureRow[] {
   return days.map((day) => {
     const values: Record<string, number> = {};
     for (const trigger of DASHBOARD_TRIGGERS)
-      values[trigger] = insights.days.find((d) => d.day === day && d.trigger === trigger)?.rebuilds ?? 0;
+      values[trigger] = insights.days.find((d) => d.day === day && d.trigger === trigger)?.[count] ?? 0;
     return { label: day, values };
   });
 }
