@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { CacheEntry } from '../adapters/redis/dashboard-cache.js';
+import { isOfferWidgetId } from '../dashboard/index.js';
 
 /** The contract's cap on offer ids per DashboardViewed. */
 const MAX_OFFER_IDS = 100;
 
-// Only the part of a ClientDashboard that names offers: every widget comes from the offers service, so
-// the widget ids a dashboard shows are the offers it showed. The full ClientDashboard schema would check
+// Only the part of a ClientDashboard that names offers: the widgets section holds the offers it showed
+// and the transaction insights, told apart by their ids. The full ClientDashboard schema would check
 // far more than this needs.
 const ShownWidgets = z.object({
   sections: z.object({
@@ -39,7 +40,10 @@ export function createOfferIdsReader(options: { max?: number } = {}): OfferIdsOf
     const parsed = ShownWidgets.safeParse(parseJson(served.body));
     // A body without a widgets section (an app that cannot show them) showed no offers.
     const ids = parsed.success
-      ? (parsed.data.sections.widgets?.items ?? []).slice(0, MAX_OFFER_IDS).map((w) => w.widget_id)
+      ? (parsed.data.sections.widgets?.items ?? [])
+          .map((w) => w.widget_id)
+          .filter(isOfferWidgetId)
+          .slice(0, MAX_OFFER_IDS)
       : [];
     byEtag.set(served.etag, ids);
     return ids;

@@ -32,6 +32,14 @@ export const Rating = z.object({
 
 const Text = (max: number) => z.string().min(1).max(max);
 
+/**
+ * Widgets the transactions service computes from a user's payments (InfoBoxes such as "Spent this month")
+ * share the widgets section with offers. Their ids carry this prefix, which the offers service refuses for
+ * an offer, so a widget id alone tells an offer from an insight (the offer funnel counts only offers).
+ */
+export const INSIGHT_WIDGET_PREFIX = 'insight-';
+export const isOfferWidgetId = (widgetId: string): boolean => !widgetId.startsWith(INSIGHT_WIDGET_PREFIX);
+
 /** What a widget shows. Fields an older app does not know are ignored by it, never required. */
 export const WidgetData = z.object({
   title: Text(120).optional(),

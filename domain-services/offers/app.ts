@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
-import { Widget } from '../../dashboard/index.js';
+import { INSIGHT_WIDGET_PREFIX, isOfferWidgetId, Widget } from '../../dashboard/index.js';
 import { createEvent } from '../shared/events.js';
 import { knownUser, parseJsonBody } from '../shared/http.js';
 import { DomainError } from '../shared/problem.js';
@@ -37,6 +37,13 @@ function mountOfferRoutes(app: Hono, { store, seedUsers, clock }: RouteContext<O
   app.post('/v1/users/:userId/offers', async (c) => {
     const userId = knownUser(c, seedUsers);
     const widget = await parseJsonBody(c, Widget);
+    if (!isOfferWidgetId(widget.widget_id)) {
+      throw new DomainError(
+        'RESERVED_WIDGET_ID',
+        422,
+        `Widget ids starting with ${JSON.stringify(INSIGHT_WIDGET_PREFIX)} name transaction insights, not offers.`,
+      );
+    }
     const event = await store.write(userId, (state) => {
       if (state.offers.some((w) => w.widget_id === widget.widget_id)) {
         throw new DomainError(

@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'PARTNER_EXISTS'
   | 'OFFER_NOT_FOUND'
   | 'OFFER_EXISTS'
+  | 'RESERVED_WIDGET_ID'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_FAILED'
   | 'FAULT_INJECTED_DOWN'
@@ -39,6 +40,7 @@ const TITLES: Record<ProblemCode, string> = {
   PARTNER_EXISTS: 'The partner already exists',
   OFFER_NOT_FOUND: 'No such offer',
   OFFER_EXISTS: 'The offer already exists',
+  RESERVED_WIDGET_ID: 'The widget id is reserved',
   UPSTREAM_UNAVAILABLE: 'A service this one depends on is unavailable',
   UPSTREAM_FAILED: 'A service this one depends on failed',
   FAULT_INJECTED_DOWN: 'Service down (fault injection)',

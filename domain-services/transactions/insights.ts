@@ -1,4 +1,4 @@
-import type { Widget } from '../../dashboard/index.js';
+import { INSIGHT_WIDGET_PREFIX, type Widget } from '../../dashboard/index.js';
 import { roundMoney } from '../shared/prng.js';
 import type { TransactionRecord } from './model.js';
 
@@ -31,7 +31,7 @@ export function computeInsights(transactions: readonly TransactionRecord[]): Wid
   if (spending.length > 0) {
     const spent = total(spending);
     widgets.push({
-      widget_id: 'insight-spent-this-month',
+      widget_id: `${INSIGHT_WIDGET_PREFIX}spent-this-month`,
       component_type: 'InfoBox',
       priority: 300,
       data: {
@@ -48,7 +48,7 @@ export function computeInsights(transactions: readonly TransactionRecord[]): Wid
       0,
     ];
     widgets.push({
-      widget_id: 'insight-top-category',
+      widget_id: `${INSIGHT_WIDGET_PREFIX}top-category`,
       component_type: 'InfoBox',
       priority: 290,
       data: {
@@ -62,7 +62,7 @@ export function computeInsights(transactions: readonly TransactionRecord[]): Wid
   if (income.length > 0) {
     const received = total(income);
     widgets.push({
-      widget_id: 'insight-money-in',
+      widget_id: `${INSIGHT_WIDGET_PREFIX}money-in`,
       component_type: 'InfoBox',
       priority: 280,
       data: {

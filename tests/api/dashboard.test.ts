@@ -12,7 +12,7 @@ import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { topics } from '../../config/topics.js';
 import { collectTopic } from '../support/kafka.js';
-import { account, partner } from '../support/fixtures.js';
+import { account, card, partner } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './support.js';
 
@@ -95,7 +95,14 @@ describe('GET /v1/dashboard', () => {
 
   it('records each served dashboard as a DashboardViewed on Kafka: where it came from, and a 304 as an ETag hit', async () => {
     const userId = unique('u');
-    await harness.platform.deps.views.write(fixtureView(userId));
+    // Beside its offers, the dashboard shows a transaction insight, which the offer funnel must not count.
+    const view = fixtureView(userId);
+    const { widgets } = view.sections;
+    const insight = card('insight-money-in', 'Money in this month');
+    await harness.platform.deps.views.write({
+      ...view,
+      sections: { ...view.sections, widgets: { ...widgets, items: [...widgets.items, insight] } },
+    });
     // The topic the API process publishes to (the harness's own clients): this user's events only.
     const viewed = await collectTopic(harness.platform.config, topics.dashboardViewed);
     try {
@@ -108,7 +115,9 @@ describe('GET /v1/dashboard', () => {
       const first = await app.request('/v1/dashboard', { headers });
       expect(first.headers.get('X-Dashboard-Source')).toBe('view');
       const body = (await first.json()) as { sections: { widgets?: { items: { widget_id: string }[] } } };
-      const shownOffers = body.sections.widgets?.items.map((w) => w.widget_id) ?? [];
+      const widgetIds = body.sections.widgets?.items.map((w) => w.widget_id) ?? [];
+      expect(widgetIds).toContain(insight.widget_id);
+      const shownOffers = widgetIds.filter((id) => id !== insight.widget_id);
       expect(shownOffers.length).toBeGreaterThan(0);
       const second = await app.request('/v1/dashboard', { headers });
       expect(second.headers.get('X-Dashboard-Source')).toBe('cache');

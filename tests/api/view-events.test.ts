@@ -250,7 +250,7 @@ describe('view emitter', () => {
 });
 
 describe('offer ids of a served dashboard', () => {
-  it('are the widget ids it showed, read once per ETag', () => {
+  it('are the ids of the offer widgets it showed, read once per ETag', () => {
     const offerIdsOf = createOfferIdsReader();
     let reads = 0;
     const counted = (etag: string, text: string) => ({
@@ -265,6 +265,8 @@ describe('offer ids of a served dashboard', () => {
     expect(offerIdsOf(first)).toEqual(['offer-a', 'offer-b']);
     expect(reads).toBe(1);
     expect(offerIdsOf(counted('"2-b"', body([])))).toEqual([]);
+    // Transaction insights share the widgets section; they are not offers.
+    expect(offerIdsOf(counted('"5-e"', body(['insight-money-in', 'offer-c'])))).toEqual(['offer-c']);
     // An app that cannot show widgets gets no widgets section: it was shown no offers.
     expect(offerIdsOf(counted('"3-c"', JSON.stringify({ sections: { accounts: {} } })))).toEqual([]);
     expect(offerIdsOf(counted('"4-d"', 'not json'))).toEqual([]);
