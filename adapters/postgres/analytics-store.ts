@@ -66,29 +66,32 @@ const ROLLUP_STATEMENTS = [
    GROUP BY GROUPING SETS ((data->>'platform', data->>'source'), (data->>'source'))`,
 
   `WITH viewers AS (${VIEWERS}),
-   changes AS (
-     SELECT coalesce(v.platform, 'unknown') AS platform, coalesce(v.app_version, 'unknown') AS app_version,
+   -- Each user who changed their preferences on the day, once, with the document they ended the day with.
+   personalised AS (
+     SELECT DISTINCT ON (r.user_id)
+       coalesce(v.platform, 'unknown') AS platform, coalesce(v.app_version, 'unknown') AS app_version,
        r.data->'preferences' AS doc
      FROM raw_events r LEFT JOIN viewers v USING (user_id)
      WHERE r.day = $1 AND r.type = 'PreferencesChanged' AND r.data ? 'preferences'
+     ORDER BY r.user_id, r.occurred_at DESC, r.event_id
    ),
    facts AS (
      SELECT platform, app_version, s.key AS section, 'sort' AS kind, s.value->>'sort' AS value
-       FROM changes, jsonb_each(doc->'sections') s
+       FROM personalised, jsonb_each(doc->'sections') s
      UNION ALL
      SELECT platform, app_version, s.key, 'custom_order', ''
-       FROM changes, jsonb_each(doc->'sections') s
+       FROM personalised, jsonb_each(doc->'sections') s
        WHERE s.value->>'sort' = 'custom' AND jsonb_array_length(s.value->'order') > 0
      UNION ALL
-     SELECT platform, app_version, '', 'layout', doc->>'layout' FROM changes
+     SELECT platform, app_version, '', 'layout', doc->>'layout' FROM personalised
      UNION ALL
      SELECT platform, app_version, s.key, 'hidden', item
-       FROM changes, jsonb_each(doc->'sections') s, jsonb_array_elements_text(s.value->'hidden') item
+       FROM personalised, jsonb_each(doc->'sections') s, jsonb_array_elements_text(s.value->'hidden') item
      UNION ALL
      SELECT platform, app_version, s.key, 'pinned', item
-       FROM changes, jsonb_each(doc->'sections') s, jsonb_array_elements_text(s.value->'pinned') item
+       FROM personalised, jsonb_each(doc->'sections') s, jsonb_array_elements_text(s.value->'pinned') item
    )
-   INSERT INTO personalisation_daily (day, platform, app_version, section, kind, value, changes)
+   INSERT INTO personalisation_daily (day, platform, app_version, section, kind, value, users)
    SELECT $1, platform, app_version, section, kind, value, count(*) FROM facts
    GROUP BY platform, app_version, section, kind, value`,
 
@@ -219,23 +222,23 @@ export function createAnalyticsStore(pool: pg.Pool): AnalyticsStore {
       const platform = query.platform ?? null;
       const facts = (kind: string, limit = 1000) =>
         rows(
-          `SELECT section, value, sum(changes)::int AS "changes" FROM personalisation_daily
+          `SELECT section, value, sum(users)::int AS "users" FROM personalisation_daily
            WHERE day BETWEEN $1 AND $2 AND ($3::text IS NULL OR platform = $3) AND kind = '${kind}'
            GROUP BY section, value ORDER BY 3 DESC, 1, 2 LIMIT ${limit}`,
           query,
           platform,
         );
       const [total, sorts, customOrder, layouts, hidden, pinned] = await Promise.all([
-        // Every change sets exactly one layout, so the layout facts count the changes.
+        // Every user's preferences have exactly one layout, so the layout facts count the users.
         rows(
-          `SELECT coalesce(sum(changes), 0)::int AS n FROM personalisation_daily
+          `SELECT coalesce(sum(users), 0)::int AS n FROM personalisation_daily
            WHERE day BETWEEN $1 AND $2 AND ($3::text IS NULL OR platform = $3) AND kind = 'layout'`,
           query,
           platform,
         ),
         facts('sort'),
         rows(
-          `SELECT section, platform, app_version AS "appVersion", sum(changes)::int AS "changes"
+          `SELECT section, platform, app_version AS "appVersion", sum(users)::int AS "users"
            FROM personalisation_daily
            WHERE day BETWEEN $1 AND $2 AND ($3::text IS NULL OR platform = $3) AND kind = 'custom_order'
            GROUP BY section, platform, app_version ORDER BY 4 DESC, 1, 2, 3`,
@@ -247,14 +250,14 @@ export function createAnalyticsStore(pool: pg.Pool): AnalyticsStore {
         facts('pinned', 10),
       ]);
       const named = (list: unknown[]) =>
-        z.array(z.object({ section: z.string(), value: z.string(), changes: z.number() })).parse(list);
+        z.array(z.object({ section: z.string(), value: z.string(), users: z.number() })).parse(list);
       return PersonalisationInsights.parse({
-        changes: Count.parse(total[0]).n,
-        sorts: named(sorts).map(({ section, value, changes }) => ({ section, sort: value, changes })),
+        users: Count.parse(total[0]).n,
+        sorts: named(sorts).map(({ section, value, users }) => ({ section, sort: value, users })),
         customOrder,
-        layouts: named(layouts).map(({ value, changes }) => ({ layout: value, changes })),
-        topHidden: named(hidden).map(({ section, value, changes }) => ({ section, itemId: value, changes })),
-        topPinned: named(pinned).map(({ section, value, changes }) => ({ section, itemId: value, changes })),
+        layouts: named(layouts).map(({ value, users }) => ({ layout: value, users })),
+        topHidden: named(hidden).map(({ section, value, users }) => ({ section, itemId: value, users })),
+        topPinned: named(pinned).map(({ section, value, users }) => ({ section, itemId: value, users })),
       });
     },
 

@@ -60,19 +60,20 @@ export const UsageInsights = z.object({
 export type UsageInsights = z.infer<typeof UsageInsights>;
 
 /**
- * Preference changes over the range, by what they set: each change counts once with the document it
- * produced (a user who changes twice counts twice).
+ * Who personalises what: each day, the users who changed their preferences, counted once each by the
+ * preferences they ended the day with (a user who changes twice in a day counts once), summed over the
+ * range's days like the other per-day counts.
  */
 export const PersonalisationInsights = z.object({
-  changes: count,
-  /** Sort mode chosen per section; `customOrder` counts changes whose section has an order of its own. */
-  sorts: z.array(z.object({ section: z.enum(SECTION_NAMES), sort: z.string(), changes: count })),
+  users: count,
+  /** Sort mode chosen per section; `customOrder` counts users whose section has an order of its own. */
+  sorts: z.array(z.object({ section: z.enum(SECTION_NAMES), sort: z.string(), users: count })),
   customOrder: z.array(
-    z.object({ section: z.enum(SECTION_NAMES), platform: z.string(), appVersion: z.string(), changes: count }),
+    z.object({ section: z.enum(SECTION_NAMES), platform: z.string(), appVersion: z.string(), users: count }),
   ),
-  layouts: z.array(z.object({ layout: z.string(), changes: count })),
-  topHidden: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, changes: count })),
-  topPinned: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, changes: count })),
+  layouts: z.array(z.object({ layout: z.string(), users: count })),
+  topHidden: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, users: count })),
+  topPinned: z.array(z.object({ section: z.enum(SECTION_NAMES), itemId: Id, users: count })),
 });
 export type PersonalisationInsights = z.infer<typeof PersonalisationInsights>;
 

@@ -113,6 +113,12 @@ const seeded: RawEvent[] = [
     partners: section('alphabetical', [], ['p-1'], ['p-2']),
     widgets: section('custom'),
   }),
+  // u-2 changed twice: only the preferences they ended the day with count, and they count once.
+  changed('u-2', '12:45', 'grid', {
+    accounts: section('custom', ['a-2', 'a-1'], ['a-4']),
+    partners: section('alphabetical', [], [], ['p-3']),
+    widgets: section('priority'),
+  }),
   changed('u-2', '13:00', 'list', {
     accounts: section('balance_desc', [], ['a-3']),
     partners: section('custom', ['p-2', 'p-1'], [], ['p-2']),
@@ -162,7 +168,7 @@ describe('analytics rollups', () => {
       pollMs: 100,
       onProgress: (p) => progress.push(p.done),
     });
-    expect(result.days).toEqual([{ day, rawEvents: 16 }]);
+    expect(result.days).toEqual([{ day, rawEvents: 17 }]);
 
     const all = await insights();
     expect(all.usage).toEqual({
@@ -180,29 +186,29 @@ describe('analytics rollups', () => {
       ],
     });
     expect(all.personalisation).toEqual({
-      changes: 2,
+      users: 2,
       sorts: [
-        { section: 'accounts', sort: 'balance_desc', changes: 1 },
-        { section: 'accounts', sort: 'custom', changes: 1 },
-        { section: 'partners', sort: 'alphabetical', changes: 1 },
-        { section: 'partners', sort: 'custom', changes: 1 },
-        { section: 'widgets', sort: 'custom', changes: 1 },
-        { section: 'widgets', sort: 'priority', changes: 1 },
+        { section: 'accounts', sort: 'balance_desc', users: 1 },
+        { section: 'accounts', sort: 'custom', users: 1 },
+        { section: 'partners', sort: 'alphabetical', users: 1 },
+        { section: 'partners', sort: 'custom', users: 1 },
+        { section: 'widgets', sort: 'custom', users: 1 },
+        { section: 'widgets', sort: 'priority', users: 1 },
       ],
       // u-1's widgets are "custom" with no order of their own: the default order, not a custom one.
       customOrder: [
-        { section: 'accounts', platform: 'ios', appVersion: '4.1.0', changes: 1 },
-        { section: 'partners', platform: 'android', appVersion: '3.2.0', changes: 1 },
+        { section: 'accounts', platform: 'ios', appVersion: '4.1.0', users: 1 },
+        { section: 'partners', platform: 'android', appVersion: '3.2.0', users: 1 },
       ],
       layouts: [
-        { layout: 'grid', changes: 1 },
-        { layout: 'list', changes: 1 },
+        { layout: 'grid', users: 1 },
+        { layout: 'list', users: 1 },
       ],
       topHidden: [
-        { section: 'accounts', itemId: 'a-3', changes: 2 },
-        { section: 'partners', itemId: 'p-1', changes: 1 },
+        { section: 'accounts', itemId: 'a-3', users: 2 },
+        { section: 'partners', itemId: 'p-1', users: 1 },
       ],
-      topPinned: [{ section: 'partners', itemId: 'p-2', changes: 2 }],
+      topPinned: [{ section: 'partners', itemId: 'p-2', users: 2 }],
     });
     expect(all.offers).toEqual({
       offers: [
@@ -222,7 +228,7 @@ describe('analytics rollups', () => {
     const android = await insights('android');
     expect(android.usage.days).toEqual([{ day, opens: 1, distinctUsers: 1 }]);
     expect(android.usage.versions).toEqual([{ platform: 'android', appVersion: '3.2.0', opens: 1, distinctUsers: 1 }]);
-    expect(android.personalisation.changes).toBe(1);
+    expect(android.personalisation.users).toBe(1);
     expect(android.offers.offers).toEqual([
       { offerId: 'o-1', shownUsers: 1, purchases: 0, conversion: 0 },
       { offerId: 'o-2', shownUsers: 1, purchases: 1, conversion: 1 },
@@ -273,7 +279,7 @@ describe('analytics rollups', () => {
     const done = await ops('analytics-backfill', '--from', from, '--to', day);
     expect(done.code).toBe(0);
     expect(done.text).toContain(`${from}: rolled up from 1 raw events`);
-    expect(done.text).toContain(`${day}: rolled up from 16 raw events`);
+    expect(done.text).toContain(`${day}: rolled up from 17 raw events`);
 
     for (const argv of [
       ['--from', day, '--to', from],

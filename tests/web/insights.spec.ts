@@ -9,6 +9,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 const OPENS_TITLE = 'Dashboard opens and distinct users per day';
+const CUSTOM_ORDER_TITLE = 'Users with a custom order, per app version';
 /** Dashboards the test opens itself; the figure for today must count at least these. */
 const OPENS = 4;
 
@@ -40,13 +41,32 @@ async function opensShownFor(page: Page, day: string): Promise<number> {
   return Number((opens ?? '').replace(/\D/g, ''));
 }
 
+/** Users with an account order of their own on the web app, as the personalisation figures say; 0 while none. */
+async function webCustomOrdersShown(page: Page): Promise<number> {
+  const figure = page
+    .getByRole('region', { name: 'Personalisation' })
+    .getByRole('figure', { name: CUSTOM_ORDER_TITLE });
+  await expect(figure).toBeVisible();
+  if (await figure.getByText('No data for these days').isVisible()) return 0;
+  await figure.locator('summary').click();
+  const table = figure.getByRole('table', { name: CUSTOM_ORDER_TITLE });
+  const web = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^web / }) });
+  if ((await web.count()) === 0) return 0;
+  const accountsColumn = (await table.getByRole('columnheader').allTextContents()).indexOf('Accounts') - 1;
+  const users = await web.first().getByRole('cell').nth(accountsColumn).textContent();
+  return Number((users ?? '').replace(/\D/g, ''));
+}
+
 test.describe('the insights page', () => {
-  test('charts the dashboards opened today once they are rolled up, with its figures as tables', async ({
+  test('charts the dashboards opened and the custom orders set today once they are rolled up, with its figures as tables', async ({
     page,
     admin,
     platform,
   }) => {
     const today = utcToday();
+    // A personalisation fact of today: the admin puts their accounts in an order of their own.
+    const accountIds = (await admin.accounts()).map((a) => a.id);
+    await admin.patchPreferencesElsewhere({ sections: { accounts: { sort: 'custom', order: accountIds.reverse() } } });
     // Every served dashboard is one DashboardViewed event: opening the app and reloading it serves one each.
     await admin.open(page);
     for (let n = 1; n < OPENS; n++) {
@@ -66,6 +86,8 @@ test.describe('the insights page', () => {
       await page.reload();
       await expect(page.getByRole('heading', { level: 1, name: 'Insights' })).toBeVisible();
       expect(await opensShownFor(page, today)).toBeGreaterThanOrEqual(OPENS);
+      // Counted for the app they opened the dashboard with today.
+      expect(await webCustomOrdersShown(page)).toBeGreaterThanOrEqual(1);
     }).toPass({ timeout: 30_000, intervals: [1_000, 2_000, 3_000] });
 
     expect(await accessibilityViolations(page)).toEqual([]);

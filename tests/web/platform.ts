@@ -41,11 +41,12 @@ const worker = await startWorker(config, await bundleWorkflows());
 const bridge = await startTestBridge(config, topics.all);
 const analytics = await createTestAnalytics(config);
 const kafka = testKafka(config);
-// The views this run's API serves go to the platform's topic: a group of its own, from the topic's end.
+// The views this run's API serves, and the preference changes and rebuilds its worker announces, go to
+// the platform's topics: a group of its own, from the topics' end.
 const analyticsConsumer = createAnalyticsConsumer({
   kafka,
   groupId: unique('web-analytics'),
-  topics: [platformTopics.dashboardViewed],
+  topics: [platformTopics.dashboardViewed, platformTopics.preferences, platformTopics.dashboardUpdated],
   deadLetterTopic: platformTopics.deadLetter,
   store: analytics.store,
   logger: silent,

@@ -15,30 +15,51 @@ export function sortSeries(insights: PersonalisationInsights): Series[] {
   }));
 }
 
-/** Per section, how many changes chose each sort mode. */
+/** Per section, how many users chose each sort mode. */
 export function sortsPerSection(insights: PersonalisationInsights): FigureRow[] {
   const sections = [...new Set(insights.sorts.map((s) => s.section))];
   return sections.map((section) => {
     const values: Record<string, number> = {};
     for (const s of insights.sorts.filter((sort) => sort.section === section))
-      values[s.sort] = (values[s.sort] ?? 0) + s.changes;
+      values[s.sort] = (values[s.sort] ?? 0) + s.users;
     return { label: humanise(section), values };
   });
 }
 
-export const CHANGES_SERIES: readonly Series[] = [
-  { key: 'changes', label: 'Changes', format: 'count', colour: COLOURS.blue },
+export const USERS_SERIES: readonly Series[] = [
+  { key: 'users', label: 'Users', format: 'count', colour: COLOURS.blue },
 ];
 
 export function layoutRows(insights: PersonalisationInsights): FigureRow[] {
   return [...insights.layouts]
-    .sort((a, b) => b.changes - a.changes)
-    .map((l) => ({ label: humanise(l.layout), values: { changes: l.changes } }));
+    .sort((a, b) => b.users - a.users)
+    .map((l) => ({ label: humanise(l.layout), values: { users: l.users } }));
 }
 
 /** Hidden or pinned items, most often first, named by section and item id (ids are what operators search by). */
 export function rankedItems(items: PersonalisationInsights['topHidden']): FigureRow[] {
   return [...items]
-    .sort((a, b) => b.changes - a.changes)
-    .map((item) => ({ label: `${humanise(item.section)}: ${item.itemId}`, values: { changes: item.changes } }));
+    .sort((a, b) => b.users - a.users)
+    .map((item) => ({ label: `${humanise(item.section)}: ${item.itemId}`, values: { users: item.users } }));
+}
+
+/** Users with an order of their own per app version, one series per section: who uses custom order, on what. */
+export function customOrderSeries(insights: PersonalisationInsights): Series[] {
+  const sections = [...new Set(insights.customOrder.map((c) => c.section))].sort();
+  return sections.map((section, index) => ({
+    key: section,
+    label: humanise(section),
+    format: 'count',
+    colour: PALETTE[index % PALETTE.length] ?? COLOURS.grey,
+  }));
+}
+
+export function customOrderPerVersion(insights: PersonalisationInsights): FigureRow[] {
+  const versions = [...new Set(insights.customOrder.map((c) => `${c.platform} ${c.appVersion}`))].sort();
+  return versions.map((version) => {
+    const values: Record<string, number> = {};
+    for (const c of insights.customOrder.filter((o) => `${o.platform} ${o.appVersion}` === version))
+      values[c.section] = (values[c.section] ?? 0) + c.users;
+    return { label: version, values };
+  });
 }
