@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import matrix from '../../config/capabilities.json' with { type: 'json' };
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import { createRedisLock } from '../../adapters/redis/swr-lock.js';
 import { createRedisRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { createApp } from '../../api/app.js';
+import { createApiDeps } from '../../api/deps.js';
 import { parseEvent, renderForClient, type ClientProfile, type EventPayload } from '../../dashboard/index.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { topics } from '../../config/topics.js';
 import { collectTopic } from '../support/kafka.js';
+import { createTcpGate } from '../support/tcp-gate.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './support.js';
@@ -158,6 +160,63 @@ describe('GET /v1/dashboard', () => {
       expect(new Set([fromView.id, fromCache.id, notModified.id]).size).toBe(3);
     } finally {
       await viewed.stop();
+    }
+  });
+
+  it('answers every read while Kafka is stopped: views past the bounded buffer are dropped and counted, and sent again once Kafka is back', async () => {
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    // An API process whose Kafka refuses connections until the gate opens.
+    const [host = '127.0.0.1', port = '9092'] = (harness.platform.config.KAFKA_BROKERS[0] ?? '').split(':');
+    const gate = await createTcpGate({ host, port: Number(port) });
+    const buffer = 100;
+    const api = createApiDeps({
+      ...harness.platform.config,
+      LOG_LEVEL: 'silent',
+      KAFKA_BROKERS: [gate.address],
+      VIEW_EVENTS_BUFFER: buffer,
+      // One user reads far faster than an app would: the per-user limit is not what this measures.
+      RATE_LIMIT_PER_MINUTE: 100_000,
+    });
+    const viewed = await collectTopic(harness.platform.config, topics.dashboardViewed);
+    try {
+      const headers = {
+        ...bearer(await harness.token(userId)),
+        'X-Client-Platform': 'ios',
+        'X-Client-Version': '4.1.0',
+      };
+      // Cached by the harness's own API first: what is measured below is the read path customers use most.
+      await vi.waitFor(async () => {
+        const warm = await harness.app().request('/v1/dashboard', { headers });
+        expect(warm.headers.get('X-Dashboard-Source')).toBe('cache');
+      });
+      const app = createApp(api.deps);
+      const answers = new Map<string, number>();
+      for (let i = 0; i < 1_000; i++) {
+        const response = await app.request('/v1/dashboard', { headers });
+        const answer = `${response.status} ${response.headers.get('X-Dashboard-Source')}`;
+        answers.set(answer, (answers.get(answer) ?? 0) + 1);
+      }
+      expect(answers).toEqual(new Map([['200 cache', 1_000]]));
+      const whileStopped = api.deps.viewEvents!.counts();
+      expect(whileStopped.sent).toBe(0);
+      expect(whileStopped.buffered).toBeLessThanOrEqual(buffer);
+      expect(whileStopped.dropped.buffer_full).toBeGreaterThan(0);
+
+      await gate.open();
+      // Views are statistics: those dropped stay dropped, and the next ones reach Kafka.
+      await vi.waitFor(
+        async () => {
+          await app.request('/v1/dashboard', { headers });
+          expect(api.deps.viewEvents!.counts().sent).toBeGreaterThan(0);
+        },
+        { timeout: 30_000, interval: 500 },
+      );
+      await viewed.waitFor((_, key) => key === userId);
+    } finally {
+      await viewed.stop();
+      await api.close();
+      await gate.close();
     }
   });
 
