@@ -155,6 +155,20 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
   }
 }
 
+/**
+ * The schema steps in the order they run: `npm run stack:up` runs them all once the engines answer, and
+ * a deployment's one-shot init services run one each (stack/init.ts), so production starts from the
+ * code every local start exercises.
+ */
+export const bootstrapSteps = {
+  cassandra: bootstrapCassandra,
+  kafka: bootstrapKafka,
+  temporal: bootstrapTemporal,
+  analytics: bootstrapAnalytics,
+} satisfies Record<string, (config: Config) => Promise<string>>;
+
+export type BootstrapStep = keyof typeof bootstrapSteps;
+
 /** gRPC status code of "namespace already registered": re-running the bootstrap is fine. */
 const GRPC_ALREADY_EXISTS = 6;
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.js';
-import { bootstrapAnalytics, bootstrapCassandra, bootstrapKafka, bootstrapTemporal } from './bootstrap.js';
+import { bootstrapSteps } from './bootstrap.js';
 import { engines, type Engine } from './engines.js';
 import { logTail, runningPid, startDetached, stopProcess } from './processes.js';
 
@@ -97,10 +97,7 @@ export async function up(config: Config, log: Log = () => {}): Promise<void> {
     r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
   );
   if (failures.length > 0) throw new EngineFailedError(failures.join('\n\n'));
-  log(`cassandra schema: ${await bootstrapCassandra(config)}`);
-  log(`kafka topics: ${await bootstrapKafka(config)}`);
-  log(`temporal: ${await bootstrapTemporal(config)}`);
-  log(`analytics store: ${await bootstrapAnalytics(config)}`);
+  for (const [step, run] of Object.entries(bootstrapSteps)) log(`${step}: ${await run(config)}`);
 }
 
 export async function down(config: Config, log: Log = () => {}): Promise<void> {
