@@ -52,6 +52,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(node_modules|web/|\\.stack/|coverage/)' },
+    exclude: { path: '^(node_modules|web/|\\.stack/|coverage/|dist/)' },
   },
 };

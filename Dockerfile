@@ -1,23 +1,21 @@
 # One image for every process of the platform; docker-compose.yml picks the entry point per service.
 
-# The web client is built with its dev toolchain (Vite, React) in a stage of its own; only the
-# built files reach the image, which the API serves at /app/.
-FROM node:20-bookworm-slim AS web
+# Built with the dev toolchain in a stage of its own: the web client (Vite, React), then the platform
+# compiled to JavaScript with its workflow bundles (`npm run build`, which copies the web app in).
+FROM node:20-bookworm-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY web ./web
-COPY dashboard/contract ./dashboard/contract
-COPY config/capabilities.json ./config/capabilities.json
-RUN npm run web:build
+COPY . .
+RUN npm run web:build && npm run build
 
+# Only production dependencies and the compiled code: no TypeScript loader and no bundling at start.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
-COPY . .
-COPY --from=web /build/web/dist ./web/dist
+COPY --from=build /build/dist ./dist
 USER node
-# Overridden per service: api/server.ts, workers/worker.ts, workers/bridge.ts, domain-services/<name>/server.ts
-CMD ["npx", "tsx", "api/server.ts"]
+# Overridden per service: dist/api/server.js, dist/workers/worker.js, dist/workers/bridge.js, ...
+CMD ["node", "--enable-source-maps", "dist/api/server.js"]

@@ -70,7 +70,8 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
   const specs: ProcessSpec[] = [];
   for (const n of [1, 2] as const) {
     const replicaEnv = replica(n);
-    for (const spec of platformProcesses(loadConfig({ ...process.env, ...replicaEnv }))) {
+    // As the image runs them: compiled, with prebuilt workflow bundles (docker-compose.yml).
+    for (const spec of platformProcesses(loadConfig({ ...process.env, ...replicaEnv }), {}, { compiled: true })) {
       if (REPLICATED.has(spec.name)) specs.push({ ...spec, name: `${spec.name}-${n}`, env: replicaEnv });
       else if (n === 1) specs.push({ ...spec, env: replicaEnv });
     }

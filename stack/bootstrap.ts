@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
@@ -10,6 +9,7 @@ import { topicSpecs } from '../config/topics.js';
 import { migrate } from '../adapters/cassandra/migrate.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
 import { migrateAnalytics } from '../adapters/postgres/migrate.js';
+import namespaceFile from '../temporal-config/namespace.json' with { type: 'json' };
 
 /** Idempotent schema bootstrap of the running engines: run on every `up`, a no-op when nothing changed. */
 
@@ -93,9 +93,7 @@ export async function bootstrapKafka(config: Config): Promise<string> {
 }
 
 export async function bootstrapTemporal(config: Config): Promise<string> {
-  const spec = namespaceSpec.parse(
-    JSON.parse(readFileSync(new URL('../temporal-config/namespace.json', import.meta.url), 'utf8')),
-  );
+  const spec = namespaceSpec.parse(namespaceFile);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const namespace = config.TEMPORAL_NAMESPACE;
   const done: string[] = [];

@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
 import type { ProcessSpec } from './supervisor.js';
+import { buildInputsSha, builtInputsSha } from './build-inputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where `npm run build` puts an entry point: dist/ in the layout of the sources. */
+export const compiledEntry = (entry: string): string => `dist/${entry.replace(/\.ts$/, '.js')}`;
 
 /** The host a client on this machine uses to reach a process bound to `bindHost`. */
 export function localHost(bindHost: string): string {
@@ -24,11 +28,23 @@ export function localTracing(config: Config): NodeJS.ProcessEnv {
 /** Old-space limit of the worker process in MiB; docker-compose.yml passes the same flag. */
 export const WORKER_HEAP_MB = 256;
 
+/** Refuses a dist/ older than the sources, which would run code other than what was just written. */
+export function assertBuilt(): void {
+  if (builtInputsSha(root) !== buildInputsSha(root))
+    throw new Error('dist/ is not built from the current sources: run `npm run build` (or `npm run setup`)');
+}
+
 /**
  * The platform's own processes, as `npm start` runs them: node itself with tsx's loader (no npx or
  * tsx wrapper in between, so a signal reaches the process that handles it), from the repository root.
+ * `compiled` runs them as the image does instead (docker-compose.yml), from dist/ without a loader.
  */
-export function platformProcesses(config: Config, env: NodeJS.ProcessEnv = {}): ProcessSpec[] {
+export function platformProcesses(
+  config: Config,
+  env: NodeJS.ProcessEnv = {},
+  options: { compiled?: boolean } = {},
+): ProcessSpec[] {
+  if (options.compiled) assertBuilt();
   const host = localHost(config.BIND_HOST);
   const node = (
     name: string,
@@ -38,7 +54,9 @@ export function platformProcesses(config: Config, env: NodeJS.ProcessEnv = {}): 
   ): ProcessSpec => ({
     name,
     command: process.execPath,
-    args: [...nodeFlags, '--import', 'tsx', entry],
+    args: options.compiled
+      ? [...nodeFlags, '--enable-source-maps', compiledEntry(entry)]
+      : [...nodeFlags, '--import', 'tsx', entry],
     cwd: root,
     env,
     ...ready,

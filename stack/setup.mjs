@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildInputsSha, builtInputsSha } from './build-inputs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const stackDir = resolve(root, process.env.STACK_DIR || '.stack');
@@ -202,6 +203,16 @@ const steps = [
       return 'built into web/dist';
     },
   },
+  {
+    // The compiled processes (dist/) the image runs and the chaos tests start, with their workflow
+    // bundles; rebuilt when anything they are made of changed (after the web app, which it copies).
+    name: 'platform build',
+    async run() {
+      if (builtInputsSha(root) === buildInputsSha(root)) return 'up to date';
+      await run('platform build', 'npm', ['run', 'build'], { failure: 'the platform did not build', quiet: true });
+      return 'built into dist';
+    },
+  },
   // Debian's packages: installed, never started as services (the stack runs its own Redis).
   debianCommand('redis', 'redis-server', 'redis-server'),
   {
@@ -226,6 +237,26 @@ const steps = [
   debianCommand('chromium', 'chromium', 'chromium'),
   // The alert rules' unit tests (deploy/monitoring) run with Prometheus's own checker.
   debianCommand('promtool', 'promtool', 'prometheus'),
+  {
+    // The Compose Specification's JSON schema, as Docker's own compose-go module ships it (from the Go
+    // module proxy): tests/config/docker-compose.test.ts validates docker-compose.yml against it.
+    name: 'compose schema',
+    async run() {
+      const target = join(stackDir, 'compose-spec.json');
+      const marker = `${target}.version`;
+      const wanted = versions.composeSpec;
+      if (existsSync(target) && existsSync(marker) && readFileSync(marker, 'utf8') === wanted)
+        return `compose-spec ${wanted} present`;
+      const module = `${versions.composeSpecModule}@v${wanted}`;
+      const out = spawnSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8', timeout: 300_000 });
+      if (out.status !== 0) throw new Error(`go mod download ${module} failed: ${out.stderr || out.stdout}`);
+      const { Dir } = JSON.parse(out.stdout);
+      mkdirSync(stackDir, { recursive: true });
+      writeFileSync(target, readFileSync(join(Dir, 'schema/compose-spec.json')));
+      writeFileSync(marker, wanted);
+      return `compose-spec ${wanted} from ${versions.composeSpecModule}`;
+    },
+  },
   {
     // The API fuzzer's test (tests/api/fuzz.test.ts) runs Schemathesis, a Python tool from PyPI, in a
     // virtual environment of its own under .stack/.

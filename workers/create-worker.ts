@@ -1,14 +1,22 @@
-import { fileURLToPath } from 'node:url';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { TaskQueues } from '../config/index.js';
 import { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { tracedWorkerOptions, workflowTracingModule } from '../adapters/telemetry/temporal-tracing.js';
 import type { Tracing } from '../adapters/telemetry/tracing.js';
+import { modulePath } from './module-path.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const workflowsPath = modulePath('../workflows/index', import.meta.url);
+
+/** webpack's warnings and errors, not its progress lines. */
+export const quietBundler = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 /**
  * The workflow code bundled once, shared by the two workers of a process (and by tests' workers).
@@ -20,7 +28,7 @@ export function bundleWorkflows(options: { traced?: boolean } = {}): Promise<Wor
   return bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: options.traced ? [workflowTracingModule] : [],
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+    logger: quietBundler,
   });
 }
 
@@ -29,7 +37,7 @@ export interface DashboardWorkerOptions {
   readonly namespace: string;
   readonly queues: TaskQueues;
   readonly deps: ActivityDeps;
-  readonly workflowBundle?: WorkflowBundleWithSourceMap;
+  readonly workflowBundle?: WorkflowBundleOption;
   /** Where workflow and activity spans go (startTracing); without it they are dropped. */
   readonly tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, taskQueues } from '../config/index.js';
 import { traceLogFields } from '../adapters/telemetry/trace-context.js';
 import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createActivityDeps } from './activity-deps.js';
-import { bundleWorkflowsInChild } from './bundle-workflows.js';
+import { bundleWorkflowsInChild, prebuiltBundle } from './bundle-workflows.js';
 import { createDashboardWorkers } from './create-worker.js';
 import { temporalLogger } from './temporal-logger.js';
 import { createWorkerHttp } from './worker-http.js';
@@ -20,6 +20,7 @@ import { createWorkerMetrics } from './worker-metrics.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const tracing = await startTracing('dashboard-worker', config);
+  const traced = config.OTEL_TRACES_EXPORTER !== 'none';
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-worker' }, mixin: traceLogFields });
   Runtime.install({
     logger: temporalLogger(logger),
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     queues,
     deps: { ...deps, observer },
-    workflowBundle: await bundleWorkflowsInChild({ traced: config.OTEL_TRACES_EXPORTER !== 'none' }),
+    workflowBundle:
+      prebuiltBundle(traced ? 'workflows-traced' : 'workflows') ?? (await bundleWorkflowsInChild({ traced })),
     tracing,
   });
 

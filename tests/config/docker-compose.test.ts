@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configVariableNames, loadConfig } from '../../config/index.js';
+import { bootstrapSteps } from '../../stack/bootstrap.js';
+import { stackPaths } from '../../stack/engines.js';
+import { compiledEntry, platformProcesses } from '../../stack/platform-processes.js';
 
 // docker-compose.yml cannot run here (no Docker engine); this keeps it honest as the code changes.
+const composeText = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
 const compose = z
   .object({
     services: z.record(
@@ -14,38 +20,105 @@ const compose = z
         build: z.unknown().optional(),
         command: z.array(z.string()).optional(),
         environment: z.record(z.string(), z.unknown()).optional(),
+        restart: z.string().optional(),
+        depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+        healthcheck: z.object({ test: z.array(z.string()) }).optional(),
+        deploy: z.object({ replicas: z.number().int().optional() }).optional(),
       }),
     ),
   })
-  .parse(parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }));
+  .parse(parse(composeText, { merge: true }));
 
-const platformProcesses = {
-  api: 'api/server.ts',
-  worker: 'workers/worker.ts',
-  bridge: 'workers/bridge.ts',
-  analytics: 'workers/analytics.ts',
-  accounts: 'domain-services/accounts/server.ts',
-  partners: 'domain-services/partners/server.ts',
-  transactions: 'domain-services/transactions/server.ts',
-  offers: 'domain-services/offers/server.ts',
+// ${NAME:?message} must be set by the operator; ${NAME:-default} falls back to its default.
+const operatorSets: Record<string, string> = {
+  AUTH_JWKS_URL: 'https://login.bank.example/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://login.bank.example/',
+  AUTH_AUDIENCE: 'dashboard-api',
+  ANALYTICS_DB_PASSWORD: 'analytics-secret',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+  TRACE_VIEWER_URL: 'https://traces.bank.example',
 };
+const substitute = (value: unknown) =>
+  String(value).replace(
+    /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
+    (_, variable: string, kind: string | undefined, rest: string) =>
+      operatorSets[variable] ?? (kind === '-' ? rest : ''),
+  );
+const platformEnv = Object.fromEntries(
+  Object.entries(compose.services['api']?.environment ?? {}).map(([name, value]) => [name, substitute(value)]),
+);
+
+/** The processes as the local stack runs them, with the entry points and health URLs it uses. */
+const processes = platformProcesses(loadConfig(platformEnv));
+const entryOf = (spec: (typeof processes)[number]) => spec.args.at(-1) ?? '';
 
 describe('docker-compose.yml', () => {
+  it('is a valid Compose file by the Compose Specification schema', () => {
+    // The schema is written for validators that accept union types and untyped keywords; strict mode
+    // would only lint the schema itself, which is Docker's, not ours.
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const schema = JSON.parse(readFileSync(join(stackPaths(loadConfig()).dir, 'compose-spec.json'), 'utf8')) as object;
+    const validate = ajv.compile(schema);
+    // Validated as Compose reads it: anchors merged, the operator's variables interpolated.
+    const interpolated = parse(
+      composeText.replace(/\$\{[^}]+\}/g, (v) => substitute(v)),
+      { merge: true },
+    ) as unknown;
+    expect(validate(interpolated), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
   it('runs every engine, the Temporal UI, and Temporal on Cassandra persistence', () => {
     for (const engine of ['cassandra', 'kafka', 'redis', 'postgres', 'temporal', 'temporal-ui'])
       expect(compose.services).toHaveProperty(engine);
     expect(compose.services['temporal']?.environment).toMatchObject({ DB: 'cassandra', CASSANDRA_SEEDS: 'cassandra' });
   });
 
-  it('runs every process of the platform from the one Dockerfile, each with its entry point', () => {
-    for (const [service, entry] of Object.entries(platformProcesses)) {
-      expect(compose.services[service]?.build, service).toBe('.');
-      expect(compose.services[service]?.command, service).toContain(entry);
+  it('runs every process of the platform compiled from the one Dockerfile, with the entry point the local stack runs', () => {
+    for (const spec of processes) {
+      const service = compose.services[spec.name];
+      expect(service?.build, spec.name).toBe('.');
+      expect(service?.command?.slice(0, 1), spec.name).toEqual(['node']);
+      expect(service?.command, spec.name).toContain(compiledEntry(entryOf(spec)));
     }
   });
 
+  it('creates every schema with one-shot init services running the steps the local stack runs, before any process starts', () => {
+    for (const step of Object.keys(bootstrapSteps)) {
+      const init = compose.services[`init-${step}`];
+      expect(init?.command, step).toEqual(['node', 'dist/stack/init.js', step]);
+      // Retried a bounded number of times, never for ever.
+      expect(init?.restart, step).toMatch(/^on-failure:\d+$/);
+      for (const condition of Object.values(init?.depends_on ?? {}))
+        expect(condition.condition).toBe('service_healthy');
+    }
+    const needs: Record<string, string[]> = {
+      api: ['cassandra', 'kafka', 'temporal'],
+      worker: ['cassandra', 'kafka', 'temporal'],
+      bridge: ['cassandra', 'kafka', 'temporal'],
+      analytics: ['kafka', 'temporal', 'analytics'],
+    };
+    for (const [service, steps] of Object.entries(needs)) {
+      for (const step of steps)
+        expect(compose.services[service]?.depends_on?.[`init-${step}`], `${service} after init-${step}`).toEqual({
+          condition: 'service_completed_successfully',
+        });
+    }
+  });
+
+  it('checks every process by the health URL the local supervisor waits on, and runs api, worker and bridge twice', () => {
+    for (const spec of processes) {
+      const url = new URL(spec.healthUrl ?? '');
+      const check = compose.services[spec.name]?.healthcheck?.test;
+      expect(check?.slice(0, 3), spec.name).toEqual(['CMD', 'node', 'dist/stack/healthcheck.js']);
+      const checked = new URL(check?.[3] ?? '');
+      expect(`${checked.port}${checked.pathname}`, spec.name).toBe(`${url.port}${url.pathname}`);
+    }
+    for (const service of ['api', 'worker', 'bridge'])
+      expect(compose.services[service]?.deploy?.replicas, service).toBeGreaterThanOrEqual(2);
+  });
+
   it('sets only environment variables that config/index.ts reads', () => {
-    for (const service of Object.keys(platformProcesses)) {
+    for (const { name: service } of processes) {
       const names = Object.keys(compose.services[service]?.environment ?? {});
       expect(names.length, service).toBeGreaterThan(0);
       expect(
@@ -56,23 +129,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the platform a configuration its processes accept in production once the operator sets what it asks for', () => {
-    // ${NAME:?message} must be set by the operator; ${NAME:-default} falls back to its default.
-    const operatorSets: Record<string, string> = {
-      AUTH_JWKS_URL: 'https://login.bank.example/.well-known/jwks.json',
-      AUTH_ISSUER: 'https://login.bank.example/',
-      AUTH_AUDIENCE: 'dashboard-api',
-      ANALYTICS_DB_PASSWORD: 'analytics-secret',
-    };
-    const substituted = Object.fromEntries(
-      Object.entries(compose.services['api']?.environment ?? {}).map(([name, value]) => [
-        name,
-        String(value).replace(
-          /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
-          (_, variable: string, kind: string | undefined, rest: string) =>
-            operatorSets[variable] ?? (kind === '-' ? rest : ''),
-        ),
-      ]),
-    );
+    const substituted = platformEnv;
     const config = loadConfig(substituted);
     expect(config).toMatchObject({
       NODE_ENV: 'production',

@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createAnalyticsActivities, type AnalyticsActivityDeps } from '../../activities/analytics.js';
+import { prebuiltBundle } from '../bundle-workflows.js';
+import { modulePath } from '../module-path.js';
 
-export const analyticsWorkflowsPath = fileURLToPath(new URL('../../workflows/analytics/index.ts', import.meta.url));
+export const analyticsWorkflowsPath = modulePath('../../workflows/analytics/index', import.meta.url);
 
 /**
  * The rollup worker: the analytics workflows (a small bundle of their own) and their activities on the
@@ -14,11 +15,13 @@ export function createAnalyticsWorker(options: {
   taskQueue: string;
   deps: AnalyticsActivityDeps;
 }): Promise<Worker> {
+  const analyticsBundle = prebuiltBundle('analytics');
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: analyticsWorkflowsPath,
+    // Prebuilt in the image (npm run build); bundled at start from the sources.
+    ...(analyticsBundle ? { workflowBundle: analyticsBundle } : { workflowsPath: analyticsWorkflowsPath }),
     activities: createAnalyticsActivities(options.deps),
     maxConcurrentActivityTaskExecutions: 2,
   });

@@ -1,0 +1,2 @@
+export function buildInputsSha(root: string): string;
+export function builtInputsSha(root: string): string | undefined;

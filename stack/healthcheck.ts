@@ -1,0 +1,17 @@
+/**
+ * A container's health check where the image has no curl: `node dist/stack/healthcheck.js <url>` exits 0
+ * when the URL answers 2xx within its deadline, 1 otherwise (docker-compose.yml's healthcheck tests).
+ */
+const DEADLINE_MS = 3_000;
+
+const url = process.argv[2];
+if (url === undefined) {
+  process.stderr.write('usage: healthcheck <url>\n');
+  process.exit(2);
+}
+try {
+  const response = await fetch(url, { signal: AbortSignal.timeout(DEADLINE_MS) });
+  process.exit(response.ok ? 0 : 1);
+} catch {
+  process.exit(1);
+}
