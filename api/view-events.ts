@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { CacheEntry } from '../adapters/redis/dashboard-cache.js';
-import { SUPPORTED_SCHEMA_VERSION, type EventEnvelope, type EventPayload } from '../dashboard/index.js';
+import {
+  MAX_VIEWS_PER_EVENT,
+  SUPPORTED_SCHEMA_VERSION,
+  type EventEnvelope,
+  type EventPayload,
+} from '../dashboard/index.js';
 import type { DashboardSource } from './metrics.js';
 import type { OfferIdsOf } from './offer-ids.js';
 import { withTimeout } from './with-timeout.js';
@@ -61,13 +66,16 @@ export interface ViewEmitterDeps {
   readonly now?: () => number;
 }
 
+type ViewRecord = EventPayload<'DashboardViews'>['views'][number];
+
 interface Buffered {
   readonly view: DashboardView;
   readonly at: number;
 }
 
 /**
- * DashboardViewed events for analytics, published without ever slowing a read. `emit` is one push onto
+ * A DashboardViewed per read for analytics (shipped as DashboardViews of up to 100), published
+ * without ever slowing a read. `emit` is one push onto
  * a bounded array: when Kafka is slow the array fills and further views are dropped and counted rather
  * than held or waited for, since insights are statistics and a read is what a customer waits on.
  * Behind it one flusher sends batches, one send at a time (a slow Kafka then costs one pending request,
@@ -93,34 +101,47 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
   // Logged once per outage, not once per dropped batch.
   let failing = false;
 
-  const envelopeOf = ({ view, at }: Buffered): EventEnvelope => {
-    const data: EventPayload<'DashboardViewed'> = {
-      userId: view.userId,
-      platform: view.platform,
-      appVersion: view.appVersion,
-      profile: view.profile,
-      source: view.source,
-      latencyMs: Math.round(view.latencyMs * 1_000) / 1_000,
-      etagHit: view.etagHit,
-      offerIds: [...deps.offerIdsOf(view.served)],
-    };
-    return {
-      // One id per view: the analytics consumer stores an event once by id, and every view counts.
-      id: randomUUID(),
-      type: 'DashboardViewed',
-      source: 'dashboard-api',
-      subject: view.userId,
-      time: new Date(at).toISOString(),
-      schemaVersion: SUPPORTED_SCHEMA_VERSION,
-      data,
-    };
+  const recordOf = ({ view, at }: Buffered): ViewRecord => ({
+    // One id per view: the analytics consumer stores a view once by id, and every view counts.
+    id: randomUUID(),
+    time: new Date(at).toISOString(),
+    userId: view.userId,
+    platform: view.platform,
+    appVersion: view.appVersion,
+    profile: view.profile,
+    source: view.source,
+    latencyMs: Math.round(view.latencyMs * 1_000) / 1_000,
+    etagHit: view.etagHit,
+    offerIds: [...deps.offerIdsOf(view.served)],
+  });
+
+  // Kafka messages of up to MAX_VIEWS_PER_EVENT views each: kafkajs spends about 10 µs of CPU on every
+  // message it encodes, more than a cache hit's own work, and far less on a longer one.
+  const envelopesOf = (batch: readonly Buffered[]): EventEnvelope[] => {
+    const envelopes: EventEnvelope[] = [];
+    for (let start = 0; start < batch.length; start += MAX_VIEWS_PER_EVENT) {
+      const id = randomUUID();
+      const data: EventPayload<'DashboardViews'> = {
+        views: batch.slice(start, start + MAX_VIEWS_PER_EVENT).map(recordOf),
+      };
+      envelopes.push({
+        id,
+        type: 'DashboardViews',
+        source: 'dashboard-api',
+        subject: id,
+        time: new Date(now()).toISOString(),
+        schemaVersion: SUPPORTED_SCHEMA_VERSION,
+        data,
+      });
+    }
+    return envelopes;
   };
 
   /** Sends the oldest batch; never rejects, whatever Kafka does. */
   const sendBatch = async (): Promise<void> => {
     const batch = buffer.splice(0, batchSize);
     try {
-      const events = batch.map(envelopeOf);
+      const events = envelopesOf(batch);
       // The producer has its own deadline; this one also covers a send that never settles at all.
       await withTimeout(deps.producer.publishMany(deps.topic, events), sendTimeoutMs, 'view events send');
       sent += batch.length;

@@ -39,6 +39,27 @@ export const DASHBOARD_TRIGGERS = ['event', 'miss', 'preferences', 'replay', 'ad
 /** Where the API found a served dashboard: its Redis cache, the stored view, or a rebuild on the request. */
 export const DASHBOARD_SOURCES = ['cache', 'view', 'rebuild'] as const;
 
+/** One dashboard served to an app (DashboardViewed); also a record of DashboardViews. */
+const DashboardViewedData = z.object({
+  userId: Id,
+  platform: z.string().min(1).max(16),
+  appVersion: z.string().min(1).max(32),
+  /** The capability profile the dashboard was rendered for, e.g. "ios-v4". */
+  profile: z.string().min(1).max(32),
+  source: z.enum(DASHBOARD_SOURCES),
+  latencyMs: z.number().nonnegative(),
+  /** Answered 304: the app already had this version. */
+  etagHit: z.boolean(),
+  /** The offers the served dashboard showed, for the offer funnel. */
+  offerIds: z.array(Id).max(100).default([]),
+});
+
+/**
+ * Views per DashboardViews: at most 100 offer ids of at most 64 characters each keep a full event
+ * under Kafka's default message size (1 MB).
+ */
+export const MAX_VIEWS_PER_EVENT = 100;
+
 // Everything a producer sends is forward compatible: an additive field from a newer producer is
 // dropped, not an error (schemas are non-strict on purpose; only user input is strict).
 export const EVENT_PAYLOADS = {
@@ -80,18 +101,18 @@ export const EVENT_PAYLOADS = {
     reason: z.string().max(500),
   }),
   /** One dashboard served to an app: the raw fact behind usage insights (issue "Insights"). */
-  DashboardViewed: z.object({
-    userId: Id,
-    platform: z.string().min(1).max(16),
-    appVersion: z.string().min(1).max(32),
-    /** The capability profile the dashboard was rendered for, e.g. "ios-v4". */
-    profile: z.string().min(1).max(32),
-    source: z.enum(DASHBOARD_SOURCES),
-    latencyMs: z.number().nonnegative(),
-    /** Answered 304: the app already had this version. */
-    etagHit: z.boolean(),
-    /** The offers the served dashboard showed, for the offer funnel. */
-    offerIds: z.array(Id).max(100).default([]),
+  DashboardViewed: DashboardViewedData,
+  /**
+   * Dashboards served, shipped together: each record is one DashboardViewed with the id and time its
+   * own event would have, and the analytics store keeps each as that event. The API sends views this
+   * way because producing one Kafka message cost it more CPU than serving the read (bench/README.md).
+   * Subject: the batch's own id, which spreads batches over partitions (views need no order).
+   */
+  DashboardViews: z.object({
+    views: z
+      .array(DashboardViewedData.extend({ id: EventEnvelope.shape.id, time: IsoDateTime }))
+      .min(1)
+      .max(MAX_VIEWS_PER_EVENT),
   }),
 } as const;
 

@@ -39,6 +39,31 @@ const purchase = (userId: string, id = unique('evt')) =>
     data: { contractId: unique('c'), offerId: 'offer-1', purchasedAt: '2026-11-20T10:00:00.000Z' },
   });
 
+/** Dashboards served to the user, as the API ships them: one DashboardViews event of several views. */
+const viewsOf = (userId: string, viewIds: string[], batchId = unique('views')) =>
+  JSON.stringify({
+    id: batchId,
+    type: 'DashboardViews',
+    source: 'dashboard-api',
+    subject: batchId,
+    time: '2026-11-20T10:00:05.000Z',
+    schemaVersion: 1,
+    data: {
+      views: viewIds.map((id) => ({
+        id,
+        time: '2026-11-20T09:59:00.000Z',
+        userId,
+        platform: 'ios',
+        appVersion: '4.1.0',
+        profile: 'ios-v4',
+        source: 'cache',
+        latencyMs: 2,
+        etagHit: false,
+        offerIds: ['offer-1'],
+      })),
+    },
+  });
+
 function startConsumer(groupId = unique('analytics')): AnalyticsConsumer {
   return createAnalyticsConsumer({
     kafka,
@@ -52,8 +77,8 @@ function startConsumer(groupId = unique('analytics')): AnalyticsConsumer {
 
 const stored = async (userId: string) =>
   (
-    await analytics.pool.query<{ event_id: string; day: string }>(
-      `SELECT event_id, to_char(day, 'YYYY-MM-DD') AS day FROM raw_events WHERE user_id = $1 ORDER BY event_id`,
+    await analytics.pool.query<{ event_id: string; type: string; day: string }>(
+      `SELECT event_id, type, to_char(day, 'YYYY-MM-DD') AS day FROM raw_events WHERE user_id = $1 ORDER BY event_id`,
       [userId],
     )
   ).rows;
@@ -62,6 +87,8 @@ describe('analytics consumer', () => {
   it('stores each event once, also when Kafka delivers it again, and dead-letters what is malformed', async () => {
     const userId = unique('u');
     const twice = unique('evt-twice');
+    const [view1, view2] = [unique('view-1'), unique('view-2')];
+    const batch = viewsOf(userId, [view1, view2]);
     const letters: string[] = [];
     const deadLetters = await consumeFromNow(kafka, deadLetterTopic, (m) => letters.push(String(m.value)));
     const producer = kafka.producer();
@@ -73,6 +100,10 @@ describe('analytics consumer', () => {
         // The same event published again (a producer retry): one fact, stored once.
         { key: userId, value: purchase(userId, twice) },
         { key: userId, value: purchase(userId, `${twice}-other`) },
+        // A batch of views: each view stored as the DashboardViewed it records, once, however often it comes.
+        { key: 'batch', value: batch },
+        { key: 'batch', value: batch },
+        { key: 'batch', value: viewsOf(userId, [view2]) },
         { key: userId, value: 'not an event' },
         // A type from a newer producer: skipped, neither stored nor dead-lettered.
         {
@@ -86,15 +117,19 @@ describe('analytics consumer', () => {
     const first = startConsumer();
     await first.start();
     try {
-      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(2);
+      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(4);
       await expect.poll(() => letters, { timeout: 20_000 }).toEqual(['not an event']);
     } finally {
       await first.stop();
     }
-    expect(await stored(userId)).toEqual([
-      { event_id: twice, day: '2026-11-20' },
-      { event_id: `${twice}-other`, day: '2026-11-20' },
-    ]);
+    expect(await stored(userId)).toEqual(
+      [
+        { event_id: twice, type: 'ContractPurchased', day: '2026-11-20' },
+        { event_id: `${twice}-other`, type: 'ContractPurchased', day: '2026-11-20' },
+        { event_id: view1, type: 'DashboardViewed', day: '2026-11-20' },
+        { event_id: view2, type: 'DashboardViewed', day: '2026-11-20' },
+      ].sort((a, b) => (a.event_id < b.event_id ? -1 : 1)),
+    );
 
     // Every message delivered again (a new group reads the topic from its beginning): nothing counts twice.
     const again = startConsumer();
@@ -105,6 +140,6 @@ describe('analytics consumer', () => {
       await again.stop();
       await deadLetters.stop();
     }
-    expect(await stored(userId)).toHaveLength(2);
+    expect(await stored(userId)).toHaveLength(4);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventMessage } from '../../adapters/kafka/event-producer.js';
 import { createOfferIdsReader } from '../../api/offer-ids.js';
 import { createViewEmitter, type DashboardView, type ViewEmitterDeps } from '../../api/view-events.js';
-import { parseEvent, type EventEnvelope } from '../../dashboard/index.js';
+import { parseEvent, type EventEnvelope, type EventPayload } from '../../dashboard/index.js';
 
 /**
  * The view emitter's logic with a send of the test's choosing (no Kafka): reads never wait for it,
@@ -42,6 +42,10 @@ const view = (i: number, overrides: Partial<DashboardView> = {}): DashboardView 
   served,
   ...overrides,
 });
+
+/** The views a send carried: the records of its DashboardViews. */
+const viewsOf = (events: readonly EventEnvelope[]) =>
+  events.flatMap((e) => (e.data as EventPayload<'DashboardViews'>).views);
 
 /** A send whose every call is answered (or not) by the test, recording how many were open at once. */
 function controlledSend() {
@@ -117,7 +121,7 @@ describe('view emitter', () => {
     expect(publishMany).toHaveBeenCalledTimes(2);
   });
 
-  it('sends batches in order, one at a time, each a DashboardViewed keyed by its user', async () => {
+  it('sends batches in order, one at a time, each view a record of a DashboardViews of up to 100', async () => {
     const send = controlledSend();
     const emitter = emitterWith({ publishMany: send.publishMany });
     const emitViews = (from: number, to: number) => {
@@ -145,35 +149,42 @@ describe('view emitter', () => {
     await vi.advanceTimersByTimeAsync(0);
 
     expect(send.mostOpen()).toBe(1);
-    expect(send.calls.map((c) => c.events.length)).toEqual([500, 500, 200]);
     expect(send.calls.every((c) => c.topic === TOPIC)).toBe(true);
-    const events = send.calls.flatMap((c) => c.events);
-    expect(events.map((e) => e.subject)).toEqual(Array.from({ length: 1_200 }, (_, i) => `u-${i}`));
-    expect(new Set(events.map((e) => e.id)).size).toBe(1_200);
+    // Each send: DashboardViews of at most 100 views each, which the analytics consumer accepts.
+    const parsed = send.calls.map((c) =>
+      c.events.map((e) => {
+        const result = parseEvent(JSON.parse(eventMessage(e).value));
+        if (!result.ok || !result.known || result.event.type !== 'DashboardViews')
+          throw new Error('not DashboardViews');
+        return result.event;
+      }),
+    );
+    expect(parsed.map((events) => events.map((e) => e.data.views.length))).toEqual([
+      [100, 100, 100, 100, 100],
+      [100, 100, 100, 100, 100],
+      [100, 100],
+    ]);
+    const views = parsed.flat().flatMap((e) => e.data.views);
+    expect(views.map((v) => v.userId)).toEqual(Array.from({ length: 1_200 }, (_, i) => `u-${i}`));
+    expect(new Set(views.map((v) => v.id)).size).toBe(1_200);
+    // Batches spread over partitions by their own ids; views need no order.
+    const batches = parsed.flat();
+    expect(new Set(batches.map((e) => e.subject)).size).toBe(batches.length);
     expect(emitter.counts()).toMatchObject({ sent: 1_200, buffered: 0 });
 
-    const message = eventMessage(events[2]!);
-    expect(message.key).toBe('u-2');
-    expect(message.headers.type).toBe('DashboardViewed');
-    const parsed = parseEvent(JSON.parse(message.value));
-    expect(parsed).toMatchObject({
-      ok: true,
-      known: true,
-      event: {
-        type: 'DashboardViewed',
-        source: 'dashboard-api',
-        subject: 'u-2',
-        data: {
-          userId: 'u-2',
-          platform: 'ios',
-          appVersion: '4.1.0',
-          profile: 'ios-v4',
-          source: 'view',
-          latencyMs: 1.235,
-          etagHit: true,
-          offerIds: ['offer-car-insurance', 'offer-travel-card'],
-        },
-      },
+    expect(eventMessage(send.calls[0]!.events[0]!).headers.type).toBe('DashboardViews');
+    expect(batches[0]).toMatchObject({ type: 'DashboardViews', source: 'dashboard-api' });
+    expect(views[2]).toEqual({
+      id: expect.any(String),
+      time: expect.any(String),
+      userId: 'u-2',
+      platform: 'ios',
+      appVersion: '4.1.0',
+      profile: 'ios-v4',
+      source: 'view',
+      latencyMs: 1.235,
+      etagHit: true,
+      offerIds: ['offer-car-insurance', 'offer-travel-card'],
     });
   });
 
@@ -206,7 +217,7 @@ describe('view emitter', () => {
       buffered: 0,
     });
     // Nothing was sent twice: a failed batch is not retried.
-    expect(send.calls.map((c) => c.events[0]!.subject)).toEqual(['u-0', 'u-500', 'u-1000']);
+    expect(send.calls.map((c) => viewsOf(c.events)[0]?.userId)).toEqual(['u-0', 'u-500', 'u-1000']);
     // One warning for the outage, not one per batch.
     expect(warned).toHaveLength(1);
   });
@@ -220,7 +231,7 @@ describe('view emitter', () => {
     });
     for (let i = 0; i < 1_234; i++) emitter.emit(view(i));
     await emitter.close();
-    expect(sent).toHaveLength(1_234);
+    expect(viewsOf(sent)).toHaveLength(1_234);
     emitter.emit(view(0));
     expect(emitter.counts()).toEqual({
       sent: 1_234,

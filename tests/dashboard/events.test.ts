@@ -43,6 +43,22 @@ const payloads: Record<EventType, unknown> = {
     etagHit: false,
     offerIds: ['w-card-loan'],
   },
+  DashboardViews: {
+    views: [
+      {
+        id: '5f0c6a58-7d5e-4c1e-9a4b-0f6c2b7d9e11',
+        time: '2025-03-14T09:00:00Z',
+        userId: 'user-4711',
+        platform: 'android',
+        appVersion: '3.2.0',
+        profile: 'android-v3',
+        source: 'view',
+        latencyMs: 12.25,
+        etagHit: true,
+        offerIds: [],
+      },
+    ],
+  },
 };
 
 describe('parseEvent', () => {

@@ -5,6 +5,7 @@ import type { AnalyticsStore, RawEvent } from '../../adapters/postgres/analytics
 import { deadLetterMessage } from '../bridge/dead-letter.js';
 import { decodeMessage, type Decision } from '../bridge/decode.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type RetryContext } from '../bridge/retry.js';
+import { rawEventsOf } from './raw-events.js';
 
 /**
  * The analytics consumer: every event the platform sees or makes, stored as a raw event in the
@@ -128,8 +129,7 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
         metrics.skipped.inc({ reason: parsed.reason });
         continue;
       }
-      const { id, type, subject, time, data } = parsed.event;
-      events.push({ eventId: id, type, userId: subject, occurredAt: time, data });
+      events.push(...rawEventsOf(parsed.event));
     }
 
     const stored = await retryUntilAccepted(

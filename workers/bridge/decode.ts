@@ -22,7 +22,12 @@ export type DeadLetterCode =
   'EVENT_EMPTY' | 'EVENT_NOT_JSON' | 'EVENT_INVALID_ENVELOPE' | 'EVENT_INVALID_PAYLOAD' | 'TEMPORAL_REJECTED';
 
 /** Event types that describe the dashboard itself: rebuilding on them would loop. */
-const NOT_TRIGGERS: ReadonlySet<string> = new Set(['DashboardUpdated', 'DashboardRebuildFailed', 'DashboardViewed']);
+const NOT_TRIGGERS: ReadonlySet<string> = new Set([
+  'DashboardUpdated',
+  'DashboardRebuildFailed',
+  'DashboardViewed',
+  'DashboardViews',
+]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
