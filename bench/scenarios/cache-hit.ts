@@ -15,9 +15,10 @@ export interface CacheHitResult {
   readonly highest: { api: LoadResult; floor: LoadResult; ratio: number };
   readonly rssDuringMaxMiB: Record<string, number>;
   /**
-   * What publishing a DashboardViewed per read costs (in DashboardViews batches): the highest rate of the platform's API (events on)
-   * and of a second API process with them off, measured in turns; cost = 1 - on/off of the medians.
-   * Also each API's CPU per read, which the shared machine's background moves less than a rate.
+   * What publishing a DashboardViewed per read costs (shipped in DashboardViews batches): the highest
+   * rate of the platform's API (views on) and of a second API process with them off, measured in turns;
+   * cost = 1 - on/off of the medians. Also each API's CPU per read, which the shared machine's
+   * background moves less than a rate.
    */
   readonly viewEvents?: {
     onRps: number[];
