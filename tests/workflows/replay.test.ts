@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { analyticsWorkflowsPath } from '../../workers/analytics/create-analytics-worker.js';
-import { bundleWorkflows } from '../../workers/create-worker.js';
+import { bundleWorkflows, quietBundler } from '../../workers/create-worker.js';
+import { assertBuilt } from '../../stack/platform-processes.js';
 
 // Histories of real runs (tests/histories/*.json, recorded by tests/histories/record.ts) replayed
 // against today's workflow code: a change that would break running workflows fails here.
@@ -15,6 +17,15 @@ const historiesOf = (from: URL, names: string[]) =>
     workflowId: file,
     history: JSON.parse(readFileSync(new URL(file, from), 'utf8')) as unknown,
   }));
+
+/** Replays every named history against the bundle; each one's error, none expected. */
+async function replayErrors(workflowBundle: WorkflowBundleOption, from: URL, names: string[]) {
+  const results = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, historiesOf(from, names)))
+    results.push(result);
+  return results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }));
+}
+const noErrors = (names: string[]) => names.map((file) => ({ file, error: undefined }));
 
 describe('recorded workflow histories', () => {
   it('exist for every workflow', () => {
@@ -29,29 +40,26 @@ describe('recorded workflow histories', () => {
     ['untraced', false],
     ['traced', true],
   ])('replay without non-determinism (%s bundle)', async (_name, traced) => {
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await bundleWorkflows({ traced }) },
-      historiesOf(dir, files),
-    ))
-      results.push(result);
-    expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(
-      files.map((file) => ({ file, error: undefined })),
-    );
+    expect(await replayErrors(await bundleWorkflows({ traced }), dir, files)).toEqual(noErrors(files));
   });
 
   it('of the analytics workflows (a bundle of their own) replay without non-determinism', async () => {
     expect(new Set(analyticsFiles.map((f) => f.replace(/-.*|\.json$/g, '')))).toEqual(
       new Set(['rollupAnalytics', 'backfillAnalytics']),
     );
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await bundleWorkflowCode({ workflowsPath: analyticsWorkflowsPath }) },
-      historiesOf(analyticsDir, analyticsFiles),
-    ))
-      results.push(result);
-    expect(results.map((r) => ({ file: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(
-      analyticsFiles.map((file) => ({ file, error: undefined })),
-    );
+    const bundle = await bundleWorkflowCode({ workflowsPath: analyticsWorkflowsPath, logger: quietBundler });
+    expect(await replayErrors(bundle, analyticsDir, analyticsFiles)).toEqual(noErrors(analyticsFiles));
+  });
+
+  // What the image's workers run: the bundles `npm run build` made from the compiled code (setup keeps
+  // dist/ current; a stale one is refused rather than replayed).
+  it('replay against the prebuilt bundles of the compiled image', async () => {
+    assertBuilt();
+    const prebuilt = (name: string) => ({
+      codePath: fileURLToPath(new URL(`../../dist/workflow-bundles/${name}.js`, import.meta.url)),
+    });
+    expect(await replayErrors(prebuilt('workflows'), dir, files)).toEqual(noErrors(files));
+    expect(await replayErrors(prebuilt('workflows-traced'), dir, files)).toEqual(noErrors(files));
+    expect(await replayErrors(prebuilt('analytics'), analyticsDir, analyticsFiles)).toEqual(noErrors(analyticsFiles));
   });
 });
