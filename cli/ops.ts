@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --import tsx
 import { ConfigError, loadConfig } from '../config/index.js';
 import { isEntryPoint } from '../config/entry-point.js';
-import { UsageError, type OpsCommand } from './ops/command.js';
+import { Command, CommanderError } from 'commander';
+import { UsageError, type OpsCommand, type OpsInput } from './ops/command.js';
 import { analyticsBackfill } from './ops/commands/analytics-backfill.js';
 import { erase } from './ops/commands/erase.js';
 import { failed, replayFailed } from './ops/commands/failed.js';
@@ -28,34 +29,54 @@ export const commands: readonly OpsCommand[] = [
   analyticsBackfill,
 ];
 
-function overview(): string {
-  return [
-    'usage: npm run ops -- <command> [options]     (each command has --help)',
-    '',
-    ...commands.map((c) => `  ${c.name.padEnd(15)} ${c.summary}`),
-  ].join('\n');
-}
-
 /** Runs one ops command; returns the exit code (0 ok, 1 something failed, 2 usage error). */
 export async function runOps(
   argv: string[],
   out: Output,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    out.line(overview());
-    return name ? 0 : 2;
+  let code = 0;
+  const program = new Command('ops')
+    .usage('<command> [options]')
+    .description('Operations on the dashboard platform: `npm run ops -- <command>`; each command has --help.')
+    // Settings subcommands inherit: errors and help go to `out`, and nothing calls process.exit.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out.line(text.trimEnd()),
+      writeErr: (text) => out.error(text.trimEnd()),
+    })
+    .showHelpAfterError();
+  for (const command of commands) {
+    const sub = program
+      .command(command.name)
+      .summary(command.summary)
+      // Paragraphs, which commander wraps to the terminal's width.
+      .description(`${command.summary}\n\n${command.description.replace(/(?<!\n)\n(?!\n)/g, ' ')}`)
+      .addHelpText('after', `\nexample: ${command.example}`);
+    for (const argument of command.arguments ?? []) sub.argument(argument);
+    for (const option of command.options ?? []) sub.option(option.flags, option.description, option.default);
+    sub.action(async () => {
+      code = await execute(command, { args: sub.args, opts: sub.opts() }, sub, out, env);
+    });
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    out.error(`unknown command ${name}\n\n${overview()}`);
-    return 2;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    // Help asked for exits 0; anything commander refused (no or unknown command, a missing argument,
+    // an unknown option) is a usage error, whose message and help it has written.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
   }
-  if (args.includes('--help') || args.includes('-h')) {
-    out.line(command.help);
-    return 0;
-  }
+  return code;
+}
+
+async function execute(
+  command: OpsCommand,
+  input: OpsInput,
+  sub: Command,
+  out: Output,
+  env: Record<string, string | undefined>,
+): Promise<number> {
   let config;
   try {
     config = loadConfig(env);
@@ -65,13 +86,11 @@ export async function runOps(
   }
   const ctx = createOpsContext(config);
   try {
-    return await command.run(args, ctx, out);
+    return await command.run(input, ctx, out);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      out.error(`${command.name}: ${error.message}\n\n${command.help}`);
+    if (error instanceof UsageError) {
+      out.error(`${command.name}: ${error.message}\n`);
+      sub.outputHelp({ error: true });
       return 2;
     }
     out.error(`${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);

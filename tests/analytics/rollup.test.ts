@@ -290,7 +290,7 @@ describe('analytics rollups', () => {
     ]) {
       const refused = await ops('analytics-backfill', ...argv);
       expect(refused.code, argv.join(' ')).toBe(2);
-      expect(refused.text).toContain('usage: ops analytics-backfill');
+      expect(refused.text).toContain('Usage: ops analytics-backfill');
     }
   });
 

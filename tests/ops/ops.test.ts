@@ -117,11 +117,16 @@ describe('ops CLI', () => {
     for (const command of commands) {
       const help = await ops(command.name, '--help');
       expect(help.code, command.name).toBe(0);
-      expect(help.text, command.name).toMatch(/^usage: ops /);
+      expect(help.text, command.name).toMatch(new RegExp(`^Usage: ops ${command.name} `));
+      for (const option of command.options ?? []) expect(help.text, command.name).toContain(option.flags);
       expect(help.text, command.name).toMatch(/example: npm run ops -- /);
     }
     expect((await ops('no-such-command')).code).toBe(2);
     expect((await ops('view')).code).toBe(2);
+    expect((await ops('view', 'u-1', 'u-2')).code).toBe(2);
+    expect((await ops('rebuild-all', '--rates', '5')).code).toBe(2);
+    // An unknown command names the ones there are.
+    expect((await ops('no-such-command')).text).toContain('rebuild-all');
     expect((await ops('failed', '--since', 'yesterday')).code).toBe(2);
     expect((await ops('erase', 'u-1')).text).toMatch(/--yes/);
   });

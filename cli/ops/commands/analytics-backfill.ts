@@ -1,25 +1,24 @@
-import { parseArgs } from 'node:util';
 import { Day, INSIGHTS_MAX_DAYS } from '../../../dashboard/index.js';
 import { runBackfill } from '../../../adapters/temporal/analytics-workflows.js';
 import { analyticsTaskQueue } from '../../../config/index.js';
 import { addDays, utcDay } from '../../../dashboard/days.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, textOption, type OpsCommand } from '../command.js';
 
 export const analyticsBackfill: OpsCommand = {
   name: 'analytics-backfill',
   summary: 'roll up the insights of a range of days again',
-  help: `usage: ops analytics-backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
-
-Recomputes the daily insight summaries of every day from --from to --to (default: --from), both
+  options: [
+    { flags: '--from <day>', description: 'the first day, YYYY-MM-DD' },
+    { flags: '--to <day>', description: 'the last day (default: --from)' },
+  ],
+  description: `Recomputes the daily insight summaries of every day from --from to --to (default: --from), both
 included, from the raw events still in the analytics store, through the backfillAnalytics workflow
 (one day at a time, showing progress). Re-running a day gives the same figures. Days before today
-count as complete, so their raw events may expire after the retention period.
-
-example: npm run ops -- analytics-backfill --from 2026-11-01 --to 2026-11-23`,
-  async run(args, ctx, out) {
-    const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
-    const from = Day.safeParse(values.from);
-    const to = Day.safeParse(values.to ?? values.from);
+count as complete, so their raw events may expire after the retention period.`,
+  example: 'npm run ops -- analytics-backfill --from 2026-11-01 --to 2026-11-23',
+  async run({ opts }, ctx, out) {
+    const from = Day.safeParse(textOption(opts, 'from'));
+    const to = Day.safeParse(textOption(opts, 'to') ?? textOption(opts, 'from'));
     if (!from.success || !to.success) throw new UsageError('give --from (and --to) as days, e.g. 2026-11-23');
     if (from.data > to.data) throw new UsageError('--from is after --to');
     if (to.data >= addDays(from.data, INSIGHTS_MAX_DAYS))

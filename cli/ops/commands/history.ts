@@ -1,33 +1,27 @@
-import { parseArgs } from 'node:util';
-import { Id } from '../../../dashboard/index.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, flagOption, textOption, userIdArgument, type OpsCommand } from '../command.js';
 
 export const history: OpsCommand = {
   name: 'history',
   summary: 'print a user’s preference audit trail, newest first',
-  help: `usage: ops history <userId> [--limit N] [--json]
-
-Prints every recorded preference version of the user, newest first: version, when, the request that
-made it, layout and per-section order/hidden/pinned. --json prints the full documents.
-
-example: npm run ops -- history u-42 --limit 10`,
-  async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { limit: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } },
-    });
-    const userId = Id.safeParse(positionals[0]);
-    if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
-    const limit = Number(values.limit);
+  arguments: ['<userId>'],
+  options: [
+    { flags: '--limit <n>', description: 'versions shown at most', default: '1000' },
+    { flags: '--json', description: 'print the full documents' },
+  ],
+  description: `Prints every recorded preference version of the user, newest first: version, when, the request that
+made it, layout and per-section order/hidden/pinned. --json prints the full documents.`,
+  example: 'npm run ops -- history u-42 --limit 10',
+  async run({ args, opts }, ctx, out) {
+    const userId = userIdArgument(args);
+    const limit = Number(textOption(opts, 'limit'));
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
     const { preferences } = await ctx.stores();
     let cursor: string | undefined;
     let shown = 0;
     do {
-      const page = await preferences.history(userId.data, Math.min(100, limit - shown), cursor);
+      const page = await preferences.history(userId, Math.min(100, limit - shown), cursor);
       for (const entry of page.entries) {
-        if (values.json) {
+        if (flagOption(opts, 'json')) {
           out.line(JSON.stringify(entry));
         } else {
           const s = entry.preferences.sections;
@@ -44,7 +38,7 @@ example: npm run ops -- history u-42 --limit 10`,
       shown += page.entries.length;
       cursor = page.nextCursor;
     } while (cursor && shown < limit);
-    if (shown === 0) out.line(`no preference history for ${userId.data} (never changed, or erased)`);
+    if (shown === 0) out.line(`no preference history for ${userId} (never changed, or erased)`);
     return 0;
   },
 };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { parseEventEnvelope } from '../../../dashboard/index.js';
 import { bridgeTopics } from '../../../config/topics.js';
-import { UsageError, parseRate, type OpsCommand } from '../command.js';
+import { UsageError, flagOption, parseRate, rateOption, textOption, type OpsCommand } from '../command.js';
 import type { OpsContext } from '../context.js';
 import type { Output } from '../output.js';
 import { runAndFollow } from './follow.js';
@@ -103,31 +102,27 @@ function parseEnvelope(value: Buffer | null): string | undefined {
 export const replayEvents: OpsCommand = {
   name: 'replay-events',
   summary: 'rebuild every user who had events since a time (after a fix in rebuild logic)',
-  help: `usage: ops replay-events --from <ISO time> [--rate N] [--prefix P] [--dry-run]
-
-Reads the domain and preference topics from the given time up to now, collects every user with an
+  options: [
+    { flags: '--from <time>', description: 'an ISO date-time, e.g. 2026-11-22T03:00:00Z' },
+    rateOption(50),
+    { flags: '--prefix <prefix>', description: 'only user ids that start with it', default: '' },
+    { flags: '--dry-run', description: 'only list the users' },
+  ],
+  description: `Reads the domain and preference topics from the given time up to now, collects every user with an
 event in that range, and rebuilds them (trigger "replay") at most N per second (default 50).
 --prefix keeps only user ids that start with P. --dry-run only lists the users.
-Exits 1 if any rebuild failed.
-
-example: npm run ops -- replay-events --from 2026-11-22T03:00:00Z`,
-  async run(args, ctx, out) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        from: { type: 'string' },
-        rate: { type: 'string', default: '50' },
-        prefix: { type: 'string', default: '' },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    });
-    const from = new Date(values.from ?? '');
-    if (!values.from || Number.isNaN(from.getTime()))
+Exits 1 if any rebuild failed.`,
+  example: 'npm run ops -- replay-events --from 2026-11-22T03:00:00Z',
+  async run({ opts }, ctx, out) {
+    const fromText = textOption(opts, 'from');
+    const from = new Date(fromText ?? '');
+    if (!fromText || Number.isNaN(from.getTime()))
       throw new UsageError('--from takes an ISO date-time, e.g. 2026-11-22T03:00:00Z');
-    const rate = parseRate(values.rate);
-    const users = (await usersWithEventsSince(ctx, from, out)).filter((u) => u.startsWith(values.prefix));
+    const rate = parseRate(textOption(opts, 'rate'));
+    const prefix = textOption(opts, 'prefix') ?? '';
+    const users = (await usersWithEventsSince(ctx, from, out)).filter((u) => u.startsWith(prefix));
     out.line(`${users.length} user${users.length === 1 ? '' : 's'} had events since ${from.toISOString()}`);
-    if (values['dry-run']) {
+    if (flagOption(opts, 'dryRun')) {
       for (const userId of users) out.line(`  would rebuild ${userId}`);
       return 0;
     }

@@ -38,17 +38,14 @@ async function bridgeLag(ctx: OpsContext): Promise<{ topic: string; lag: number 
 export const status: OpsCommand = {
   name: 'status',
   summary: 'engines, platform processes, Kafka lag and workflow counts',
-  help: `usage: ops status
-
-Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis; the trace viewer, which may be
+  description: `Shows whether each engine answers (Temporal, Kafka, Cassandra, Redis; the trace viewer, which may be
 down without the platform being unhealthy), whether each platform process
 answers its health check (api, bridge, worker, domain services) and how many workers poll the task
 queue, the worker's circuit breaker per domain service, the bridge's Kafka consumer lag per topic, and
 open and recently failed workflow counts.
-Exits 1 when an engine or a process is down.
-
-example: npm run ops -- status`,
-  async run(_args, ctx, out) {
+Exits 1 when an engine or a process is down.`,
+  example: 'npm run ops -- status',
+  async run(_input, ctx, out) {
     const { config } = ctx;
     let healthy = true;
     out.line('engines');

@@ -1,34 +1,29 @@
-import { parseArgs } from 'node:util';
 import { createTraceViewer } from '../../../adapters/telemetry/trace-viewer.js';
-import { Id } from '../../../dashboard/index.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { UsageError, textOption, userIdArgument, type OpsCommand } from '../command.js';
 
 const HOUR_MS = 3_600_000;
 
 export const trace: OpsCommand = {
   name: 'trace',
   summary: 'the latest traced rebuild of a user: where its time went, and its link in the trace viewer',
-  help: `usage: ops trace <userId> [--hours N]
-
-Finds the newest trace in the trace viewer (TRACE_VIEWER_URL) in which the user's dashboard was built
+  arguments: ['<userId>'],
+  options: [{ flags: '--hours <n>', description: 'how far back to look, 1 to 168', default: '1' }],
+  description: `Finds the newest trace in the trace viewer (TRACE_VIEWER_URL) in which the user's dashboard was built
 within the last N hours (default 1): for an event-driven rebuild, the trace of the domain write behind
 it. Prints its link and every span in start order with its offset, duration and process, so "why did
 the new balance take 9 seconds" reads off the bridge, workflow, build and push lines.
-Exits 1 when no such trace is found (tracing off, or nothing built in that time).
-
-example: npm run ops -- trace u-42`,
-  async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { hours: { type: 'string' } } });
-    const userId = Id.safeParse(positionals[0]);
-    if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
-    const hours = values.hours === undefined ? 1 : Number(values.hours);
+Exits 1 when no such trace is found (tracing off, or nothing built in that time).`,
+  example: 'npm run ops -- trace u-42',
+  async run({ args, opts }, ctx, out) {
+    const userId = userIdArgument(args);
+    const hours = Number(textOption(opts, 'hours'));
     if (!Number.isInteger(hours) || hours < 1 || hours > 168)
       throw new UsageError('--hours must be an integer from 1 to 168');
 
     const viewer = createTraceViewer(ctx.config.TRACE_VIEWER_URL);
-    const [spans] = await viewer.buildsOf(userId.data, hours * HOUR_MS);
+    const [spans] = await viewer.buildsOf(userId, hours * HOUR_MS);
     if (spans === undefined || spans.length === 0) {
-      out.error(`no traced build of ${userId.data} in the last ${hours} h (is OTEL_TRACES_EXPORTER set?)`);
+      out.error(`no traced build of ${userId} in the last ${hours} h (is OTEL_TRACES_EXPORTER set?)`);
       return 1;
     }
     const ordered = [...spans].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));

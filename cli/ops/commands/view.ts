@@ -1,44 +1,38 @@
-import { parseArgs } from 'node:util';
-import { Id, renderForClient } from '../../../dashboard/index.js';
+import { renderForClient } from '../../../dashboard/index.js';
 import { resolveClientProfile } from '../../../config/capability-matrix.js';
-import { UsageError, type OpsCommand } from '../command.js';
+import { flagOption, textOption, userIdArgument, type OpsCommand } from '../command.js';
 
 export const view: OpsCommand = {
   name: 'view',
   summary: 'show a user’s dashboard exactly as one app version receives it',
-  help: `usage: ops view <userId> [--platform ios|android|web] [--version X.Y.Z] [--json]
-
-Renders the user's stored dashboard for the client profile of that platform and app version (no
+  arguments: ['<userId>'],
+  options: [
+    { flags: '--platform <platform>', description: 'the app: ios, android or web' },
+    { flags: '--version <version>', description: 'the app version, e.g. 2.3.0' },
+    { flags: '--json', description: 'print only the body the app receives' },
+  ],
+  description: `Renders the user's stored dashboard for the client profile of that platform and app version (no
 platform or version: the most conservative profile), and says where the API would serve it from
 (Redis cache or the Cassandra view), its version, when it was built and how fresh each section is.
---json prints only the body the app receives.
-
-example: npm run ops -- view u-42 --platform ios --version 2.3.0`,
-  async run(args, ctx, out) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { platform: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    const userId = Id.safeParse(positionals[0]);
-    if (!userId.success || positionals.length !== 1) throw new UsageError('give exactly one valid user id');
-    const profile = resolveClientProfile(values.platform, values.version);
+--json prints only the body the app receives.`,
+  example: 'npm run ops -- view u-42 --platform ios --version 2.3.0',
+  async run({ args, opts }, ctx, out) {
+    const userId = userIdArgument(args);
+    const platform = textOption(opts, 'platform');
+    const version = textOption(opts, 'version');
+    const profile = resolveClientProfile(platform, version);
     const { views, cache } = await ctx.stores();
-    const [canonical, cached] = await Promise.all([views.load(userId.data), cache.get(userId.data, profile)]);
+    const [canonical, cached] = await Promise.all([views.load(userId), cache.get(userId, profile)]);
     if (!canonical) {
-      out.error(
-        `no dashboard stored for ${userId.data} (never built, or erased); \`ops rebuild ${userId.data}\` builds one`,
-      );
+      out.error(`no dashboard stored for ${userId} (never built, or erased); \`ops rebuild ${userId}\` builds one`);
       return 1;
     }
     const body = renderForClient(canonical, profile);
-    if (values.json) {
+    if (flagOption(opts, 'json')) {
       out.line(JSON.stringify(body, null, 2));
       return 0;
     }
-    out.line(
-      `user ${userId.data}, profile ${profile.key} (platform ${values.platform ?? '-'}, version ${values.version ?? '-'})`,
-    );
+    out.line(`user ${userId}, profile ${profile.key} (platform ${platform ?? '-'}, version ${version ?? '-'})`);
     out.line(
       cached
         ? `source: cache (ETag ${cached.etag}, cached ${new Date(cached.cachedAt).toISOString()}, version ${cached.version}${cached.version < canonical.version ? ', older than the view' : ''})`
