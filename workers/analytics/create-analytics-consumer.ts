@@ -2,7 +2,7 @@ import { Partitioners, type EachBatchPayload, type Kafka, type Message } from 'k
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AnalyticsStore, RawEvent } from '../../adapters/postgres/analytics-store.js';
-import { deadLetterMessage } from '../bridge/dead-letter.js';
+import { deadLetterMessage, sendDeadLetters } from '../bridge/dead-letter.js';
 import { decodeMessage, type Decision } from '../bridge/decode.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type RetryContext } from '../bridge/retry.js';
 import { rawEventsOf } from './raw-events.js';
@@ -144,17 +144,11 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
     );
     if (!stored) return;
     if (dead.length > 0) {
-      const written = await retryUntilAccepted(
-        'dead-letter',
-        `dead letters from ${topic}/${partition}`,
-        async () => {
-          await producer.send({
-            topic: deps.deadLetterTopic,
-            acks: -1,
-            timeout: 10_000,
-            messages: dead.map((d) => d.letter),
-          });
-        },
+      const written = await sendDeadLetters(
+        producer,
+        { deadLetterTopic: deps.deadLetterTopic, timeoutMs: 10_000 },
+        { topic, partition },
+        dead.map((d) => d.letter),
         ctx,
       );
       if (!written) return;

@@ -4,7 +4,7 @@ import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } fr
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { SpanKind, carrierOf, contextOfKafkaHeaders, tracer } from '../../adapters/telemetry/trace-context.js';
-import { deadLetterMessage } from './dead-letter.js';
+import { deadLetterMessage, sendDeadLetters } from './dead-letter.js';
 import { deadLetter, decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
 import { commitStartingPositions } from './starting-positions.js';
@@ -181,17 +181,11 @@ export function createBridge(deps: BridgeDeps): Bridge {
     const letters = dead.map(({ d, i }) =>
       deadLetterMessage(messages[i] as KafkaMessage, { topic, partition }, d, now),
     );
-    const written = await retryUntilAccepted(
-      'dead-letter',
-      `dead letters from ${topic}/${partition}`,
-      async () => {
-        await producer.send({
-          topic: deps.deadLetterTopic,
-          acks: -1,
-          timeout: settings.deadLetterTimeoutMs,
-          messages: letters,
-        });
-      },
+    const written = await sendDeadLetters(
+      producer,
+      { deadLetterTopic: deps.deadLetterTopic, timeoutMs: settings.deadLetterTimeoutMs },
+      { topic, partition },
+      letters,
       ctx,
     );
     if (!written) return;

@@ -1,5 +1,6 @@
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import type { DeadLetterCode } from './decode.js';
+import { retryUntilAccepted, type RetryContext } from './retry.js';
 
 /**
  * The dead-letter copy of a malformed message: the original key and bytes untouched (an operator can
@@ -23,4 +24,25 @@ export function deadLetterMessage(
       'failed-at': failedAt.toISOString(),
     },
   };
+}
+
+/**
+ * Writes a batch's dead letters, acknowledged by every replica, retrying like the batch's other work;
+ * false when the consumer stopped or lost the partition first (the batch is then not done).
+ */
+export function sendDeadLetters(
+  producer: Pick<Producer, 'send'>,
+  to: { deadLetterTopic: string; timeoutMs: number },
+  from: { topic: string; partition: number },
+  letters: Message[],
+  ctx: RetryContext,
+): Promise<boolean> {
+  return retryUntilAccepted(
+    'dead-letter',
+    `dead letters from ${from.topic}/${from.partition}`,
+    async () => {
+      await producer.send({ topic: to.deadLetterTopic, acks: -1, timeout: to.timeoutMs, messages: letters });
+    },
+    ctx,
+  );
 }
