@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../adapters/kafka/client.js';
 import { pino, type Logger } from 'pino';
 import { createTokenVerifier, type TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
@@ -105,13 +105,7 @@ const CLOSE_DEADLINE_MS = 3_000;
  * process that serves none opens no connection) behind the emitter that keeps reads from waiting on it.
  */
 function createViewEvents(config: Config, logger: Logger): { emitter: ViewEmitter; close(): Promise<void> } {
-  const kafka = new Kafka({
-    clientId: config.KAFKA_CLIENT_ID,
-    brokers: config.KAFKA_BROKERS,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.WARN,
-  });
+  const kafka = createKafkaClient(config);
   // Short: a batch Kafka has not taken by then is dropped, and the next one gets its turn.
   const producer = createEventProducer(kafka, { timeoutMs: 2_000 });
   const emitter = createViewEmitter({

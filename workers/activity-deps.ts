@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../adapters/kafka/client.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore } from '../adapters/cassandra/preference-store.js';
@@ -27,13 +27,7 @@ export async function createActivityDeps(
   const cassandra = createCassandraClient(config);
   await cassandra.connect();
   const redis = createRedisClient(config.REDIS_URL);
-  const kafka = new Kafka({
-    clientId: config.KAFKA_CLIENT_ID,
-    brokers: config.KAFKA_BROKERS,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.WARN,
-  });
+  const kafka = createKafkaClient(config);
   const events = createEventProducer(kafka);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

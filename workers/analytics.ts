@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../adapters/kafka/client.js';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js';
@@ -31,14 +31,7 @@ async function main(): Promise<void> {
   const store = createAnalyticsStore(pool);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const kafka = new Kafka({
-    clientId: `${config.KAFKA_CLIENT_ID}-analytics`,
-    brokers: config.KAFKA_BROKERS,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafkaClient(config, { role: 'analytics', logCreator: kafkaLogCreator(logger) });
   const consumer = createAnalyticsConsumer({
     kafka,
     groupId: config.ANALYTICS_GROUP_ID,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../adapters/kafka/client.js';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig } from '../config/index.js';
@@ -20,14 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const tracing = await startTracing('dashboard-bridge', config);
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'dashboard-bridge' }, mixin: traceLogFields });
-  const kafka = new Kafka({
-    clientId: `${config.KAFKA_CLIENT_ID}-bridge`,
-    brokers: config.KAFKA_BROKERS,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafkaClient(config, { role: 'bridge', logCreator: kafkaLogCreator(logger) });
   const temporal = createTemporalTrigger(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
