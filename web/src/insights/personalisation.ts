@@ -4,16 +4,19 @@ import { COLOURS, type FigureRow, type Series } from './figures';
 
 const PALETTE = [COLOURS.blue, COLOURS.orange, COLOURS.green, COLOURS.purple, COLOURS.red, COLOURS.grey];
 
-/** One series per sort mode seen, in a stable order, so a mode keeps its colour across sections. */
-export function sortSeries(insights: PersonalisationInsights): Series[] {
-  const modes = [...new Set(insights.sorts.map((s) => s.sort))].sort();
-  return modes.map((mode, index) => ({
-    key: mode,
-    label: humanise(mode),
+/** One count series per key seen, in a stable order, so a key keeps its colour across rows. */
+function countSeries(keys: readonly string[]): Series[] {
+  return [...new Set(keys)].sort().map((key, index) => ({
+    key,
+    label: humanise(key),
     format: 'count',
     colour: PALETTE[index % PALETTE.length] ?? COLOURS.grey,
   }));
 }
+
+/** One series per sort mode seen. */
+export const sortSeries = (insights: PersonalisationInsights): Series[] =>
+  countSeries(insights.sorts.map((s) => s.sort));
 
 /** Per section, how many users chose each sort mode. */
 export function sortsPerSection(insights: PersonalisationInsights): FigureRow[] {
@@ -44,15 +47,8 @@ export function rankedItems(items: PersonalisationInsights['topHidden']): Figure
 }
 
 /** Users with an order of their own per app version, one series per section: who uses custom order, on what. */
-export function customOrderSeries(insights: PersonalisationInsights): Series[] {
-  const sections = [...new Set(insights.customOrder.map((c) => c.section))].sort();
-  return sections.map((section, index) => ({
-    key: section,
-    label: humanise(section),
-    format: 'count',
-    colour: PALETTE[index % PALETTE.length] ?? COLOURS.grey,
-  }));
-}
+export const customOrderSeries = (insights: PersonalisationInsights): Series[] =>
+  countSeries(insights.customOrder.map((c) => c.section));
 
 export function customOrderPerVersion(insights: PersonalisationInsights): FigureRow[] {
   const versions = [...new Set(insights.customOrder.map((c) => `${c.platform} ${c.appVersion}`))].sort();
