@@ -98,10 +98,9 @@ describe('view emitter', () => {
     const { publishMany } = controlledSend();
     const emitter = emitterWith({ publishMany });
 
-    const started = performance.now();
-    for (let i = 0; i < 50_000; i++) emitter.emit(view(i));
-    // Generous: the point is that no emit waits for the send, which here never answers at all.
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // emit is synchronous (nothing to await): all 50,000 are taken or dropped while the send never answers.
+    const returned = new Set(Array.from({ length: 50_000 }, (_, i) => emitter.emit(view(i))));
+    expect(returned).toEqual(new Set([undefined]));
     expect(emitter.counts()).toEqual({
       sent: 0,
       dropped: { buffer_full: 40_000, send_failed: 0, closed: 0 },
