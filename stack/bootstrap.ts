@@ -92,6 +92,18 @@ export async function bootstrapKafka(config: Config): Promise<string> {
   }
 }
 
+const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
+const typeOf = (type: string) =>
+  IndexedValueType[
+    `INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType
+  ];
+
+/** The platform's search attributes (temporal-config/namespace.json) with the types Temporal's API takes. */
+export function platformSearchAttributes(): Record<string, proto.temporal.api.enums.v1.IndexedValueType> {
+  const spec = namespaceSpec.parse(namespaceFile);
+  return Object.fromEntries(Object.entries(spec.searchAttributes).map(([name, type]) => [name, typeOf(type)]));
+}
+
 export async function bootstrapTemporal(config: Config): Promise<string> {
   const spec = namespaceSpec.parse(namespaceFile);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
@@ -110,11 +122,6 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
     } catch (error) {
       if (!isGrpc(error, GRPC_ALREADY_EXISTS)) throw error;
     }
-    const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
-    const typeOf = (type: string) =>
-      IndexedValueType[
-        `INDEXED_VALUE_TYPE_${type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}` as keyof typeof IndexedValueType
-      ];
     const listed = await connection.withDeadline(deadline(), () =>
       connection.operatorService.listSearchAttributes({ namespace }),
     );
