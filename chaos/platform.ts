@@ -6,7 +6,7 @@ import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { migrate } from '../adapters/cassandra/migrate.js';
 import { skipOldEvents, waitForWorker } from '../bench/lib/platform.js';
 import { loadConfig, taskQueues, type Config } from '../config/index.js';
-import { stackPaths } from '../stack/engines.js';
+import { stackPaths } from '../stack/engine.js';
 import { platformProcesses } from '../stack/platform-processes.js';
 import { startPrivateRedis, type PrivateRedis } from '../stack/private-redis.js';
 import { up } from '../stack/stack.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { stackPaths } from '../stack/engines.js';
+import { stackPaths } from '../stack/engine.js';
 import { missedTargets, runChaos, type ChaosReport } from './chaos.js';
 
 /**

@@ -19,6 +19,29 @@ export const envSchema = z.object({
   STACK_HOST: z.string().min(1).default('127.0.0.1'),
   /** Folder for the local engines' installs, data, logs and pid files (git-ignored). */
   STACK_DIR: z.string().min(1).default('.stack'),
+  /**
+   * Which Temporal the local stack runs: 'development', the dev server (SQLite, one history shard, up
+   * in a second), or 'production', Temporal's own server on the stack's Cassandra with visibility on its
+   * PostgreSQL, as deployed (stack/temporal-server.ts). Unset, the stack keeps the profile it was started
+   * with (`npm run stack:up -- --profile production` records it), else 'development'.
+   */
+  STACK_PROFILE: z.enum(['development', 'production']).optional(),
+  /**
+   * History shards of the production profile's cluster, fixed when its keyspace is first set up.
+   * Production runs 512 (temporal-config/server.yaml says why); a machine with two cores runs 16.
+   */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(16),
+  /** Temporal's schema tools, for the init step that applies its schemas; locally where setup builds them. */
+  TEMPORAL_SCHEMA_TOOLS: z.string().min(1).optional(),
+  /** Where a Temporal server on Cassandra keeps its state, and its visibility database on PostgreSQL. */
+  TEMPORAL_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/, 'a Cassandra keyspace name')
+    .default('temporal'),
+  TEMPORAL_VISIBILITY_DATABASE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a PostgreSQL database name')
+    .default('temporal_visibility'),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_UI_PORT: port.default(8233),

@@ -1,12 +1,25 @@
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { down, status, up } from './stack.js';
 
-/** `npm run stack:up | stack:down | stack:status`: the local engines as background processes. */
+/**
+ * `npm run stack:up | stack:down | stack:status`: the local engines as background processes.
+ * `npm run stack:up -- --profile production` runs Temporal's own server on Cassandra instead of the dev
+ * server (the same as STACK_PROFILE=production); later commands keep to the profile the stack runs.
+ */
 
 const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
-async function main(command: string | undefined): Promise<number> {
-  const config = loadConfig();
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { profile: { type: 'string' } },
+  });
+  const command = positionals[0];
+  const config = loadConfig(
+    values.profile === undefined ? process.env : { ...process.env, STACK_PROFILE: values.profile },
+  );
   switch (command) {
     case 'up':
       await up(config, log);
@@ -18,7 +31,7 @@ async function main(command: string | undefined): Promise<number> {
     case 'status':
       return printStatus(config);
     default:
-      process.stderr.write('usage: tsx stack/cli.ts up|down|status\n');
+      process.stderr.write('usage: tsx stack/cli.ts up [--profile development|production] | down | status\n');
       return 2;
   }
 }
@@ -35,7 +48,7 @@ async function printStatus(config: ReturnType<typeof loadConfig>): Promise<numbe
   return rows.every((r) => r.state === 'up' || r.state === 'external') ? 0 : 1;
 }
 
-main(process.argv[2]).then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(

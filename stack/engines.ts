@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { splitAddress, type Config } from '../config/index.js';
-import type { ManagedProcess } from './processes.js';
+import { managed, requireInstalled, root, stackPaths, stackProfile, type Engine } from './engine.js';
+import { temporalServerEngines } from './temporal-server.js';
 import {
   probeCassandra,
   probeHttp,
@@ -15,45 +15,10 @@ import {
   probeTemporal,
 } from '../adapters/engine-probes.js';
 
-/** How the local stack installs nothing, but configures, starts and probes one engine. */
-export interface Engine extends ManagedProcess {
-  readonly port: number;
-  /** Seconds `up` waits for readiness before naming this engine as failed. */
-  readonly readyDeadlineSeconds: number;
-  prepare(): void;
-  command(): { command: string; args: string[]; env?: NodeJS.ProcessEnv };
-  /** Resolves when a real client gets a real answer; rejects with the reason otherwise. */
-  probe(): Promise<void>;
-}
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-export function stackPaths(config: Config) {
-  const dir = resolve(root, config.STACK_DIR);
-  return {
-    dir,
-    bin: join(dir, 'bin'),
-    logs: join(dir, 'logs'),
-    run: join(dir, 'run'),
-    data: (engine: string) => join(dir, engine, 'data'),
-    conf: (engine: string) => join(dir, engine, 'conf'),
-    lib: (engine: string) => join(dir, engine, 'lib'),
-  };
-}
-
 function java(config: Config): string {
   const file = join(stackPaths(config).dir, 'java.json');
   if (!existsSync(file)) throw new Error('no Java recorded: run `npm run setup` first');
   return (JSON.parse(readFileSync(file, 'utf8')) as { java: string }).java;
-}
-
-function managed(config: Config, name: string, marker: string | string[]): ManagedProcess {
-  const paths = stackPaths(config);
-  return { name, marker, pidFile: join(paths.run, `${name}.pid`), logFile: join(paths.logs, `${name}.log`) };
-}
-
-function requireInstalled(path: string, what: string): void {
-  if (!existsSync(path)) throw new Error(`${what} is not installed (${path} missing): run \`npm run setup\``);
 }
 
 export function engines(config: Config): Engine[] {
@@ -63,7 +28,7 @@ export function engines(config: Config): Engine[] {
   const kafkaPort = splitAddress(config.KAFKA_BROKERS[0] ?? '127.0.0.1:9092').port;
   const redisPort = Number(new URL(config.REDIS_URL).port || 6379);
 
-  const temporal: Engine = {
+  const devServer: Engine = {
     ...managed(config, 'temporal', paths.data('temporal')),
     port: temporalPort,
     readyDeadlineSeconds: 90,
@@ -282,7 +247,8 @@ export function engines(config: Config): Engine[] {
     probe: () => probePostgres(config.ANALYTICS_DATABASE_URL),
   };
 
-  return [temporal, kafka, cassandra, redis, zipkin, postgres];
+  const temporal = stackProfile(config) === 'production' ? temporalServerEngines(config) : [devServer];
+  return [...temporal, kafka, cassandra, redis, zipkin, postgres];
 }
 
 /** Debian's PostgreSQL server binaries, as `npm run setup` recorded them. */

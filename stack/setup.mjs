@@ -5,7 +5,7 @@
 // and the ordinary caches of npm, Go and Maven, which make a second run take seconds.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildInputsSha, builtInputsSha } from './build-inputs.mjs';
@@ -308,6 +308,50 @@ const steps = [
         },
       );
       return `built temporal ${wanted}`;
+    },
+  },
+  {
+    // The production profile's Temporal (stack/temporal-server.ts): the server, its two schema tools and
+    // the UI server, built from their Go modules like the CLI. Always, not only for that profile: a
+    // test runs a private cluster of it, so every run proves the profile still starts.
+    name: 'temporal server',
+    async run() {
+      const bin = join(stackDir, 'temporal-server/bin');
+      const marker = join(bin, '.versions');
+      const want = `server ${versions.temporalServer}, ui-server ${versions.temporalUiServer}`;
+      if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return `${want} present`;
+      log(`  building the Temporal ${want} with go install (a few minutes on a cold cache)`);
+      mkdirSync(bin, { recursive: true });
+      const server = `${versions.temporalServerModule}/cmd`;
+      await run(
+        'temporal server',
+        'go',
+        [
+          'install',
+          `${server}/server@v${versions.temporalServer}`,
+          `${server}/tools/cassandra@v${versions.temporalServer}`,
+          `${server}/tools/sql@v${versions.temporalServer}`,
+        ],
+        {
+          env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          failure: `go install of ${versions.temporalServerModule}@v${versions.temporalServer} failed`,
+        },
+      );
+      // Installed by `go install` as `server` too: built alone into a folder of its own, then renamed.
+      const ui = join(stackDir, 'temporal-server/ui-build');
+      await run(
+        'temporal server',
+        'go',
+        ['install', `${versions.temporalUiServerModule}/cmd/server@v${versions.temporalUiServer}`],
+        {
+          env: { GOBIN: ui, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          failure: `go install of ${versions.temporalUiServerModule}@v${versions.temporalUiServer} failed`,
+        },
+      );
+      renameSync(join(ui, 'server'), join(bin, 'ui-server'));
+      rmSync(ui, { recursive: true, force: true });
+      writeFileSync(marker, want);
+      return `built ${want}`;
     },
   },
   ...['kafka', 'cassandra', 'zipkin', 'temporal-test-server'].map((engine) => ({

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.js';
 import { bootstrapSteps } from './bootstrap.js';
-import { engines, type Engine } from './engines.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { profileFile, recordedProfile, stackProfile, type Engine } from './engine.js';
+import { engines } from './engines.js';
 import { logTail, runningPid, startDetached, stopProcess } from './processes.js';
 
 export type Log = (line: string) => void;
@@ -66,32 +69,62 @@ async function waitReady(engine: Engine): Promise<void> {
   );
 }
 
+/** Starts one engine unless it answers already, and waits until it does. */
+export async function startEngine(engine: Engine, log: Log = () => {}): Promise<void> {
+  const t0 = Date.now();
+  if ((await probe(engine)) === undefined) {
+    log(`${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`);
+    return;
+  }
+  if (runningPid(engine) === undefined) {
+    await engine.prepare();
+    const { command, args, env } = engine.command();
+    const pid = startDetached(engine, command, args, env);
+    log(`${engine.name}: started (pid ${pid}), waiting for it to answer on port ${engine.port}`);
+  } else {
+    log(`${engine.name}: running, waiting for it to answer on port ${engine.port}`);
+  }
+  await waitReady(engine);
+  log(`${engine.name}: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 /**
  * Starts whatever is not running, waits for each engine's real readiness, then bootstraps the schema.
  * Already up: a no-op apart from the (idempotent) bootstrap check.
  */
 export async function up(config: Config, log: Log = () => {}): Promise<void> {
-  const results = await Promise.allSettled(
-    engines(config).map(async (engine) => {
-      const t0 = Date.now();
-      if ((await probe(engine)) === undefined) {
-        log(
-          `${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`,
-        );
-        return;
-      }
-      if (runningPid(engine) === undefined) {
-        engine.prepare();
-        const { command, args, env } = engine.command();
-        const pid = startDetached(engine, command, args, env);
-        log(`${engine.name}: started (pid ${pid}), waiting for it to answer on port ${engine.port}`);
-      } else {
-        log(`${engine.name}: running, waiting for it to answer on port ${engine.port}`);
-      }
-      await waitReady(engine);
-      log(`${engine.name}: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    }),
-  );
+  const profile = stackProfile(config);
+  const running = recordedProfile(config);
+  if (running !== undefined && running !== profile) {
+    throw new EngineFailedError(
+      `the stack was started with the ${running} profile; stop it (npm run stack:down) before starting the ${profile} one`,
+    );
+  }
+  mkdirSync(dirname(profileFile(config)), { recursive: true });
+  writeFileSync(profileFile(config), profile);
+  if (profile !== 'development') log(`profile: ${profile}`);
+  const all = engines(config);
+  const ready = new Map<string, Promise<void>>();
+  const start = async (engine: Engine) => {
+    // An engine that needs others (a Temporal server needs its stores) waits until they answer.
+    for (const name of engine.needs ?? []) {
+      await readyOf(name).catch(() => {
+        throw new EngineFailedError(`${engine.name}: not started, because ${name} is not ready`);
+      });
+    }
+    await startEngine(engine, log);
+  };
+  const readyOf = (name: string): Promise<void> => {
+    let promise = ready.get(name);
+    if (promise === undefined) {
+      const engine = all.find((e) => e.name === name);
+      if (engine === undefined) throw new Error(`no engine named ${name} in this stack`);
+      promise = start(engine);
+      ready.set(name, promise);
+    }
+    return promise;
+  };
+  const results = await Promise.allSettled(all.map((engine) => readyOf(engine.name)));
   // Every engine gets its chance to start, so the report names every failure, not just the first.
   const failures = results.flatMap((r) =>
     r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
@@ -107,4 +140,5 @@ export async function down(config: Config, log: Log = () => {}): Promise<void> {
       log(`${engine.name}: ${result}`);
     }),
   );
+  rmSync(profileFile(config), { force: true });
 }

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { analyticsTopics, bridgeTopics } from '../../config/topics.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
-import { stackPaths } from '../../stack/engines.js';
+import { stackPaths } from '../../stack/engine.js';
 import { platformProcesses } from '../../stack/platform-processes.js';
 import { up } from '../../stack/stack.js';
 import { supervise, type Supervisor } from '../../stack/supervisor.js';

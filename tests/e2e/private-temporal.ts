@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../../config/index.js';
-import { stackPaths } from '../../stack/engines.js';
+import { stackPaths } from '../../stack/engine.js';
 import { freePort } from '../support/free-port.js';
 
 /**

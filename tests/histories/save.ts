@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/index.js';
-import { stackPaths } from '../../stack/engines.js';
+import { stackPaths } from '../../stack/engine.js';
 
 // Failure stack traces name files by absolute path; the repository's own location is no part of a history.
 const root = fileURLToPath(new URL('../../', import.meta.url));

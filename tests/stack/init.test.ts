@@ -39,6 +39,6 @@ describe('init steps of a deployment (stack/init.ts)', () => {
   it('refuses a step it does not know, naming the ones it does', async () => {
     const run = await init('elasticsearch');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('usage: init cassandra|kafka|temporal|analytics');
+    expect(run.stderr.trim()).toBe('usage: init temporal-schema|cassandra|kafka|temporal|analytics');
   });
 });
