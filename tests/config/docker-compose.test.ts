@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configVariableNames, loadConfig } from '../../config/index.js';
 import { bootstrapSteps } from '../../stack/bootstrap.js';
-import { stackPaths } from '../../stack/engines.js';
+import { stackPaths } from '../../stack/engine.js';
 import { compiledEntry, platformProcesses } from '../../stack/platform-processes.js';
 
 // docker-compose.yml cannot run here (no Docker engine); this keeps it honest as the code changes.
@@ -67,23 +67,51 @@ describe('docker-compose.yml', () => {
     expect(validate(interpolated), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 
-  it('runs every engine, the Temporal UI, and Temporal on Cassandra persistence', () => {
+  it("runs every engine, the Temporal UI, and Temporal's own server with the config the local production profile runs", () => {
     for (const engine of ['cassandra', 'kafka', 'redis', 'postgres', 'temporal', 'temporal-ui'])
       expect(compose.services).toHaveProperty(engine);
-    expect(compose.services['temporal']?.environment).toMatchObject({ DB: 'cassandra', CASSANDRA_SEEDS: 'cassandra' });
+    const temporal = compose.services['temporal'];
+    // Built from Temporal's Go module like setup builds it: no image meant only for development.
+    expect(temporal?.image).toBeUndefined();
+    expect(temporal?.build).toEqual({ context: '.', target: 'temporal' });
+    expect(temporal?.command?.join(' ')).toContain('--root /app --config temporal-config --env server start');
+    const versions = JSON.parse(readFileSync(new URL('../../stack/versions.json', import.meta.url), 'utf8')) as {
+      temporalServer: string;
+    };
+    expect(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')).toContain(
+      `ARG TEMPORAL_SERVER_VERSION=${versions.temporalServer}\n`,
+    );
+    // Every variable temporal-config/server.yaml reads is set here as the local stack sets it.
+    const serverYaml = readFileSync(new URL('../../temporal-config/server.yaml', import.meta.url), 'utf8');
+    const read = [...serverYaml.matchAll(/env "(\w+)"/g)].map((m) => m[1]);
+    const optional = ['TEMPORAL_LOG_LEVEL', 'TEMPORAL_BROADCAST_ADDRESS'];
+    expect(Object.keys(temporal?.environment ?? {}).sort()).toEqual(
+      [...new Set(read)].filter((name) => name !== undefined && !optional.includes(name)).sort(),
+    );
+    expect(temporal?.environment).toMatchObject({
+      CASSANDRA_CONTACT_POINTS: 'cassandra',
+      TEMPORAL_HISTORY_SHARDS: '512',
+    });
+    expect(temporal?.depends_on?.['init-temporal-schema']).toEqual({ condition: 'service_completed_successfully' });
+    expect(temporal?.healthcheck?.test).toEqual([
+      'CMD',
+      'node',
+      'dist/stack/healthcheck.js',
+      'temporal://127.0.0.1:7233',
+    ]);
   });
 
   it('runs every process of the platform compiled from the one Dockerfile, with the entry point the local stack runs', () => {
     for (const spec of processes) {
       const service = compose.services[spec.name];
-      expect(service?.build, spec.name).toBe('.');
+      expect(service?.build, spec.name).toEqual({ context: '.', target: 'platform' });
       expect(service?.command?.slice(0, 1), spec.name).toEqual(['node']);
       expect(service?.command, spec.name).toContain(compiledEntry(entryOf(spec)));
     }
   });
 
   it('creates every schema with one-shot init services running the steps the local stack runs, before any process starts', () => {
-    for (const step of Object.keys(bootstrapSteps)) {
+    for (const step of ['temporal-schema', ...Object.keys(bootstrapSteps)]) {
       const init = compose.services[`init-${step}`];
       expect(init?.command, step).toEqual(['node', 'dist/stack/init.js', step]);
       // Retried a bounded number of times, never for ever.
