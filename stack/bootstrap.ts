@@ -40,10 +40,12 @@ export async function bootstrapCassandra(config: Config): Promise<string> {
 }
 
 /** The analytics database (created when missing) and its tables. */
-export async function bootstrapAnalytics(config: Config): Promise<string> {
-  const url = new URL(config.ANALYTICS_DATABASE_URL);
-  const database = decodeURIComponent(url.pathname.slice(1));
-  const maintenance = new URL(url);
+/**
+ * Creates a database on the PostgreSQL server of `serverUrl` unless it exists: CREATE DATABASE has no
+ * IF NOT EXISTS. Used for the analytics database and for the production profile's Temporal visibility.
+ */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const maintenance = new URL(serverUrl);
   maintenance.pathname = '/postgres';
   const admin = createPostgresPool({ url: maintenance.toString(), schema: 'public', max: 1 });
   try {
@@ -53,6 +55,11 @@ export async function bootstrapAnalytics(config: Config): Promise<string> {
   } finally {
     await admin.end();
   }
+}
+
+export async function bootstrapAnalytics(config: Config): Promise<string> {
+  const url = new URL(config.ANALYTICS_DATABASE_URL);
+  await ensureDatabase(url.toString(), decodeURIComponent(url.pathname.slice(1)));
   const pool = createPostgresPool({ url: url.toString(), schema: config.ANALYTICS_SCHEMA, max: 1 });
   try {
     const applied = await migrateAnalytics(pool, config.ANALYTICS_SCHEMA);
@@ -126,11 +133,10 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
       connection.operatorService.listSearchAttributes({ namespace }),
     );
     const present = listed.customAttributes ?? {};
+    const wanted = Object.entries(platformSearchAttributes());
     // An attribute whose type changed (UserId became a keyword list so a batch can name every user it
     // built) is removed and added again: visibility indexes it anew from then on.
-    const changed = Object.entries(spec.searchAttributes).filter(
-      ([name, type]) => name in present && present[name] !== typeOf(type),
-    );
+    const changed = wanted.filter(([name, type]) => name in present && present[name] !== type);
     if (changed.length > 0) {
       await connection.withDeadline(deadline(), () =>
         connection.operatorService.removeSearchAttributes({
@@ -140,15 +146,10 @@ export async function bootstrapTemporal(config: Config): Promise<string> {
       );
       done.push(`search attributes ${changed.map(([n]) => n).join(', ')} changed type`);
     }
-    const missing = Object.entries(spec.searchAttributes).filter(
-      ([name]) => !(name in present) || changed.some(([c]) => c === name),
-    );
+    const missing = wanted.filter(([name]) => !(name in present) || changed.some(([c]) => c === name));
     if (missing.length > 0) {
       await connection.withDeadline(deadline(), () =>
-        connection.operatorService.addSearchAttributes({
-          namespace,
-          searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, typeOf(type)])),
-        }),
+        connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) }),
       );
       done.push(`search attributes ${missing.map(([n]) => n).join(', ')}`);
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/index.js';
+import { envSchema, type Config } from '../config/index.js';
 import type { ManagedProcess } from './processes.js';
 
 /** How the local stack installs nothing, but configures, starts and probes one engine. */
@@ -50,8 +50,8 @@ export const profileFile = (config: Config) => join(stackPaths(config).run, 'pro
 export function recordedProfile(config: Config): StackProfile | undefined {
   const file = profileFile(config);
   if (!existsSync(file)) return undefined;
-  const recorded = readFileSync(file, 'utf8').trim();
-  return recorded === 'production' || recorded === 'development' ? recorded : undefined;
+  // A file of ours, still parsed: anything else in it means no recorded profile.
+  return envSchema.shape.STACK_PROFILE.safeParse(readFileSync(file, 'utf8').trim()).data;
 }
 
 /** The profile a command addresses: the one asked for, else the one the stack was started with. */

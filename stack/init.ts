@@ -1,5 +1,4 @@
-import { ConfigError, loadConfig } from '../config/index.js';
-import type { Config } from '../config/index.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { bootstrapSteps } from './bootstrap.js';
 import { applyTemporalSchema } from './temporal-server.js';
 

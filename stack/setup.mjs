@@ -22,6 +22,8 @@ function log(message) {
 }
 
 const sha = (text) => createHash('sha256').update(text).digest('hex');
+/** `go install` into `bin`: static binaries, no VCS stamping (module builds carry none). */
+const goInstallEnv = (bin) => ({ GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' });
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
 /** Runs a command, streaming its output with a prefix; throws naming the step and the tail of its output. */
@@ -303,7 +305,7 @@ const steps = [
           `${versions.temporalCliModule}@v${wanted}`,
         ],
         {
-          env: { GOBIN: dirname(bin), CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          env: goInstallEnv(dirname(bin)),
           failure: `go install ${versions.temporalCliModule}@v${wanted} failed`,
         },
       );
@@ -333,7 +335,7 @@ const steps = [
           `${server}/tools/sql@v${versions.temporalServer}`,
         ],
         {
-          env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          env: goInstallEnv(bin),
           failure: `go install of ${versions.temporalServerModule}@v${versions.temporalServer} failed`,
         },
       );
@@ -344,7 +346,7 @@ const steps = [
         'go',
         ['install', `${versions.temporalUiServerModule}/cmd/server@v${versions.temporalUiServer}`],
         {
-          env: { GOBIN: ui, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+          env: goInstallEnv(ui),
           failure: `go install of ${versions.temporalUiServerModule}@v${versions.temporalUiServer} failed`,
         },
       );

@@ -1,8 +1,8 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.js';
 import { bootstrapSteps } from './bootstrap.js';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { profileFile, recordedProfile, stackProfile, type Engine } from './engine.js';
 import { engines } from './engines.js';
 import { logTail, runningPid, startDetached, stopProcess } from './processes.js';

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pTimeout from 'p-timeout';
-import pg from 'pg';
+import { promisify } from 'node:util';
 import { splitAddress, type Config } from '../config/index.js';
 import { probeHttp, probeTemporal } from '../adapters/engine-probes.js';
+import { ensureDatabase } from './bootstrap.js';
 import { managed, requireInstalled, root, stackPaths, type Engine } from './engine.js';
 
 /**
@@ -139,7 +139,7 @@ export async function applyTemporalSchema(config: Config): Promise<string> {
   await tool(cassandraTool, [...cassandra, 'setup-schema', '--version', '0.0']);
   await tool(cassandraTool, [...cassandra, 'update-schema', '--schema-name', 'cassandra/temporal']);
 
-  await createDatabase(config.ANALYTICS_DATABASE_URL, database);
+  await ensureDatabase(config.ANALYTICS_DATABASE_URL, database);
   const url = new URL(config.ANALYTICS_DATABASE_URL);
   const sql = [
     '--plugin',
@@ -162,38 +162,12 @@ export async function applyTemporalSchema(config: Config): Promise<string> {
 
 /** Runs one schema tool command; throws with its output when it fails or outlives its deadline. */
 async function tool(command: string, args: string[]): Promise<void> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const code = await pTimeout(exited, {
-    milliseconds: SCHEMA_DEADLINE_MS,
-    message: `${command} ${args.join(' ')} took longer than ${SCHEMA_DEADLINE_MS / 1000} s`,
-  }).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${output.slice(-2000)}`);
-}
-
-/** CREATE DATABASE has no IF NOT EXISTS in PostgreSQL, and the SQL tool's create-database fails on a second run. */
-async function createDatabase(serverUrl: string, database: string): Promise<void> {
-  const target = new URL(serverUrl);
-  target.pathname = '/postgres';
-  const client = new pg.Client({
-    connectionString: target.toString(),
-    connectionTimeoutMillis: 5_000,
-    query_timeout: 30_000,
-  });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await client.end();
-  }
+  await promisify(execFile)(command, args, { timeout: SCHEMA_DEADLINE_MS, killSignal: 'SIGKILL' }).catch(
+    (error: { stdout?: string; stderr?: string; message: string }) => {
+      const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.slice(-2000);
+      throw new Error(
+        `${command} ${args.join(' ')} failed or took over ${SCHEMA_DEADLINE_MS / 1000} s:\n${output || error.message}`,
+      );
+    },
+  );
 }
