@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createDashboardBuilder } from '../../activities/build-dashboard.js';
-import { composeDashboard, defaultPreferences } from '../../dashboard/index.js';
+import { emptyView } from '../support/fixtures.js';
 import { builderStandIns } from './builder-stand-ins.js';
 
 // What a retry of an unsettled build does: a pure decision of the builder.
-const viewAt = (version: number) =>
-  composeDashboard(
-    {
-      accounts: { status: 'missing', reason: 'x' },
-      partners: { status: 'missing', reason: 'x' },
-      widgets: { status: 'missing', reason: 'x' },
-    },
-    defaultPreferences('u-1'),
-    '2026-01-01T00:00:00.000Z',
-    { version },
-  );
+const viewAt = (version: number) => emptyView('u-1', version);
 
 describe('a retry of an unsettled build', () => {
   it('does nothing when a newer view was stored meanwhile: that build owns the rest', async () => {

@@ -1,4 +1,10 @@
-import type { Account, Partner, Widget } from '../../dashboard/index.js';
+import {
+  composeDashboard,
+  defaultPreferences,
+  type Account,
+  type Partner,
+  type Widget,
+} from '../../dashboard/index.js';
 
 export const account = (id: string, name: string, amount = 100): Account => ({
   id,
@@ -22,3 +28,16 @@ export const card = (id: string, title: string, priority = 100): Widget => ({
   priority,
   data: { title },
 });
+
+/** A view of the given version with no source answering: what stand-in builds return. */
+export const emptyView = (userId: string, version: number) =>
+  composeDashboard(
+    {
+      accounts: { status: 'missing', reason: 'stand-in' },
+      partners: { status: 'missing', reason: 'stand-in' },
+      widgets: { status: 'missing', reason: 'stand-in' },
+    },
+    defaultPreferences(userId),
+    '2026-01-01T00:00:00.000Z',
+    { version },
+  );

@@ -11,11 +11,11 @@ import {
   type BuildOutcome,
   type BuildRequest,
 } from '../../contract/workflows.js';
-import { composeDashboard, defaultPreferences } from '../../dashboard/index.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
 import type { rebuildBatch } from '../../workflows/rebuild-batch.js';
 import type { rebuildDashboard } from '../../workflows/rebuild-dashboard.js';
 import type { rebuildMany } from '../../workflows/rebuild-many.js';
+import { emptyView } from '../support/fixtures.js';
 import { startTimeSkippingEnvironment } from '../support/time-skipping.js';
 import { unique } from '../support/unique.js';
 
@@ -70,19 +70,6 @@ describe('rebuildMany on a skipped clock', () => {
   }, 120_000);
 });
 
-/** A view of the given version: what the stand-in builds return. */
-const viewAt = (userId: string, version: number) =>
-  composeDashboard(
-    {
-      accounts: { status: 'missing', reason: 'stand-in' },
-      partners: { status: 'missing', reason: 'stand-in' },
-      widgets: { status: 'missing', reason: 'stand-in' },
-    },
-    defaultPreferences(userId),
-    '2026-01-01T00:00:00.000Z',
-    { version },
-  );
-
 /** Seconds between consecutive builds, rounded: the backoff the workflow kept. */
 const gapsOf = (times: number[]) => times.slice(1).map((t, i) => Math.round((t - (times[i] ?? t)) / 1000));
 
@@ -116,7 +103,7 @@ describe('rebuildDashboard settling on a skipped clock', () => {
         const at = await env.currentTimeMs();
         builds.push({ at, afterVersion: request.afterVersion ?? 0 });
         const version = (request.afterVersion ?? 0) + 1;
-        return { view: viewAt(userId, version), unsettled: at < recoversAt ? ['sources'] : [] };
+        return { view: emptyView(userId, version), unsettled: at < recoversAt ? ['sources'] : [] };
       },
       async (taskQueue) => {
         const handle = await env.client.workflow.start<typeof rebuildDashboard>('rebuildDashboard', {
@@ -153,7 +140,7 @@ describe('rebuildDashboard settling on a skipped clock', () => {
         tries.push(at);
         // Non-retryable so the local activity's own retries (real time) stay out of the measurement.
         if (at < started + 60_000) throw ApplicationFailure.nonRetryable('Cassandra is away', 'StoreUnavailable');
-        return { view: viewAt(userId, (request.afterVersion ?? 0) + 1), unsettled: [] };
+        return { view: emptyView(userId, (request.afterVersion ?? 0) + 1), unsettled: [] };
       },
       (taskQueue) =>
         env.client.workflow.execute<typeof rebuildDashboard>('rebuildDashboard', {
@@ -198,7 +185,7 @@ describe('rebuildDashboard settling on a skipped clock', () => {
     const status = await runWithBuild(
       async (request) => {
         last = await env.currentTimeMs();
-        return { view: viewAt(userId, (request.afterVersion ?? 0) + 1), unsettled: ['sources'] };
+        return { view: emptyView(userId, (request.afterVersion ?? 0) + 1), unsettled: ['sources'] };
       },
       (taskQueue) =>
         env.client.workflow.execute<typeof rebuildDashboard>('rebuildDashboard', {
