@@ -6,17 +6,17 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import cassandra from 'cassandra-driver';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import type { BuildOutcome, BuildRequest } from '../../contract/workflows.js';
-import { composeDashboard, defaultPreferences } from '../../dashboard/index.js';
 import { bootstrapTemporal } from '../../stack/bootstrap.js';
 import type { Engine } from '../../stack/engine.js';
 import { stopProcess } from '../../stack/processes.js';
 import { startEngine } from '../../stack/stack.js';
 import { temporalServerEngines } from '../../stack/temporal-server.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
+import { emptyView } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 
 /**
@@ -24,6 +24,8 @@ import { unique } from '../support/unique.js';
  * with a private cluster beside the stack's dev server: Temporal's own server and UI server as setup
  * built them, on the stack's Cassandra and PostgreSQL under a keyspace and a database of its own, its
  * schema applied by the deployment's init step, then the platform's namespace and search attributes.
+ * The platform's workflow code runs on it; its build activity is a stand-in, since the server is what
+ * is under test here (the whole suite also runs on this profile: README).
  */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const id = unique('t')
@@ -32,7 +34,11 @@ const id = unique('t')
 let config: Config;
 let engines: Engine[];
 
-/** A frontend port whose neighbours (history, matching, worker, membership) are all free too. */
+/**
+ * A frontend port whose neighbours (history, matching, worker, membership, and the UI at +3) are all
+ * free too; below Linux's ephemeral range, so no outgoing connection of another test can take one
+ * between this check and the servers' start.
+ */
 async function freeClusterPort(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -41,8 +47,8 @@ async function freeClusterPort(): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const all = [0, 1, 2, 6, -300, -299, -298, -294].map((offset) => port + offset);
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const all = [0, 1, 2, 3, 6, -300, -299, -298, -294].map((offset) => port + offset);
     if ((await Promise.all(all.map(free))).every(Boolean)) return port;
   }
 }
@@ -53,7 +59,7 @@ beforeAll(async () => {
     ...process.env,
     STACK_PROFILE: 'production',
     TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-    TEMPORAL_UI_PORT: String(await freeClusterPort()),
+    TEMPORAL_UI_PORT: String(port + 3),
     TEMPORAL_KEYSPACE: `temporal_${id}`.slice(0, 48),
     TEMPORAL_VISIBILITY_DATABASE: `temporal_visibility_${id}`.slice(0, 63),
     TEMPORAL_HISTORY_SHARDS: '4',
@@ -111,17 +117,7 @@ describe('the production Temporal profile', () => {
     const activities = {
       async buildDashboardOutcome(request: BuildRequest): Promise<BuildOutcome> {
         builds.push(request);
-        const view = composeDashboard(
-          {
-            accounts: { status: 'missing', reason: 'stand-in' },
-            partners: { status: 'missing', reason: 'stand-in' },
-            widgets: { status: 'missing', reason: 'stand-in' },
-          },
-          defaultPreferences(request.userId),
-          '2026-01-01T00:00:00.000Z',
-          { version: (request.afterVersion ?? 0) + 1 },
-        );
-        return { view, unsettled: [] };
+        return { view: emptyView(request.userId, (request.afterVersion ?? 0) + 1), unsettled: [] };
       },
     };
     const worker = await Worker.create({
@@ -135,17 +131,23 @@ describe('the production Temporal profile', () => {
     try {
       const view = await worker.runUntil(
         // A namespace just registered reaches every service of a cluster within its cache refresh.
-        retryFor(30_000, () => createDashboardWorkflows(client, queues).rebuildNow(userId, 'miss', 10_000)),
+        vi.waitFor(() => createDashboardWorkflows(client, queues).rebuildNow(userId, 'miss', 10_000), {
+          timeout: 30_000,
+          interval: 500,
+        }),
       );
       expect(view).toMatchObject({ userId, version: 1 });
       expect(builds).toEqual([expect.objectContaining({ userId, trigger: 'miss' })]);
 
-      const listed = await retryFor(30_000, async () => {
-        const found = [];
-        for await (const execution of client.workflow.list({ query: `UserId = '${userId}'` })) found.push(execution);
-        if (found.length === 0) throw new Error('not listed yet');
-        return found;
-      });
+      const listed = await vi.waitFor(
+        async () => {
+          const found = [];
+          for await (const execution of client.workflow.list({ query: `UserId = '${userId}'` })) found.push(execution);
+          if (found.length === 0) throw new Error('not listed yet');
+          return found;
+        },
+        { timeout: 30_000, interval: 500 },
+      );
       expect(listed.map((e) => e.type)).toEqual(['rebuildDashboard']);
 
       const ui = `http://${config.STACK_HOST}:${config.TEMPORAL_UI_PORT}`;
@@ -160,16 +162,3 @@ describe('the production Temporal profile', () => {
     }
   }, 300_000);
 });
-
-/** Tries `work` until it succeeds or `ms` have passed, then throws its last failure. */
-async function retryFor<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
