@@ -11,6 +11,9 @@ import {
 } from '../dashboard/index.js';
 import type { PreferenceHistoryEntry, PreferenceStore } from '../adapters/cassandra/preference-store.js';
 import type { SnapshotStore } from '../adapters/cassandra/snapshot-store.js';
+import type { UserKeyStore } from '../adapters/cassandra/user-key-store.js';
+import type { AnalyticsStore } from '../adapters/postgres/analytics-store.js';
+import { sealJson } from '../adapters/crypto/user-cipher.js';
 import type { ViewStore, WriteViewResult } from '../adapters/cassandra/view-store.js';
 import { DomainServiceError, type DomainClient } from '../adapters/domain/domain-client.js';
 import type { EventProducer } from '../adapters/kafka/event-producer.js';
@@ -39,6 +42,10 @@ export interface ActivityDeps {
   readonly preferences: PreferenceStore;
   readonly views: ViewStore;
   readonly snapshots: SnapshotStore;
+  /** Per-user keys: personal event bodies are sealed with them, and erasure deletes them. */
+  readonly keys: UserKeyStore;
+  /** The analytics store's raw events, which erasure reaches too. */
+  readonly analytics: Pick<AnalyticsStore, 'eraseUser'>;
   readonly cache: DashboardCache;
   readonly events: EventProducer;
   readonly live: LiveUpdatePublisher;
@@ -176,8 +183,9 @@ export function createActivities(deps: ActivityDeps) {
         userId: preferences.userId,
         version: preferences.version,
         updatedAt: preferences.updatedAt ?? new Date().toISOString(),
-        // What the user chose, for insights (which sort modes, layouts, hidden and pinned items).
-        preferences,
+        // What the user chose, for insights (which sort modes, layouts, hidden and pinned items),
+        // sealed with their key: Kafka keeps it for a week, and erasure must reach it.
+        sealedPreferences: sealJson(await deps.keys.keyFor(preferences.userId), preferences),
       });
       await deps.events.publishMany(topics.preferences, [event]);
     },
@@ -214,6 +222,13 @@ export function createActivities(deps: ActivityDeps) {
     },
     async eraseView(userId: string): Promise<number> {
       return deps.views.erase(userId);
+    },
+    /** Deletes the user's key: what Temporal histories and Kafka keep sealed with it can no longer be read. */
+    async eraseKey(userId: string): Promise<number> {
+      return deps.keys.erase(userId);
+    },
+    async eraseAnalytics(userId: string): Promise<number> {
+      return deps.analytics.eraseUser(userId);
     },
     async eraseSnapshots(userId: string): Promise<number> {
       return deps.snapshots.erase(userId);

@@ -1,6 +1,7 @@
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
@@ -22,6 +23,8 @@ import { docsRoutes } from './routes/docs.js';
 import { opsRoutes } from './routes/ops.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { streamRoutes } from './routes/stream.js';
+import { temporalCodecRoutes } from './routes/temporal-codec.js';
+import { TEMPORAL_CODEC_PATH } from '../config/index.js';
 import { webAppRoutes } from './routes/web-app.js';
 
 export interface AppOptions {
@@ -150,6 +153,17 @@ export function createApp(
   app.route('/', docsRoutes('/openapi.json'));
   if (options.webDir !== undefined) app.route('/', webAppRoutes(options.webDir));
 
+  // The Temporal UI asks for decoded payloads from its own origin, with the operator's token: its
+  // preflight carries no token, so it is answered before authentication.
+  app.use(
+    `${TEMPORAL_CODEC_PATH}/*`,
+    cors({
+      origin: new URL(config.TEMPORAL_UI_URL).origin,
+      allowMethods: ['POST'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'],
+      maxAge: 600,
+    }),
+  );
   // Everything under /v1 is per user: who (401), how often (429), how much (413), in that order.
   app.use(
     '/v1/*',
@@ -173,6 +187,7 @@ export function createApp(
   app.route('/', preferencesRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', insightsRoutes(deps));
+  app.route('/', temporalCodecRoutes(deps));
 
   return Object.assign(app, { metrics });
 }

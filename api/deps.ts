@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { pino, type Logger } from 'pino';
 import { createTokenVerifier, type TokenVerifier } from '../adapters/auth/token-verifier.js';
@@ -6,6 +7,7 @@ import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createEventProducer } from '../adapters/kafka/event-producer.js';
 import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
+import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createCachedInsights, type InsightsReader } from '../adapters/redis/insights-cache.js';
@@ -13,6 +15,7 @@ import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
+import { createUserPayloadCodec } from '../adapters/temporal/user-payload-codec.js';
 import {
   listFailedRebuilds,
   listUserWorkflows,
@@ -75,6 +78,8 @@ export interface ApiDeps {
   /** DashboardViewed per served dashboard, for insights; absent when VIEW_EVENTS_ENABLED is off. */
   readonly viewEvents?: Pick<ViewEmitter, 'emit' | 'counts'>;
   readonly probes: Readonly<Record<Dependency, Probe>>;
+  /** Opens payloads sealed with their user's key: the Temporal client's and the UI's codec endpoint's. */
+  readonly codec: PayloadCodec;
 }
 
 export interface WorkflowInspection {
@@ -145,9 +150,11 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
   });
+  const codec = createUserPayloadCodec(createUserKeyStore(cassandra));
   const temporal = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: { payloadCodecs: [codec] },
     interceptors: tracedClientInterceptors(),
   });
   const live = createStreamHub(subscriber, logger);
@@ -180,6 +187,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     },
     insights: createCachedInsights(createAnalyticsStore(analytics), redis, { namespace: config.ANALYTICS_SCHEMA }),
     ...(viewEvents ? { viewEvents: viewEvents.emitter } : {}),
+    codec,
     probes: {
       redis: async () => {
         await redis.ping();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { terminateOpenWorkflows } from '../adapters/temporal/open-workflows.js';
+import { connectPlatformClient } from '../adapters/temporal/platform-client.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { migrate } from '../adapters/cassandra/migrate.js';
 import { skipOldEvents, waitForWorker } from '../bench/lib/platform.js';
@@ -80,8 +81,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
   });
   await supervisor.waitHealthy(120_000);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { client: temporal, close: closeTemporal } = await connectPlatformClient(config);
   await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run started');
   for (const queue of Object.values(taskQueues(config))) await waitForWorker(temporal, config, queue);
   return {
@@ -94,7 +94,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     async stop() {
       await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run ended');
       await supervisor.stop(15_000);
-      await connection.close();
+      await closeTemporal();
       await redis.stop();
     },
   };

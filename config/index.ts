@@ -47,6 +47,11 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Where operators open the Temporal UI; the web ops console links into it. */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /**
+   * Where the Temporal UI has payloads sealed with a user's key opened: the API's codec endpoint
+   * (api/routes/temporal-codec.ts), which takes admin tokens only. Unset: the API this stack serves.
+   */
+  TEMPORAL_UI_CODEC_ENDPOINT: z.string().url().optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('dashboard'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dashboard'),
 
@@ -279,3 +284,10 @@ export function splitAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
   return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
 }
+
+/** Where the API serves the Temporal UI's codec endpoint (the UI appends /decode). */
+export const TEMPORAL_CODEC_PATH = '/v1/admin/temporal-codec';
+
+/** The codec endpoint the Temporal UI of this stack is pointed at. */
+export const temporalUiCodecEndpoint = (config: Config) =>
+  config.TEMPORAL_UI_CODEC_ENDPOINT ?? `http://${config.STACK_HOST}:${config.API_PORT}${TEMPORAL_CODEC_PATH}`;

@@ -10,8 +10,23 @@ import type { CanonicalDashboard, DASHBOARD_TRIGGERS, Preferences, PreferencesIn
 export type Trigger = (typeof DASHBOARD_TRIGGERS)[number];
 
 export const rebuildWorkflowId = (userId: string) => `dashboard-rebuild:${userId}`;
-export const preferencesWorkflowId = (userId: string, requestKey: string) => `preferences:${userId}:${requestKey}`;
+/**
+ * The user id is escaped so the id can be read back (userOfWorkflowId): ids and request keys may both
+ * hold ':'. A user id without one, as all are in practice, is the same escaped or not.
+ */
+export const preferencesWorkflowId = (userId: string, requestKey: string) =>
+  `preferences:${encodeURIComponent(userId)}:${requestKey}`;
 export const eraseWorkflowId = (userId: string) => `erase:${userId}`;
+/**
+ * The user whose personal data a workflow's payloads hold: a user's rebuilds and preference changes.
+ * Batches and operator runs carry ids and counts only; an erasure's receipt must outlive the key.
+ */
+export function userOfWorkflowId(workflowId: string): string | undefined {
+  const [kind, ...rest] = workflowId.split(':');
+  if (kind === 'dashboard-rebuild' && rest.length > 0) return rest.join(':');
+  if (kind === 'preferences' && rest.length > 1 && rest[0]) return decodeURIComponent(rest[0]);
+  return undefined;
+}
 /** One batch of event-driven builds; `key` says where it came from (e.g. the bridge's group and a sequence). */
 export const rebuildBatchWorkflowId = (key: string) => `rebuild-batch:${key}`;
 
@@ -226,8 +241,17 @@ export interface ErasureReceipt {
     readonly dashboardViews: number;
     readonly domainSnapshots: number;
     readonly cacheEntries: number;
+    /** The user's key (since 'shred-user-key'): what histories and topics keep sealed with it is unreadable. */
+    readonly encryptionKeys?: number;
+    readonly analyticsEvents?: number;
   };
 }
+
+/**
+ * How long a process keeps a user's key it read (adapters/cassandra/user-key-store.ts): a process may
+ * still open the user's data this long after the key was deleted, so an erasure waits it out.
+ */
+export const USER_KEY_CACHE_TTL_MS = 10_000;
 
 // ---- error types: the class names activities throw, listed as non-retryable where a retry cannot help
 

@@ -4,13 +4,17 @@ import type { ActivityDeps } from '../activities/index.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createSnapshotStore } from '../adapters/cassandra/snapshot-store.js';
+import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
 import { createViewStore } from '../adapters/cassandra/view-store.js';
 import { createDomainClient } from '../adapters/domain/domain-client.js';
 import { createEventProducer } from '../adapters/kafka/event-producer.js';
+import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
+import { createPostgresPool } from '../adapters/postgres/client.js';
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createLiveUpdatePublisher } from '../adapters/redis/live-updates.js';
 import { createDashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
+import { platformDataConverter } from '../adapters/temporal/user-payload-codec.js';
 import { taskQueues, type Config } from '../config/index.js';
 
 export interface ActivityDepsOptions {
@@ -29,8 +33,15 @@ export async function createActivityDeps(
   const redis = createRedisClient(config.REDIS_URL);
   const kafka = createKafkaClient(config);
   const events = createEventProducer(kafka);
+  const keys = createUserKeyStore(cassandra);
+  // Only erasure uses it (a user's raw analytics events): one connection, opened on first use.
+  const analytics = createPostgresPool({ url: config.ANALYTICS_DATABASE_URL, schema: config.ANALYTICS_SCHEMA, max: 1 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: platformDataConverter(keys),
+  });
   const domain = (service: string, baseUrl: string) =>
     createDomainClient({ service, baseUrl, timeoutMs: config.DOMAIN_CALL_TIMEOUT_MS, ...options });
 
@@ -44,6 +55,8 @@ export async function createActivityDeps(
     preferences: createPreferenceStore(cassandra),
     views: createViewStore(cassandra),
     snapshots: createSnapshotStore(cassandra),
+    keys,
+    analytics: createAnalyticsStore(analytics),
     cache: createDashboardCache(redis),
     events,
     live: createLiveUpdatePublisher(redis),
@@ -57,6 +70,7 @@ export async function createActivityDeps(
       await connection.close();
       redis.disconnect();
       await cassandra.shutdown();
+      await analytics.end();
     },
   };
 }

@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { createKafkaClient } from '../adapters/kafka/client.js';
+import { createCassandraClient } from '../adapters/cassandra/client.js';
+import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js';
@@ -32,12 +34,15 @@ async function main(): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const kafka = createKafkaClient(config, { role: 'analytics', logCreator: kafkaLogCreator(logger) });
+  // Users' keys, to open the preference documents events carry sealed; connected on first use.
+  const cassandra = createCassandraClient(config);
   const consumer = createAnalyticsConsumer({
     kafka,
     groupId: config.ANALYTICS_GROUP_ID,
     topics: analyticsTopics,
     deadLetterTopic: topics.deadLetter,
     store,
+    keys: createUserKeyStore(cassandra),
     logger,
     registry,
   });
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
     await clientConnection.close();
     await connection.close();
     await pool.end();
+    await cassandra.shutdown();
   }
 }
 

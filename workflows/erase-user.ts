@@ -1,21 +1,32 @@
+import { patched, sleep } from '@temporalio/workflow';
 import { storageActivities } from './activity-options.js';
 import { workflowNowIso } from './clock.js';
-import type { ErasureReceipt } from '../contract/workflows.js';
+import { USER_KEY_CACHE_TTL_MS, type ErasureReceipt } from '../contract/workflows.js';
 
 /**
  * Erases the personal data this platform holds for one user: preferences and their history, the
  * dashboard view, the last-known domain snapshots and the cached renders. The user's running rebuild
  * is stopped first so it cannot write a view back. The domain services own their data and are not
  * touched; a later domain event may build a new dashboard from what they still hold.
+ *
+ * Since 'shred-user-key' it also deletes the user's key and their raw analytics events. Temporal
+ * histories and Kafka topics cannot delete one user's entries, but what they hold of the user was
+ * sealed with that key (adapters/temporal/user-payload-codec.ts, PreferencesChanged events), so it can
+ * no longer be read. The receipt comes once every process's cached copy of the key has expired too.
  */
 export async function eraseUser(userId: string): Promise<ErasureReceipt> {
   const rebuildStopped = await storageActivities.stopRebuild(userId);
-  const [preferences, dashboardViews, domainSnapshots, cacheEntries] = await Promise.all([
-    storageActivities.erasePreferences(userId),
-    storageActivities.eraseView(userId),
-    storageActivities.eraseSnapshots(userId),
-    storageActivities.eraseCache(userId),
-  ]);
+  const shreds = patched('shred-user-key');
+  const [preferences, dashboardViews, domainSnapshots, cacheEntries, encryptionKeys, analyticsEvents] =
+    await Promise.all([
+      storageActivities.erasePreferences(userId),
+      storageActivities.eraseView(userId),
+      storageActivities.eraseSnapshots(userId),
+      storageActivities.eraseCache(userId),
+      shreds ? storageActivities.eraseKey(userId) : undefined,
+      shreds ? storageActivities.eraseAnalytics(userId) : undefined,
+    ]);
+  if (shreds) await sleep(USER_KEY_CACHE_TTL_MS);
   return {
     userId,
     erasedAt: workflowNowIso(),
@@ -26,6 +37,8 @@ export async function eraseUser(userId: string): Promise<ErasureReceipt> {
       dashboardViews,
       domainSnapshots,
       cacheEntries,
+      ...(encryptionKeys === undefined ? {} : { encryptionKeys }),
+      ...(analyticsEvents === undefined ? {} : { analyticsEvents }),
     },
   };
 }

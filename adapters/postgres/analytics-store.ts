@@ -34,6 +34,8 @@ export interface AnalyticsStore {
   rollupDay(day: string, complete: boolean): Promise<RollupResult>;
   /** Deletes raw events of completely rolled-up days before `day`; returns how many. */
   expireRawEvents(before: string): Promise<number>;
+  /** Deletes a user's raw events (erasure); summaries hold counts, never a user. Returns how many. */
+  eraseUser(userId: string): Promise<number>;
   /** When the range's summaries last changed: a cached answer older than this is out of date. */
   summariesChangedAt(query: Pick<InsightsQuery, 'from' | 'to'>): Promise<string>;
   usage(query: InsightsQuery): Promise<UsageInsights>;
@@ -179,6 +181,10 @@ export function createAnalyticsStore(pool: pg.Pool): AnalyticsStore {
         [before],
       );
       return result.rowCount ?? 0;
+    },
+
+    async eraseUser(userId) {
+      return (await pool.query('DELETE FROM raw_events WHERE user_id = $1', [userId])).rowCount ?? 0;
     },
 
     async summariesChangedAt(query) {

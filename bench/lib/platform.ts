@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
+import { connectPlatformClient } from '../../adapters/temporal/platform-client.js';
 import { analyticsTopics, bridgeTopics } from '../../config/topics.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { stackPaths } from '../../stack/engine.js';
@@ -56,8 +57,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
   });
   await supervisor.waitHealthy(120_000);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { client: temporal, close: closeTemporal } = await connectPlatformClient(config);
   const queues = Object.values(taskQueues(config));
   // A rebuild left open on these queues by an interrupted earlier run would take this run's requests.
   await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
@@ -72,7 +72,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     async stop() {
       await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
       await supervisor.stop(15_000);
-      await connection.close();
+      await closeTemporal();
     },
   };
 }

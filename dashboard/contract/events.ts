@@ -60,6 +60,16 @@ const DashboardViewedData = z.object({
  */
 export const MAX_VIEWS_PER_EVENT = 100;
 
+/**
+ * A value sealed with its user's key (AES-256-GCM: iv, tag and ciphertext, base64): readable only while
+ * the key exists, so erasing the key erases what Kafka keeps of it (crypto-shredding).
+ */
+export const SealedValue = z.object({
+  keyId: z.uuid(),
+  data: z.base64().max(1_000_000),
+});
+export type SealedValue = z.infer<typeof SealedValue>;
+
 // Everything a producer sends is forward compatible: an additive field from a newer producer is
 // dropped, not an error (schemas are non-strict on purpose; only user input is strict).
 export const EVENT_PAYLOADS = {
@@ -85,6 +95,8 @@ export const EVENT_PAYLOADS = {
     updatedAt: IsoDateTime,
     /** The document after the change (added later: older events lack it), so analytics see what was chosen. */
     preferences: Preferences.optional(),
+    /** The same document sealed with the user's key, as the platform sends it since erasure shreds keys. */
+    sealedPreferences: SealedValue.optional(),
   }),
   DashboardUpdated: z.object({
     userId: Id,

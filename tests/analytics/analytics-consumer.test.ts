@@ -1,6 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCassandraClient } from '../../adapters/cassandra/client.js';
+import { createUserKeyStore, type UserKeyStore } from '../../adapters/cassandra/user-key-store.js';
+import { sealJson } from '../../adapters/crypto/user-cipher.js';
 import { loadConfig } from '../../config/index.js';
+import { richPreferences } from '../dashboard/fixtures.js';
 import { createAnalyticsConsumer, type AnalyticsConsumer } from '../../workers/analytics/create-analytics-consumer.js';
 import { createTestTopics, silent, testKafka, type TestTopics } from '../e2e/support.js';
 import { createTestAnalytics, type TestAnalytics } from '../support/analytics.js';
@@ -12,6 +16,8 @@ const config = loadConfig();
 let kafka: Kafka;
 let topics: TestTopics & { remove(): Promise<void> };
 let analytics: TestAnalytics;
+let cassandra: ReturnType<typeof createCassandraClient>;
+let keys: UserKeyStore;
 const deadLetterTopic = unique('analytics-dead');
 
 beforeAll(async () => {
@@ -22,8 +28,11 @@ beforeAll(async () => {
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: deadLetterTopic, numPartitions: 1 }] });
   await admin.disconnect();
   analytics = await createTestAnalytics(config);
+  cassandra = createCassandraClient(config);
+  keys = createUserKeyStore(cassandra);
 });
 afterAll(async () => {
+  await cassandra?.shutdown();
   await topics?.remove();
   await analytics?.drop();
 });
@@ -71,6 +80,7 @@ function startConsumer(groupId = unique('analytics')): AnalyticsConsumer {
     topics: [topics.domain.offers],
     deadLetterTopic,
     store: analytics.store,
+    keys,
     logger: silent,
   });
 }
@@ -141,5 +151,52 @@ describe('analytics consumer', () => {
       await deadLetters.stop();
     }
     expect(await stored(userId)).toHaveLength(4);
+  });
+
+  it('stores a sealed preference document opened, and drops the events of a user whose key was erased', async () => {
+    const [userId, erasedUser] = [unique('u'), unique('u')];
+    const changed = async (user: string) => {
+      const preferences = { ...richPreferences(), userId: user };
+      return JSON.stringify({
+        id: unique('evt'),
+        type: 'PreferencesChanged',
+        source: 'dashboard-platform',
+        subject: user,
+        time: '2026-11-20T10:00:00.000Z',
+        schemaVersion: 1,
+        data: {
+          userId: user,
+          version: 7,
+          updatedAt: '2026-11-20T10:00:00.000Z',
+          sealedPreferences: sealJson(await keys.keyFor(user), preferences),
+        },
+      });
+    };
+    // One key, so one partition: the erased user's event is consumed before the other's.
+    const messages = [
+      { key: 'preferences', value: await changed(erasedUser) },
+      { key: 'preferences', value: await changed(userId) },
+    ];
+    await keys.erase(erasedUser);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: topics.domain.offers, messages });
+    await producer.disconnect();
+
+    const consumer = startConsumer();
+    await consumer.start();
+    try {
+      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(1);
+    } finally {
+      await consumer.stop();
+    }
+    const { rows } = await analytics.pool.query<{ data: Record<string, unknown> }>(
+      'SELECT data FROM raw_events WHERE user_id = $1',
+      [userId],
+    );
+    expect(rows[0]?.data['preferences']).toEqual({ ...richPreferences(), userId });
+    expect(rows[0]?.data['sealedPreferences']).toBeUndefined();
+    // Consumed before the other, so dropped, not waiting.
+    expect(await stored(erasedUser)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   rebuildBatchWorkflowId,
   rebuildWorkflowId,
 } from '../../contract/workflows.js';
+import { createUserPayloadCodec } from '../../adapters/temporal/user-payload-codec.js';
 import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -16,7 +17,8 @@ import { saveHistory } from './save.js';
  */
 const platform = await startTestPlatform();
 const out = (name: string) => new URL(`./${name}.json`, import.meta.url);
-const save = (name: string, workflowId: string) => saveHistory(platform.config, out(name), workflowId);
+const codec = createUserPayloadCodec(platform.deps.keys);
+const save = (name: string, workflowId: string) => saveHistory(platform.config, out(name), workflowId, codec);
 
 try {
   const userId = unique('u-hist');

@@ -6,6 +6,7 @@ import { migrate } from '../../adapters/cassandra/migrate.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
+import { platformDataConverter } from '../../adapters/temporal/user-payload-codec.js';
 import { createActivityDeps, type ActivityDepsOptions } from '../../workers/activity-deps.js';
 import { bundleWorkflows, createDashboardWorkers, type DashboardWorkers } from '../../workers/create-worker.js';
 import { startTestDomainServer, type TestDomainServer } from './domain-server.js';
@@ -79,7 +80,11 @@ export async function startTestPlatform({
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: platformDataConverter(deps.keys),
+  });
   return {
     config,
     deps,

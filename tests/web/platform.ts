@@ -49,6 +49,7 @@ const analyticsConsumer = createAnalyticsConsumer({
   topics: [platformTopics.dashboardViewed, platformTopics.preferences, platformTopics.dashboardUpdated],
   deadLetterTopic: platformTopics.deadLetter,
   store: analytics.store,
+  keys: worker.deps.keys,
   logger: silent,
   fromBeginning: false,
 });

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { platformDataConverter } from '../../adapters/temporal/user-payload-codec.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { taskQueues } from '../../config/index.js';
@@ -111,7 +112,11 @@ describe('rebuildDashboard', () => {
     // A second process: its own connection and client, as a second API replica would have.
     const connection = await Connection.connect({ address: platform.config.TEMPORAL_ADDRESS });
     const other = createDashboardWorkflows(
-      new Client({ connection, namespace: platform.config.TEMPORAL_NAMESPACE }),
+      new Client({
+        connection,
+        namespace: platform.config.TEMPORAL_NAMESPACE,
+        dataConverter: platformDataConverter(platform.deps.keys),
+      }),
       taskQueues(platform.config),
     );
     try {

@@ -1,11 +1,13 @@
 import { Partitioners, type EachBatchPayload, type Kafka, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { AnalyticsStore, RawEvent } from '../../adapters/postgres/analytics-store.js';
+import type { AnalyticsStore } from '../../adapters/postgres/analytics-store.js';
 import { deadLetterMessage, sendDeadLetters } from '../bridge/dead-letter.js';
 import { decodeMessage, type Decision } from '../bridge/decode.js';
 import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type RetryContext } from '../bridge/retry.js';
-import { rawEventsOf } from './raw-events.js';
+import type { UserKeyStore } from '../../adapters/cassandra/user-key-store.js';
+import type { DomainEvent } from '../../dashboard/index.js';
+import { openSealed, rawEventsOf } from './raw-events.js';
 
 /**
  * The analytics consumer: every event the platform sees or makes, stored as a raw event in the
@@ -20,6 +22,8 @@ export interface AnalyticsConsumerDeps {
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
   readonly store: Pick<AnalyticsStore, 'insertEvents'>;
+  /** The users' keys, to open what events carry sealed. */
+  readonly keys: Pick<UserKeyStore, 'find'>;
   readonly logger: Logger;
   readonly registry?: Registry;
   /**
@@ -114,7 +118,7 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
       heartbeat,
       signal: stopping.signal,
     };
-    const events: RawEvent[] = [];
+    const events: DomainEvent[] = [];
     const dead: { letter: Message; deadLetter: Extract<Decision, { action: 'dead-letter' }> }[] = [];
     const now = new Date();
     for (const message of messages) {
@@ -129,20 +133,25 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
         metrics.skipped.inc({ reason: parsed.reason });
         continue;
       }
-      events.push(...rawEventsOf(parsed.event));
+      events.push(parsed.event);
     }
 
+    let erased = 0;
     const stored = await retryUntilAccepted(
       'store',
       `${events.length} events from ${topic}/${partition}`,
       async () => {
-        const inserted = await deps.store.insertEvents(events);
+        const opened = await Promise.all(events.map((event) => openSealed(event, deps.keys)));
+        const raw = opened.flatMap((event) => (event ? rawEventsOf(event) : []));
+        erased = opened.filter((event) => event === undefined).length;
+        const inserted = await deps.store.insertEvents(raw);
         metrics.stored.inc(inserted);
-        metrics.duplicates.inc(events.length - inserted);
+        metrics.duplicates.inc(raw.length - inserted);
       },
       ctx,
     );
     if (!stored) return;
+    metrics.skipped.inc({ reason: 'erased' }, erased);
     if (dead.length > 0) {
       const written = await sendDeadLetters(
         producer,

@@ -1,5 +1,7 @@
 import type { RawEvent } from '../../adapters/postgres/analytics-store.js';
-import type { DomainEvent } from '../../dashboard/index.js';
+import type { UserKeyStore } from '../../adapters/cassandra/user-key-store.js';
+import { openJson } from '../../adapters/crypto/user-cipher.js';
+import { Preferences, type DomainEvent } from '../../dashboard/index.js';
 
 /**
  * The raw events one consumed event stands for: itself, except a DashboardViews batch, which is the
@@ -16,4 +18,28 @@ export function rawEventsOf(event: DomainEvent): RawEvent[] {
     occurredAt: time,
     data: view,
   }));
+}
+
+/**
+ * A PreferencesChanged event carries the user's document sealed with their key (crypto-shredding):
+ * opened here, because rollups read it in SQL, and kept in the raw event, which erasure deletes with
+ * the key. An event whose key is gone belongs to an erased user and is dropped (undefined), as is the
+ * document of one that does not open or is not a preferences document.
+ */
+export async function openSealed(
+  event: DomainEvent,
+  keys: Pick<UserKeyStore, 'find'>,
+): Promise<DomainEvent | undefined> {
+  if (event.type !== 'PreferencesChanged' || event.data.sealedPreferences === undefined) return event;
+  const { sealedPreferences, ...data } = event.data;
+  const key = await keys.find(event.subject, sealedPreferences.keyId);
+  if (!key) return undefined;
+  let opened: unknown;
+  try {
+    opened = openJson(key, sealedPreferences);
+  } catch {
+    return { ...event, data };
+  }
+  const preferences = Preferences.safeParse(opened);
+  return { ...event, data: preferences.success ? { ...data, preferences: preferences.data } : data };
 }
