@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { splitAddress, type Config } from '../config/index.js';
+import { splitAddress, temporalUiCodecEndpoint, type Config } from '../config/index.js';
 import { managed, requireInstalled, root, stackPaths, stackProfile, type Engine } from './engine.js';
 import { temporalServerEngines } from './temporal-server.js';
 import {
@@ -52,6 +52,9 @@ export function engines(config: Config): Engine[] {
           String(temporalPort),
           '--ui-port',
           String(config.TEMPORAL_UI_PORT),
+          // Payloads sealed with a user's key show opened to operators whose token the API takes as admin.
+          '--ui-codec-endpoint',
+          temporalUiCodecEndpoint(config),
           '--db-filename',
           join(paths.data('temporal'), 'temporal.db'),
           // Write-ahead log without an fsync per transaction: the local server's throughput was bound by

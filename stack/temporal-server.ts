@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { splitAddress, type Config } from '../config/index.js';
+import { splitAddress, temporalUiCodecEndpoint, type Config } from '../config/index.js';
 import { probeHttp, probeTemporal } from '../adapters/engine-probes.js';
 import { ensureDatabase } from './bootstrap.js';
 import { managed, requireInstalled, root, stackPaths, type Engine } from './engine.js';
@@ -84,6 +84,10 @@ export function temporalServerEngines(config: Config): Engine[] {
           'enableUi: true',
           `defaultNamespace: ${config.TEMPORAL_NAMESPACE}`,
           'notifyOnNewVersion: false',
+          // Payloads sealed with a user's key are opened by the API for admin tokens (passed when the UI signs in).
+          'codec:',
+          `  endpoint: ${temporalUiCodecEndpoint(config)}`,
+          '  passAccessToken: true',
           '',
         ].join('\n'),
       );
