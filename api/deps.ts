@@ -150,7 +150,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
   });
-  const codec = createUserPayloadCodec(createUserKeyStore(cassandra));
+  const codec = createUserPayloadCodec(createUserKeyStore(cassandra), { unreadable: 'show' });
   const temporal = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -34,8 +34,14 @@ export async function createActivityDeps(
   const kafka = createKafkaClient(config);
   const events = createEventProducer(kafka);
   const keys = createUserKeyStore(cassandra);
-  // Only erasure uses it (a user's raw analytics events): one connection, opened on first use.
-  const analytics = createPostgresPool({ url: config.ANALYTICS_DATABASE_URL, schema: config.ANALYTICS_SCHEMA, max: 1 });
+  // Only erasure uses it (a user's raw analytics events): one connection, opened on first use, and
+  // statements end within the activity's 10 s.
+  const analytics = createPostgresPool({
+    url: config.ANALYTICS_DATABASE_URL,
+    schema: config.ANALYTICS_SCHEMA,
+    max: 1,
+    statementTimeoutMs: 8_000,
+  });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
   const client = new Client({
     connection,

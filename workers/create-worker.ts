@@ -12,7 +12,7 @@ import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { tracedWorkerOptions, workflowTracingModule } from '../adapters/telemetry/temporal-tracing.js';
 import type { Tracing } from '../adapters/telemetry/tracing.js';
 import { modulePath } from './module-path.js';
-import { platformDataConverter } from '../adapters/temporal/user-payload-codec.js';
+import { createUserPayloadCodec } from '../adapters/temporal/user-payload-codec.js';
 
 export const workflowsPath = modulePath('../workflows/index', import.meta.url);
 
@@ -91,7 +91,7 @@ export async function createDashboardWorkers(options: DashboardWorkerOptions): P
         workflowBundle,
         activities,
         // A user's payloads are sealed with their key before they reach the history (crypto-shredding).
-        dataConverter: platformDataConverter(options.deps.keys),
+        dataConverter: { payloadCodecs: [createUserPayloadCodec(options.deps.keys)] },
         ...traced,
         ...SIZING[kind],
         // In-flight activities get this long to finish on SIGTERM before they are cancelled.

@@ -1,4 +1,4 @@
-import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { userOfWorkflowId } from '../../contract/workflows.js';
 import type { UserKeyStore } from '../cassandra/user-key-store.js';
@@ -43,8 +43,20 @@ export const isUserEncrypted = (payload: Payload) => read(payload, 'encoding') =
  * Temporal gives it to codecs for workflow, activity and local-activity payloads alike; other workflows'
  * payloads (batches, operator runs, erasure receipts: ids and counts) pass unchanged. Opening needs no
  * context: the sealed payload names its user and key, which is what the codec endpoint relies on.
+ *
+ * A payload that cannot be opened (its key erased, or altered) throws SealedPayloadError, which is what
+ * a worker needs: never run workflow code on anything but the real data. Clients pass `show`: they
+ * list and describe an erased user's workflows too (operators, `ops failed`), and get a text saying
+ * why in place of each such payload.
  */
-export function createUserPayloadCodec(keys: UserKeyStore): PayloadCodec {
+export function createUserPayloadCodec(
+  keys: UserKeyStore,
+  options: { unreadable?: 'throw' | 'show' } = {},
+): PayloadCodec {
+  const unreadable = (error: SealedPayloadError): Payload => {
+    if (options.unreadable !== 'show') throw error;
+    return defaultPayloadConverter.toPayload(`[${error.message}]`);
+  };
   return {
     async encode(payloads, context) {
       const userId = context?.workflowId === undefined ? undefined : userOfWorkflowId(context.workflowId);
@@ -70,12 +82,12 @@ export function createUserPayloadCodec(keys: UserKeyStore): PayloadCodec {
           if (!isUserEncrypted(payload)) return payload;
           const userId = read(payload, 'encryption-user') ?? '';
           const key = await keys.find(userId, read(payload, 'encryption-key-id') ?? '');
-          if (!key) throw new SealedPayloadError(userId, 'erased');
+          if (!key) return unreadable(new SealedPayloadError(userId, 'erased'));
           let plaintext: Buffer;
           try {
             plaintext = open(key, payload.data ?? new Uint8Array());
           } catch {
-            throw new SealedPayloadError(userId, 'altered');
+            return unreadable(new SealedPayloadError(userId, 'altered'));
           }
           return ProtoPayload.decode(plaintext);
         }),
@@ -102,7 +114,7 @@ export const payloadToJson = (payload: Payload): JsonPayload => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
-/** The data converter of every Temporal client and worker of the platform. */
+/** The data converter of the platform's Temporal clients; workers throw instead (createDashboardWorkers). */
 export const platformDataConverter = (keys: UserKeyStore): DataConverter => ({
-  payloadCodecs: [createUserPayloadCodec(keys)],
+  payloadCodecs: [createUserPayloadCodec(keys, { unreadable: 'show' })],
 });

@@ -83,6 +83,11 @@ describe('user payload codec', () => {
     await keys.erase('u-1');
     await keys.keyFor('u-1');
     await expect(codec.decode(sealed ? [sealed] : [])).rejects.toBeInstanceOf(SealedPayloadError);
+    // A client shows why instead, so an erased user's workflows can still be listed and described.
+    const [shown] = await createUserPayloadCodec(keys, { unreadable: 'show' }).decode(sealed ? [sealed] : []);
+    expect(defaultPayloadConverter.fromPayload(shown ?? payload)).toMatch(
+      /u-1 can no longer be read: their key was erased/,
+    );
   });
 
   it('leaves payloads of other workflows, and payloads without context, as they are', async () => {

@@ -150,6 +150,10 @@ describe('erasure by crypto-shredding', () => {
       expect(after.status).toBe(200);
       const afterText = await decodedText(after);
       for (const word of secretWords(erased)) expect(afterText).not.toContain(word);
+      expect(afterText).toContain('their key was erased');
+      // Operators still list and describe the erased user's workflows; what was sealed says why it is gone.
+      const described = await api.platform.client.workflow.getHandle(rebuildWorkflowId(erased)).describe();
+      expect(described.memo?.['summary']).toMatch(/can no longer be read: their key was erased/);
 
       // The other user is untouched.
       const keptText = textOf(await createUserPayloadCodec(freshKeys).decode(keptPayloads));

@@ -257,7 +257,12 @@ describe('ops CLI', () => {
     const erased = await ops('erase', userId, '--yes');
     expect(erased.code).toBe(0);
     const receipt = JSON.parse(erased.text) as { deleted: Record<string, number> };
-    expect(receipt.deleted).toMatchObject({ preferences: 1, preferenceHistory: 2, dashboardViews: 1 });
+    expect(receipt.deleted).toMatchObject({
+      preferences: 1,
+      preferenceHistory: 2,
+      dashboardViews: 1,
+      encryptionKeys: 1,
+    });
     expect(receipt.deleted['domainSnapshots']).toBeGreaterThanOrEqual(3);
     expect(receipt.deleted['cacheEntries']).toBeGreaterThan(0);
 

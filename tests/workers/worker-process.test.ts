@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { connectPlatformClient } from '../../adapters/temporal/platform-client.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { startTestDomainServer, type TestDomainServer } from '../support/domain-server.js';
 import { freePort } from '../support/free-port.js';
@@ -19,7 +20,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 let domain: TestDomainServer;
 let config: Config;
 let worker: ChildProcess;
-let connection: Connection;
+let temporal: { client: Client; close(): Promise<void> };
 const lines: string[] = [];
 const nobody = unique('nobody');
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
     if (worker.exitCode !== null || Date.now() > deadline) throw new Error(`worker not ready:\n${lines.join('\n')}`);
     await sleep(250);
   }
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  temporal = await connectPlatformClient(config);
 });
 
 afterAll(async () => {
@@ -62,7 +63,7 @@ afterAll(async () => {
     worker.kill('SIGKILL');
     await once(worker, 'exit');
   }
-  await connection?.close();
+  await temporal?.close();
   await domain?.close();
 });
 
@@ -75,10 +76,7 @@ const sample = (text: string, series: string) => {
 
 describe('the worker process', () => {
   it("counts builds, degraded sources and breaker states on /metrics, beside the Temporal SDK's own series", async () => {
-    const workflows = createDashboardWorkflows(
-      new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
-      taskQueues(config),
-    );
+    const workflows = createDashboardWorkflows(temporal.client, taskQueues(config));
     await workflows.rebuildNow(unique('metrics-user'), 'admin', 30_000);
     domain.setMode('partners', 'error');
     try {
