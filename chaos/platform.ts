@@ -92,10 +92,15 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     temporal,
     processes: specs.map((s) => s.name),
     async stop() {
-      await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run ended');
-      await supervisor.stop(15_000);
-      await closeTemporal();
-      await redis.stop();
+      // The processes stop even when Temporal cannot be asked to end the runs: left running, they
+      // would hold this run's ports for the next one.
+      try {
+        await terminateOpenWorkflows(temporal, taskQueues(config), 'chaos run ended');
+      } finally {
+        await supervisor.stop(15_000);
+        await closeTemporal();
+        await redis.stop();
+      }
     },
   };
 }

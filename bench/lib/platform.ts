@@ -70,9 +70,14 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     temporal,
     rss: createRssReader(specs.map((s) => ({ name: s.name, entry: s.args.at(-1) ?? '' }))),
     async stop() {
-      await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
-      await supervisor.stop(15_000);
-      await closeTemporal();
+      // The processes stop even when Temporal cannot be asked to end the runs: left running, they
+      // would hold this run's ports for the next one.
+      try {
+        await terminateOpenWorkflows(temporal, taskQueues(config), 'benchmark run ended');
+      } finally {
+        await supervisor.stop(15_000);
+        await closeTemporal();
+      }
     },
   };
 }
