@@ -15,7 +15,7 @@ import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
-import { createUserPayloadCodec } from '../adapters/temporal/user-payload-codec.js';
+import { clientPayloadCodec } from '../adapters/temporal/user-payload-codec.js';
 import {
   listFailedRebuilds,
   listUserWorkflows,
@@ -150,7 +150,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
   });
-  const codec = createUserPayloadCodec(createUserKeyStore(cassandra), { unreadable: 'show' });
+  const codec = clientPayloadCodec(createUserKeyStore(cassandra));
   const temporal = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

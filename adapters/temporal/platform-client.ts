@@ -5,7 +5,7 @@ import { createUserKeyStore } from '../cassandra/user-key-store.js';
 import { platformDataConverter } from './user-payload-codec.js';
 
 /**
- * A Temporal client for tools beside the platform (bench, chaos): it opens users' sealed payloads
+ * A Temporal client for tools beside the platform (ops, bench, chaos): it opens users' sealed payloads
  * with keys read through a Cassandra connection of its own, connected on first use.
  */
 export async function connectPlatformClient(config: Config): Promise<{ client: Client; close(): Promise<void> }> {

@@ -114,7 +114,11 @@ export const payloadToJson = (payload: Payload): JsonPayload => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
-/** The data converter of the platform's Temporal clients; workers throw instead (createDashboardWorkers). */
+/** The codec of the platform's Temporal clients; workers throw instead (createDashboardWorkers). */
+export const clientPayloadCodec = (keys: UserKeyStore): PayloadCodec =>
+  createUserPayloadCodec(keys, { unreadable: 'show' });
+
+/** The data converter of the platform's Temporal clients. */
 export const platformDataConverter = (keys: UserKeyStore): DataConverter => ({
-  payloadCodecs: [createUserPayloadCodec(keys, { unreadable: 'show' })],
+  payloadCodecs: [clientPayloadCodec(keys)],
 });

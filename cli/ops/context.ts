@@ -1,14 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
-import type cassandra from 'cassandra-driver';
 import { createCassandraClient } from '../../adapters/cassandra/client.js';
-import { createUserKeyStore } from '../../adapters/cassandra/user-key-store.js';
-import { platformDataConverter } from '../../adapters/temporal/user-payload-codec.js';
 import { createPreferenceStore, type PreferenceStore } from '../../adapters/cassandra/preference-store.js';
 import { createViewStore, type ViewStore } from '../../adapters/cassandra/view-store.js';
 import { createRedisClient } from '../../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../../adapters/redis/dashboard-cache.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
+import { connectPlatformClient } from '../../adapters/temporal/platform-client.js';
 import { taskQueues, type Config } from '../../config/index.js';
 
 /** What ops commands work with; connections are opened on first use so `--help` needs no engine. */
@@ -25,36 +23,21 @@ export function createOpsContext(config: Config): OpsContext {
   let temporal: Promise<{ client: Client; workflows: DashboardWorkflows }> | undefined;
   let stores: Promise<{ views: ViewStore; preferences: PreferenceStore; cache: DashboardCache }> | undefined;
   let kafka: Kafka | undefined;
-  let cassandra: Promise<cassandra.Client> | undefined;
-  const connectedCassandra = () => {
-    cassandra ??= (async () => {
-      const client = createCassandraClient(config);
-      await client.connect();
-      closers.push(() => client.shutdown());
-      return client;
-    })();
-    return cassandra;
-  };
   return {
     config,
     temporal() {
       temporal ??= (async () => {
-        // Results of a user's workflows are sealed with their key, which is kept in Cassandra.
-        const keys = createUserKeyStore(await connectedCassandra());
-        const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-        closers.push(() => connection.close());
-        const client = new Client({
-          connection,
-          namespace: config.TEMPORAL_NAMESPACE,
-          dataConverter: platformDataConverter(keys),
-        });
+        const { client, close } = await connectPlatformClient(config);
+        closers.push(close);
         return { client, workflows: createDashboardWorkflows(client, taskQueues(config)) };
       })();
       return temporal;
     },
     stores() {
       stores ??= (async () => {
-        const cassandra = await connectedCassandra();
+        const cassandra = createCassandraClient(config);
+        await cassandra.connect();
+        closers.push(() => cassandra.shutdown());
         const redis = createRedisClient(config.REDIS_URL);
         closers.push(() => redis.disconnect());
         return {
