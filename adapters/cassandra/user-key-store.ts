@@ -54,21 +54,35 @@ export function createUserKeyStore(
     return key;
   };
 
+  // Two processes may make a user's first key at once: the transaction keeps the first, and the loser
+  // uses the row it returns, so a user never has two keys.
+  const make = async (userId: string): Promise<UserKey> => {
+    const existing = await stored(userId);
+    if (existing) return existing;
+    const made = { userId, keyId: cassandra.types.Uuid.random(), secret: randomBytes(32) };
+    const result = await client.execute(
+      'INSERT INTO user_keys (user_id, key_id, secret, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS',
+      [userId, made.keyId, made.secret, new Date()],
+    );
+    const theirs = applied(result) ? undefined : result.first();
+    const key = theirs ? toKey(userId, theirs) : { ...made, keyId: String(made.keyId) };
+    cache.set(userId, key);
+    return key;
+  };
+  // A burst of a new user's requests in one process (100 signals at once) reads and makes the key once:
+  // as many transactions on one partition contend in Paxos until they time out.
+  const making = new Map<string, Promise<UserKey>>();
+
   return {
     async keyFor(userId) {
-      const existing = await stored(userId);
-      if (existing) return existing;
-      // Two processes may make a user's first key at once: the transaction keeps the first, and the
-      // loser uses the row it returns, so a user never has two keys.
-      const made = { userId, keyId: cassandra.types.Uuid.random(), secret: randomBytes(32) };
-      const result = await client.execute(
-        'INSERT INTO user_keys (user_id, key_id, secret, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS',
-        [userId, made.keyId, made.secret, new Date()],
-      );
-      const theirs = applied(result) ? undefined : result.first();
-      const key = theirs ? toKey(userId, theirs) : { ...made, keyId: String(made.keyId) };
-      cache.set(userId, key);
-      return key;
+      const cached = cache.get(userId);
+      if (cached) return cached;
+      let pending = making.get(userId);
+      if (pending === undefined) {
+        pending = make(userId).finally(() => making.delete(userId));
+        making.set(userId, pending);
+      }
+      return pending;
     },
 
     async find(userId, keyId) {
