@@ -30,6 +30,7 @@ import {
   type SourceItem,
   type SourceName,
 } from './build-dashboard.js';
+import { createPreferenceCommitter } from './commit-preference-change.js';
 import { CircuitOpenError, DomainRequestRejectedError, DomainResponseInvalidError } from './errors.js';
 
 export type { SourceItem, SourceName } from './build-dashboard.js';
@@ -73,6 +74,7 @@ function envelope<T extends EventType>(type: T, source: string, subject: string,
 
 export function createActivities(deps: ActivityDeps) {
   const builder = createDashboardBuilder(deps);
+  const commitPreferenceChange = createPreferenceCommitter(deps);
   return {
     /**
      * A whole build of one user in one step (see activities/build-dashboard.ts): the view, and what is left for a
@@ -165,6 +167,11 @@ export function createActivities(deps: ActivityDeps) {
       });
       await deps.events.publishMany(topics.dashboardUpdated, [event]);
     },
+
+    /** A preference change up to its commit point, in one step (see activities/commit-preference-change.ts). */
+    commitPreferenceChange,
+
+    // ---- the steps of a change one by one: runs started before 'one-step-preference-change' still schedule them.
 
     async storePreferences(next: Preferences, expectedVersion: number, requestKey: string) {
       return deps.preferences.compareAndSet(next, expectedVersion, requestKey);

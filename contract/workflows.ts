@@ -191,12 +191,22 @@ export interface ChangePreferencesResult {
 }
 
 /**
- * Answers once the change is stored and its rebuild requested (or refused): the caller waits for the
- * change's commit point, not for the PreferencesChanged event, which waits out Kafka being away.
+ * What the one step up to a change's commit point decided: applied (stored, its history written, its
+ * rebuild requested), or refused and why. A refusal is data, so the workflow fails the change itself.
  */
+export type PreferenceCommit =
+  | { readonly applied: ChangePreferencesResult }
+  | {
+      readonly refused:
+        | { readonly reason: 'version-conflict'; readonly currentVersion: number }
+        | { readonly reason: 'invalid'; readonly issues: unknown[] }
+        | { readonly reason: 'version-not-found'; readonly version: number };
+    };
+
 /**
- * Answered at the change's commit point; its argument is the asking request's fingerprint
- * (ChangePreferencesInput.request).
+ * Answers once the change is stored and its rebuild requested (or refused): the caller waits for the
+ * change's commit point, not for the PreferencesChanged event, which waits out Kafka being away. Its
+ * argument is the asking request's fingerprint (ChangePreferencesInput.request).
  */
 export const preferencesAppliedUpdate = defineUpdate<ChangePreferencesResult, [request?: string]>('applied');
 

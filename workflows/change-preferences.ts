@@ -8,6 +8,7 @@ import {
   preferencesAppliedUpdate,
   type ChangePreferencesInput,
   type ChangePreferencesResult,
+  type PreferenceCommit,
 } from '../contract/workflows.js';
 
 /**
@@ -61,6 +62,25 @@ async function applyAndStore(
   input: ChangePreferencesInput,
   applied: (result: ChangePreferencesResult) => void,
 ): Promise<ChangePreferencesResult> {
+  if (patched('one-step-preference-change')) {
+    // One activity up to the commit point, then the event: two activity tasks and three workflow
+    // tasks instead of five and six (activities/commit-preference-change.ts says why).
+    const commit = await storage.commitPreferenceChange(input, workflowNowIso());
+    if ('refused' in commit) throw refusal(commit.refused);
+    const result = commit.applied;
+    if (!result.changed) return result;
+    applied(result);
+    await storage.publishPreferencesChanged(result.preferences);
+    return result;
+  }
+  return applyInSteps(input, applied);
+}
+
+/** The change as runs started before 'one-step-preference-change' make it: one activity per step. */
+async function applyInSteps(
+  input: ChangePreferencesInput,
+  applied: (result: ChangePreferencesResult) => void,
+): Promise<ChangePreferencesResult> {
   const { userId, requestKey, expectedVersion } = input;
   const current = await storage.loadPreferences(userId);
   if (current.version !== expectedVersion) throw conflict(current.version);
@@ -106,13 +126,7 @@ async function applyChange(
       return replacePreferences(current, change.document, now);
     case 'restore': {
       const earlier = await storage.loadPreferenceVersion(input.userId, change.version);
-      if (!earlier) {
-        throw ApplicationFailure.create({
-          type: ErrorType.PreferencesVersionNotFound,
-          message: `no preferences version ${change.version}`,
-          nonRetryable: true,
-        });
-      }
+      if (!earlier) throw versionNotFound(change.version);
       // Undo is a new change on top of the current version, recorded in the history like any other.
       const { layout, sections, widgetSettings } = earlier;
       return replacePreferences(current, { layout, sections, widgetSettings }, now);
@@ -122,11 +136,35 @@ async function applyChange(
 
 function unwrap(result: PreferencesResult<Preferences>): Preferences {
   if (result.ok) return result.value;
-  throw ApplicationFailure.create({
+  throw invalid(result.errors);
+}
+
+/** A refused change fails the workflow with the same failures whichever way the change was made. */
+function refusal(refused: Extract<PreferenceCommit, { refused: unknown }>['refused']): ApplicationFailure {
+  switch (refused.reason) {
+    case 'version-conflict':
+      return conflict(refused.currentVersion);
+    case 'invalid':
+      return invalid(refused.issues);
+    case 'version-not-found':
+      return versionNotFound(refused.version);
+  }
+}
+
+function invalid(issues: unknown[]): ApplicationFailure {
+  return ApplicationFailure.create({
     type: ErrorType.PreferencesValidation,
     message: 'invalid preferences',
     nonRetryable: true,
-    details: [result.errors],
+    details: [issues],
+  });
+}
+
+function versionNotFound(version: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ErrorType.PreferencesVersionNotFound,
+    message: `no preferences version ${version}`,
+    nonRetryable: true,
   });
 }
 

@@ -34,6 +34,8 @@ export type CompareAndSetResult = { readonly ok: true } | { readonly ok: false; 
 export interface PreferenceStore {
   /** The stored document, or the defaults (version 0) for a user who never changed anything. */
   load(userId: string): Promise<Preferences>;
+  /** The same document with the request key that stored it (none for the defaults or old rows). */
+  current(userId: string): Promise<{ preferences: Preferences; requestKey?: string }>;
   /** Stores `next` if the stored version is still `expectedVersion`; idempotent for the same requestKey. */
   compareAndSet(next: Preferences, expectedVersion: number, requestKey: string): Promise<CompareAndSetResult>;
   /** One audit row per version; writing the same version again overwrites it with the same content. */
@@ -70,12 +72,18 @@ function toEntry(row: unknown): PreferenceHistoryEntry {
 }
 
 export function createPreferenceStore(client: cassandra.Client): PreferenceStore {
+  const current: PreferenceStore['current'] = async (userId) => {
+    const row = (
+      await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [userId])
+    ).first();
+    if (!row) return { preferences: defaultPreferences(userId) };
+    const { doc, request_key } = currentRow.parse(row);
+    return { preferences: parseDoc(doc), ...(request_key ? { requestKey: request_key } : {}) };
+  };
   return {
+    current,
     async load(userId) {
-      const row = (
-        await client.execute('SELECT version, doc, request_key FROM preferences WHERE user_id = ?', [userId])
-      ).first();
-      return row ? parseDoc(currentRow.parse(row).doc) : defaultPreferences(userId);
+      return (await current(userId)).preferences;
     },
 
     async compareAndSet(next, expectedVersion, requestKey) {
