@@ -285,6 +285,10 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         try {
           return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, {
             args: [request],
+            // The server keeps one update per id: an app repeating its request while the change waits
+            // (an engine away) joins the first one instead of adding an update and a workflow task
+            // per repeat, which after an outage queued behind each other (chaos/README.md).
+            updateId: request,
             startWorkflowOperation: start,
           });
         } catch (error) {

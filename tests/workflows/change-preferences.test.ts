@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreferenceChangeRefusedError, type PreferenceRefusal } from '../../adapters/temporal/dashboard-workflows.js';
-import type { ChangePreferencesInput } from '../../contract/workflows.js';
+import { preferencesWorkflowId, type ChangePreferencesInput } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -70,6 +70,11 @@ describe('changePreferences', () => {
     for (const result of [...results, again]) expect(result.version).toBe(1);
     expect((await platform.deps.preferences.load(userId)).version).toBe(1);
     expect((await platform.deps.preferences.history(userId, 10)).entries).toHaveLength(1);
+    // The repeats joined the first request's update: one update, not a workflow task per repeat.
+    const history = await platform.client.workflow
+      .getHandle(preferencesWorkflowId(userId, input.requestKey))
+      .fetchHistory();
+    expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
   });
 
   it('rejects an invalid change with the validation errors', async () => {
