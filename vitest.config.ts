@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ['tests/setup/global-setup.ts'],
     setupFiles: ['tests/setup/quiet-temporal.ts'],
     pool: 'forks',
+    // Erasures wait out every process's use of a copy of the user's key: 10 s and this, not two minutes.
+    env: { USER_KEY_STALE_IF_ERROR_MS: '2000' },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     coverage: {

@@ -7,7 +7,7 @@ import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createEventProducer } from '../adapters/kafka/event-producer.js';
 import { createPreferenceStore, type PreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createViewStore, type ViewStore } from '../adapters/cassandra/view-store.js';
-import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
+import { createUserKeyStore, userKeyCacheOptions } from '../adapters/cassandra/user-key-store.js';
 import { createRedisClient } from '../adapters/redis/client.js';
 import { createDashboardCache, type DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { createCachedInsights, type InsightsReader } from '../adapters/redis/insights-cache.js';
@@ -150,7 +150,7 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: 5_000,
   });
-  const codec = clientPayloadCodec(createUserKeyStore(cassandra));
+  const codec = clientPayloadCodec(createUserKeyStore(cassandra, userKeyCacheOptions(config)));
   const temporal = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

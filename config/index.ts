@@ -160,6 +160,12 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/)
     .default('roles'),
   AUTH_ADMIN_ROLE: z.string().min(1).default('admin'),
+  /**
+   * How much longer than its 10 s a process keeps using a user's key it holds while Cassandra cannot be read, so
+   * workflow tasks go on through a Cassandra outage instead of failing. An erasure waits this plus 10 s before its
+   * receipt: no process can then still open the user's data.
+   */
+  USER_KEY_STALE_IF_ERROR_MS: z.coerce.number().int().min(0).default(110_000),
   /** Past this age a cached dashboard is served at once and refreshed in the background. */
   DASHBOARD_SOFT_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Deadline of the synchronous rebuild on a cache miss; past it the API answers 503. */

@@ -258,8 +258,8 @@ export interface ErasureReceipt {
 }
 
 /**
- * How long a process keeps a user's key it read (adapters/cassandra/user-key-store.ts): a process may
- * still open the user's data this long after the key was deleted, so an erasure waits it out.
+ * How long a process uses a user's key it read before it reads it again (adapters/cassandra/user-key-store.ts),
+ * and what erasures started before USER_KEY_STALE_IF_ERROR_MS existed waited out.
  */
 export const USER_KEY_CACHE_TTL_MS = 10_000;
 

@@ -4,7 +4,7 @@ import type { ActivityDeps } from '../activities/index.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore } from '../adapters/cassandra/preference-store.js';
 import { createSnapshotStore } from '../adapters/cassandra/snapshot-store.js';
-import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
+import { createUserKeyStore, userKeyCacheOptions } from '../adapters/cassandra/user-key-store.js';
 import { createViewStore } from '../adapters/cassandra/view-store.js';
 import { createDomainClient } from '../adapters/domain/domain-client.js';
 import { createEventProducer } from '../adapters/kafka/event-producer.js';
@@ -33,7 +33,7 @@ export async function createActivityDeps(
   const redis = createRedisClient(config.REDIS_URL);
   const kafka = createKafkaClient(config);
   const events = createEventProducer(kafka);
-  const keys = createUserKeyStore(cassandra);
+  const keys = createUserKeyStore(cassandra, userKeyCacheOptions(config));
   // Only erasure uses it (a user's raw analytics events): one connection, opened on first use, and
   // statements end within the activity's 10 s.
   const analytics = createPostgresPool({

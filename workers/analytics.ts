@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
-import { createUserKeyStore } from '../adapters/cassandra/user-key-store.js';
+import { createUserKeyStore, userKeyCacheOptions } from '../adapters/cassandra/user-key-store.js';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, analyticsTaskQueue, loadConfig } from '../config/index.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     topics: analyticsTopics,
     deadLetterTopic: topics.deadLetter,
     store,
-    keys: createUserKeyStore(cassandra),
+    keys: createUserKeyStore(cassandra, userKeyCacheOptions(config)),
     logger,
     registry,
   });

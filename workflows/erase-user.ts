@@ -12,9 +12,9 @@ import { USER_KEY_CACHE_TTL_MS, type ErasureReceipt } from '../contract/workflow
  * Since 'shred-user-key' it also deletes the user's key and their raw analytics events. Temporal
  * histories and Kafka topics cannot delete one user's entries, but what they hold of the user was
  * sealed with that key (adapters/temporal/user-payload-codec.ts, PreferencesChanged events), so it can
- * no longer be read. The receipt comes once every process's cached copy of the key has expired too.
+ * no longer be read. The receipt comes once no process can still use a copy of the key either.
  */
-export async function eraseUser(userId: string): Promise<ErasureReceipt> {
+export async function eraseUser(userId: string, keyCopiesLastMs?: number): Promise<ErasureReceipt> {
   const rebuildStopped = await storageActivities.stopRebuild(userId);
   const shreds = patched('shred-user-key');
   const [preferences, dashboardViews, domainSnapshots, cacheEntries, encryptionKeys, analyticsEvents] =
@@ -26,7 +26,9 @@ export async function eraseUser(userId: string): Promise<ErasureReceipt> {
       shreds ? storageActivities.eraseKey(userId) : undefined,
       shreds ? storageActivities.eraseAnalytics(userId) : undefined,
     ]);
-  if (shreds) await sleep(USER_KEY_CACHE_TTL_MS);
+  // How long a process may still use its copy of the key (adapters/cassandra/user-key-store.ts): the
+  // erasing client's deployment says; runs started before it passed one waited the cache's 10 s.
+  if (shreds) await sleep(keyCopiesLastMs ?? USER_KEY_CACHE_TTL_MS);
   return {
     userId,
     erasedAt: workflowNowIso(),

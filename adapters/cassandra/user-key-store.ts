@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { applied } from './client.js';
 import { USER_KEY_CACHE_TTL_MS } from '../../contract/workflows.js';
+import type { Config } from '../../config/index.js';
 
 /** A user's encryption key: `keyId` names it in what it sealed, so a later key never passes for it. */
 export interface UserKey {
@@ -30,28 +31,83 @@ const keyRow = z.object({
   secret: z.instanceof(Buffer).refine((b) => b.length === 32, 'a key is 32 bytes'),
 });
 
-export function createUserKeyStore(
-  client: cassandra.Client,
-  options: { cacheTtlMs?: number; maxCached?: number } = {},
-): UserKeyStore {
+/**
+ * How a process caches users' keys. A key read from Cassandra is used for `cacheTtlMs`, then read
+ * again. While that read fails (Cassandra away), the process goes on with its copy for up to
+ * `staleIfErrorMs` more: every payload of a user's workflow tasks is opened with their key, so
+ * without it each task failed through an outage, and after one the failed tasks waited out their
+ * timeouts (chaos/README.md). An erasure waits out both (`keyCopiesLastMs`).
+ */
+export interface UserKeyCacheOptions {
+  readonly cacheTtlMs?: number;
+  readonly staleIfErrorMs?: number;
+  readonly maxCached?: number;
+}
+
+/** The cache options a deployment runs with (config USER_KEY_STALE_IF_ERROR_MS). */
+export function userKeyCacheOptions(config: Pick<Config, 'USER_KEY_STALE_IF_ERROR_MS'>): UserKeyCacheOptions {
+  return { cacheTtlMs: USER_KEY_CACHE_TTL_MS, staleIfErrorMs: config.USER_KEY_STALE_IF_ERROR_MS };
+}
+
+/** How long after a key was deleted a process may still hold a copy it uses: what an erasure waits. */
+export function keyCopiesLastMs(options: UserKeyCacheOptions): number {
+  return (options.cacheTtlMs ?? USER_KEY_CACHE_TTL_MS) + (options.staleIfErrorMs ?? 0);
+}
+
+/** A refresh with a copy to fall back on gives up sooner than the driver's 5 s (a frozen Cassandra). */
+const REFRESH_TIMEOUT_MS = 1_000;
+
+export function createUserKeyStore(client: cassandra.Client, options: UserKeyCacheOptions = {}): UserKeyStore {
+  const cacheTtlMs = options.cacheTtlMs ?? USER_KEY_CACHE_TTL_MS;
   // Every payload of a user's workflow task is sealed or opened with their key: without a cache each
-  // task would cost Cassandra reads. A bounded time, which erasure waits out before it reports done.
-  const cache = new LRUCache<string, UserKey>({
+  // task would cost Cassandra reads. The cache's own ttl is the hard bound on any copy's use.
+  const cache = new LRUCache<string, { key: UserKey; readAt: number }>({
     max: options.maxCached ?? 100_000,
-    ttl: options.cacheTtlMs ?? USER_KEY_CACHE_TTL_MS,
+    ttl: keyCopiesLastMs(options),
   });
+  const fresh = (userId: string) => {
+    const entry = cache.get(userId);
+    return entry && Date.now() - entry.readAt < cacheTtlMs ? entry.key : undefined;
+  };
+  const remember = (key: UserKey) => {
+    cache.set(key.userId, { key, readAt: Date.now() });
+    return key;
+  };
   const toKey = (userId: string, row: cassandra.types.Row) => {
     const parsed = keyRow.parse(row);
     return { userId, keyId: parsed.key_id, secret: parsed.secret };
   };
+  const read = async (userId: string): Promise<UserKey | undefined> => {
+    const copy = cache.get(userId)?.key;
+    let row: cassandra.types.Row | undefined;
+    try {
+      row = (
+        await client.execute('SELECT key_id, secret FROM user_keys WHERE user_id = ?', [userId], {
+          ...(copy ? { readTimeout: REFRESH_TIMEOUT_MS } : {}),
+        })
+      ).first();
+    } catch (error) {
+      if (copy) return copy;
+      throw error;
+    }
+    if (!row) {
+      cache.delete(userId);
+      return undefined;
+    }
+    return remember(toKey(userId, row));
+  };
+  // A burst of one user's payloads (a hundred signals, or every task after the copy expired) reads
+  // the key once.
+  const reading = new Map<string, Promise<UserKey | undefined>>();
   const stored = async (userId: string): Promise<UserKey | undefined> => {
-    const cached = cache.get(userId);
-    if (cached) return cached;
-    const row = (await client.execute('SELECT key_id, secret FROM user_keys WHERE user_id = ?', [userId])).first();
-    if (!row) return undefined;
-    const key = toKey(userId, row);
-    cache.set(userId, key);
-    return key;
+    const key = fresh(userId);
+    if (key) return key;
+    let pending = reading.get(userId);
+    if (pending === undefined) {
+      pending = read(userId).finally(() => reading.delete(userId));
+      reading.set(userId, pending);
+    }
+    return pending;
   };
 
   // Two processes may make a user's first key at once: the transaction keeps the first, and the loser
@@ -65,9 +121,7 @@ export function createUserKeyStore(
       [userId, made.keyId, made.secret, new Date()],
     );
     const theirs = applied(result) ? undefined : result.first();
-    const key = theirs ? toKey(userId, theirs) : { ...made, keyId: String(made.keyId) };
-    cache.set(userId, key);
-    return key;
+    return remember(theirs ? toKey(userId, theirs) : { ...made, keyId: String(made.keyId) });
   };
   // A burst of a new user's requests in one process (100 signals at once) reads and makes the key once:
   // as many transactions on one partition contend in Paxos until they time out.
@@ -75,7 +129,7 @@ export function createUserKeyStore(
 
   return {
     async keyFor(userId) {
-      const cached = cache.get(userId);
+      const cached = fresh(userId);
       if (cached) return cached;
       let pending = making.get(userId);
       if (pending === undefined) {

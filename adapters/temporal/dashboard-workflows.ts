@@ -68,8 +68,11 @@ export interface DashboardWorkflows {
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
   /** Terminates the user's running rebuild, if any; true when one was running. */
   stopRebuild(userId: string, reason: string): Promise<boolean>;
-  /** Runs the erasure of one user's data and returns its receipt. */
-  eraseUser(userId: string, timeoutMs: number): Promise<ErasureReceipt>;
+  /**
+   * Runs the erasure of one user's data and returns its receipt, which waits until no process can still use a copy
+   * of their key (`keyCopiesLastMs`, see adapters/cassandra/user-key-store.ts); `timeoutMs` is the deadline beyond it.
+   */
+  eraseUser(userId: string, options: { keyCopiesLastMs: number; timeoutMs: number }): Promise<ErasureReceipt>;
 }
 
 const memo = (userId: string, what: string) => ({ summary: `${what} of user ${userId}` });
@@ -333,15 +336,15 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
       }
     },
 
-    async eraseUser(userId, timeoutMs) {
-      return client.withDeadline(Date.now() + timeoutMs, () =>
+    async eraseUser(userId, { keyCopiesLastMs, timeoutMs }) {
+      return client.withDeadline(Date.now() + keyCopiesLastMs + timeoutMs, () =>
         client.workflow.execute<typeof eraseUser>('eraseUser', {
           taskQueue,
           workflowId: eraseWorkflowId(userId),
-          args: [userId],
+          args: [userId, keyCopiesLastMs],
           // An erasure may be requested again later (new data arrived); one at a time per user.
           workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowExecutionTimeout: '5 minutes',
+          workflowExecutionTimeout: keyCopiesLastMs + 5 * 60_000,
           typedSearchAttributes: attributes([userId], 'admin'),
           memo: memo(userId, 'Erasure of the personal data'),
         }),

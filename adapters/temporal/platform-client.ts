@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../config/index.js';
 import { createCassandraClient } from '../cassandra/client.js';
-import { createUserKeyStore } from '../cassandra/user-key-store.js';
+import { createUserKeyStore, userKeyCacheOptions } from '../cassandra/user-key-store.js';
 import { platformDataConverter } from './user-payload-codec.js';
 
 /**
@@ -14,7 +14,7 @@ export async function connectPlatformClient(config: Config): Promise<{ client: C
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: platformDataConverter(createUserKeyStore(cassandra)),
+    dataConverter: platformDataConverter(createUserKeyStore(cassandra, userKeyCacheOptions(config))),
   });
   return {
     client,

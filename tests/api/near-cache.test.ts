@@ -11,6 +11,7 @@ import { silent } from '../e2e/support.js';
 import { account } from '../support/fixtures.js';
 import { unique } from '../support/unique.js';
 import { bearer, fixtureView, startApiHarness, type ApiHarness } from './support.js';
+import { keyCopiesLastMs, userKeyCacheOptions } from '../../adapters/cassandra/user-key-store.js';
 
 /**
  * The near cache of the API on the real Redis, with two API processes (two sets of clients) and the
@@ -104,7 +105,10 @@ describe('near cache', () => {
 
     // Changed at the service without an event; erasing the user empties the cache everywhere.
     harness.platform.domain.setItems('accounts', userId, [account('acc-1', 'After erasure')]);
-    await harness.platform.workflows.eraseUser(userId, 30_000);
+    await harness.platform.workflows.eraseUser(userId, {
+      keyCopiesLastMs: keyCopiesLastMs(userKeyCacheOptions(harness.platform.config)),
+      timeoutMs: 30_000,
+    });
     // Well within the near cache's 10 s: each process heard of the erasure and asks Redis, which had
     // nothing until the first read rebuilt the dashboard from what the services hold now.
     expect(await accountName(a)).toEqual({ source: 'rebuild', name: 'After erasure' });

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient } from '../../adapters/cassandra/client.js';
-import { createUserKeyStore } from '../../adapters/cassandra/user-key-store.js';
+import { createUserKeyStore, keyCopiesLastMs, userKeyCacheOptions } from '../../adapters/cassandra/user-key-store.js';
 import { openJson } from '../../adapters/crypto/user-cipher.js';
 import {
   SealedPayloadError,
@@ -132,7 +132,10 @@ describe('erasure by crypto-shredding', () => {
     expect(before.status).toBe(200);
     expect(await decodedText(before)).toContain(secretWords(erased)[0]);
 
-    const receipt = await api.platform.workflows.eraseUser(erased, 60_000);
+    const receipt = await api.platform.workflows.eraseUser(erased, {
+      keyCopiesLastMs: keyCopiesLastMs(userKeyCacheOptions(api.platform.config)),
+      timeoutMs: 60_000,
+    });
     expect(receipt.deleted.encryptionKeys).toBe(1);
 
     // After: nothing opens, in this process or a fresh one, even once the user has a key again.

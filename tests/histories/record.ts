@@ -9,6 +9,7 @@ import { account, card, partner } from '../support/fixtures.js';
 import { startTestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
 import { saveHistory } from './save.js';
+import { keyCopiesLastMs, userKeyCacheOptions } from '../../adapters/cassandra/user-key-store.js';
 
 /**
  * Records histories of real runs of every workflow into tests/histories/, for the replay test.
@@ -99,7 +100,10 @@ try {
   await platform.client.workflow.getHandle(many).result();
   await save('rebuildMany', many);
 
-  await platform.workflows.eraseUser(userId, 60_000);
+  await platform.workflows.eraseUser(userId, {
+    keyCopiesLastMs: keyCopiesLastMs(userKeyCacheOptions(platform.config)),
+    timeoutMs: 60_000,
+  });
   await save('eraseUser', eraseWorkflowId(userId));
 } finally {
   await platform.stop();

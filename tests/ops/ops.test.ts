@@ -256,7 +256,10 @@ describe('ops CLI', () => {
 
     const erased = await ops('erase', userId, '--yes');
     expect(erased.code).toBe(0);
-    const receipt = JSON.parse(erased.text) as { deleted: Record<string, number> };
+    // A note says how long the receipt takes (on stderr, which the buffer captures too), then the receipt.
+    const [note, ...json] = erased.text.split('\n');
+    expect(note).toMatch(/the receipt follows in about \d+ s/);
+    const receipt = JSON.parse(json.join('\n')) as { deleted: Record<string, number> };
     expect(receipt.deleted).toMatchObject({
       preferences: 1,
       preferenceHistory: 2,

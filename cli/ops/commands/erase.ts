@@ -1,3 +1,4 @@
+import { keyCopiesLastMs, userKeyCacheOptions } from '../../../adapters/cassandra/user-key-store.js';
 import { UsageError, flagOption, userIdArgument, type OpsCommand } from '../command.js';
 
 export const erase: OpsCommand = {
@@ -13,7 +14,11 @@ preference history, dashboard view, last-known domain snapshots and cached rende
     const userId = userIdArgument(args);
     if (!flagOption(opts, 'yes')) throw new UsageError(`erasing ${userId} cannot be undone: add --yes`);
     const { workflows } = await ctx.temporal();
-    const receipt = await workflows.eraseUser(userId, 120_000);
+    const waitMs = keyCopiesLastMs(userKeyCacheOptions(ctx.config));
+    out.error(
+      `erasing ${userId}: the receipt follows in about ${Math.ceil(waitMs / 1000)} s, once no process can use their key`,
+    );
+    const receipt = await workflows.eraseUser(userId, { keyCopiesLastMs: waitMs, timeoutMs: 120_000 });
     out.line(JSON.stringify(receipt, null, 2));
     return 0;
   },
