@@ -63,8 +63,15 @@ export interface DashboardWorkflows {
    * with a way to wait until they finished.
    */
   startRebuildBatch(key: string, users: RebuildBatchInput['users']): Promise<{ finished(): Promise<void> }>;
-  /** Runs changePreferences once per request key: a repeated key returns the first run's result. */
-  changePreferences(input: ChangePreferencesInput, timeoutMs: number): Promise<ChangePreferencesResult>;
+  /**
+   * Runs changePreferences once per request key: a repeated key returns the first run's result. `signal` says the
+   * caller went away: waiting on for them is then stopped (the change itself goes on).
+   */
+  changePreferences(
+    input: ChangePreferencesInput,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ChangePreferencesResult>;
   startRebuildMany(workflowId: string, input: RebuildManyInput): Promise<void>;
   /** Terminates the user's running rebuild, if any; true when one was running. */
   stopRebuild(userId: string, reason: string): Promise<boolean>;
@@ -268,7 +275,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
       };
     },
 
-    async changePreferences(input, timeoutMs) {
+    async changePreferences(input, timeoutMs, signal) {
       const workflowId = preferencesWorkflowId(input.userId, input.requestKey);
       const request = requestFingerprint(input);
       const start = new WithStartWorkflowOperation<typeof changePreferences>('changePreferences', {
@@ -282,37 +289,44 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         typedSearchAttributes: attributes([input.userId], 'preferences'),
         memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
       });
-      return client.withDeadline(Date.now() + timeoutMs, async () => {
-        // Answered at the change's commit point. A running change with this key answers only the same
-        // request (the workflow's validator refuses another one).
-        try {
-          return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, {
-            args: [request],
-            // The server keeps one update per id: an app repeating its request while the change waits
-            // (an engine away) joins the first one instead of adding an update and a workflow task
-            // per repeat, which after an outage queued behind each other (chaos/README.md).
-            updateId: request,
-            startWorkflowOperation: start,
-          });
-        } catch (error) {
-          if (
-            error instanceof WorkflowUpdateFailedError &&
-            error.cause instanceof ApplicationFailure &&
-            error.cause.type === ErrorType.IdempotencyKeyReused
-          ) {
-            throw new IdempotencyKeyReusedError(input.requestKey);
+      const waitForAnswer = () =>
+        client.withDeadline(Date.now() + timeoutMs, async () => {
+          // Answered at the change's commit point. A running change with this key answers only the same
+          // request (the workflow's validator refuses another one).
+          try {
+            return await client.workflow.executeUpdateWithStart(preferencesAppliedUpdate, {
+              args: [request],
+              // The server keeps one update per id: an app repeating its request while the change waits
+              // (an engine away) joins the first one instead of adding an update and a workflow task
+              // per repeat, which after an outage queued behind each other (chaos/README.md).
+              updateId: request,
+              startWorkflowOperation: start,
+            });
+          } catch (error) {
+            if (
+              error instanceof WorkflowUpdateFailedError &&
+              error.cause instanceof ApplicationFailure &&
+              error.cause.type === ErrorType.IdempotencyKeyReused
+            ) {
+              throw new IdempotencyKeyReusedError(input.requestKey);
+            }
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw asRefusal(error);
           }
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError || updateNotRun(error))) throw asRefusal(error);
-        }
-        // The key's run has ended (or ended before it took the update): its result answers a repeat of
-        // the same request only, which the run's memo tells.
-        const handle = client.workflow.getHandle<typeof changePreferences>(workflowId);
-        const first = (await handle.describe()).memo?.['request'];
-        if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
-        return handle.result().catch((error: unknown) => {
-          throw asRefusal(error);
+          // The key's run has ended (or ended before it took the update): its result answers a repeat of
+          // the same request only, which the run's memo tells.
+          const handle = client.workflow.getHandle<typeof changePreferences>(workflowId);
+          const first = (await handle.describe()).memo?.['request'];
+          if (first !== undefined && first !== request) throw new IdempotencyKeyReusedError(input.requestKey);
+          return handle.result().catch((error: unknown) => {
+            throw asRefusal(error);
+          });
         });
-      });
+      // An app that gave up repeats its request: waiting on for the one it left would hold a call to
+      // the server per repeat, and after an outage those piled up by the hundred (chaos/README.md).
+      // (The SDK listens for the signal's abort event, which a signal aborted already never sends.)
+      if (!signal) return waitForAnswer();
+      signal.throwIfAborted();
+      return client.withAbortSignal(signal, waitForAnswer);
     },
 
     async startRebuildMany(workflowId, input) {

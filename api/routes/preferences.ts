@@ -230,6 +230,7 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
       const result = await deps.workflows.changePreferences(
         { userId, requestKey, expectedVersion: expected, change },
         WRITE_TIMEOUT_MS,
+        c.req.raw.signal,
       );
       return c.json(result.preferences, 200, { ETag: `"${result.version}"`, 'Idempotency-Key': requestKey });
     } catch (error) {
@@ -250,7 +251,8 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
         }
       }
       // Temporal unreachable or the deadline passed: the change may still apply; a retry with the same key is safe.
-      c.get('logger').warn({ err: error }, 'preference change did not finish in time');
+      // A caller that went away reads no answer, and their repeat is logged if it fails too.
+      if (!c.req.raw.signal.aborted) c.get('logger').warn({ err: error }, 'preference change did not finish in time');
       throw unavailable();
     }
   };

@@ -1,5 +1,11 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PreferenceChangeRefusedError, type PreferenceRefusal } from '../../adapters/temporal/dashboard-workflows.js';
+import {
+  PreferenceChangeRefusedError,
+  createDashboardWorkflows,
+  type PreferenceRefusal,
+} from '../../adapters/temporal/dashboard-workflows.js';
+import { taskQueues } from '../../config/index.js';
 import { preferencesWorkflowId, type ChangePreferencesInput } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -75,6 +81,26 @@ describe('changePreferences', () => {
       .getHandle(preferencesWorkflowId(userId, input.requestKey))
       .fetchHistory();
     expect(history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+  });
+
+  it('stops waiting for the answer when the caller goes away, and starts nothing for one already gone', async () => {
+    const userId = unique('u');
+    // A queue no worker polls: the change never answers, so only the caller's leaving ends the wait.
+    const stalled = createDashboardWorkflows(platform.client, {
+      ...taskQueues(platform.config),
+      interactive: unique('q'),
+    });
+    const leaving = new AbortController();
+    const left = patch(userId, 0, ['a']);
+    const waiting = stalled.changePreferences(left, 60_000, leaving.signal);
+    setTimeout(() => leaving.abort(), 500);
+    await expect(waiting).rejects.toThrow(/cancel/i);
+    await platform.client.workflow.getHandle(preferencesWorkflowId(userId, left.requestKey)).terminate('test over');
+
+    const gone = patch(userId, 0, ['b']);
+    await expect(platform.workflows.changePreferences(gone, 30_000, AbortSignal.abort())).rejects.toThrow();
+    const handle = platform.client.workflow.getHandle(preferencesWorkflowId(userId, gone.requestKey));
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('rejects an invalid change with the validation errors', async () => {
