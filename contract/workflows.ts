@@ -9,6 +9,26 @@ import type { CanonicalDashboard, DASHBOARD_TRIGGERS, Preferences, PreferencesIn
 
 export type Trigger = (typeof DASHBOARD_TRIGGERS)[number];
 
+/**
+ * Task queue priority (1 first, 3 when unset) of the work a trigger starts: what a person waits for
+ * (a miss, the rebuild after their preference change, the change itself) goes ahead of event-driven
+ * builds and their retries, which after an outage are hundreds at once on the same queue, and an
+ * operator's bulk run goes last. A user's rebuild workflow keeps the priority of whoever started it.
+ */
+export const PREFERENCE_CHANGE_PRIORITY = 1;
+export function priorityOf(trigger: Trigger): number {
+  switch (trigger) {
+    case 'miss':
+    case 'preferences':
+      return 1;
+    case 'event':
+      return 3;
+    case 'admin':
+    case 'replay':
+      return 4;
+  }
+}
+
 export const rebuildWorkflowId = (userId: string) => `dashboard-rebuild:${userId}`;
 /**
  * The user id is escaped so the id can be read back (userOfWorkflowId): ids and request keys may both

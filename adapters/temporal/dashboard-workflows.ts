@@ -29,6 +29,8 @@ import {
   rebuildNowUpdate,
   rebuildBatchWorkflowId,
   rebuildWorkflowId,
+  priorityOf,
+  PREFERENCE_CHANGE_PRIORITY,
   requestRebuildSignal,
   eraseWorkflowId,
   preferencesAppliedUpdate,
@@ -217,6 +219,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
       args,
       typedSearchAttributes: attributes([userId], trigger),
       memo: memo(userId, 'Dashboard rebuilds'),
+      priority: { priorityKey: priorityOf(trigger) },
     };
   };
 
@@ -288,6 +291,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         // No execution timeout: its steps wait out an engine that is away (bounded by their own deadlines).
         typedSearchAttributes: attributes([input.userId], 'preferences'),
         memo: { ...memo(input.userId, `Preference change ${input.requestKey}`), request },
+        priority: { priorityKey: PREFERENCE_CHANGE_PRIORITY },
       });
       const waitForAnswer = () =>
         client.withDeadline(Date.now() + timeoutMs, async () => {
@@ -336,6 +340,7 @@ export function createDashboardWorkflows(client: Client, queues: TaskQueues): Da
         args: [input],
         typedSearchAttributes: [{ key: TriggerAttribute, value: input.trigger }],
         memo: { summary: input.userIds ? `Rebuild of ${input.userIds.length} users` : 'Rebuild of every user' },
+        priority: { priorityKey: priorityOf(input.trigger) },
       });
     },
 

@@ -6,7 +6,7 @@ import {
   type PreferenceRefusal,
 } from '../../adapters/temporal/dashboard-workflows.js';
 import { taskQueues } from '../../config/index.js';
-import { preferencesWorkflowId, type ChangePreferencesInput } from '../../contract/workflows.js';
+import { preferencesWorkflowId, rebuildWorkflowId, type ChangePreferencesInput } from '../../contract/workflows.js';
 import { account } from '../support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { unique } from '../support/unique.js';
@@ -56,6 +56,19 @@ describe('changePreferences', () => {
         timeout: 20_000,
       })
       .toEqual(['b', 'a']);
+  });
+
+  it('runs a change, and the rebuild it asks for, ahead of event-driven builds on the task queue', async () => {
+    const userId = unique('u');
+    const other = unique('u');
+    const input = patch(userId, 0, ['a']);
+    await platform.workflows.changePreferences(input, 30_000);
+    await platform.workflows.requestRebuild(other, 'event');
+    const priorityOf = async (workflowId: string) =>
+      (await platform.client.workflow.getHandle(workflowId).describe()).priority?.priorityKey;
+    expect(await priorityOf(preferencesWorkflowId(userId, input.requestKey))).toBe(1);
+    expect(await priorityOf(rebuildWorkflowId(userId))).toBe(1);
+    expect(await priorityOf(rebuildWorkflowId(other))).toBe(3);
   });
 
   it('refuses a change made on an old version with a named conflict carrying the current version', async () => {
