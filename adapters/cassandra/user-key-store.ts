@@ -98,17 +98,8 @@ export function createUserKeyStore(client: cassandra.Client, options: UserKeyCac
   };
   // A burst of one user's payloads (a hundred signals, or every task after the copy expired) reads
   // the key once.
-  const reading = new Map<string, Promise<UserKey | undefined>>();
-  const stored = async (userId: string): Promise<UserKey | undefined> => {
-    const key = fresh(userId);
-    if (key) return key;
-    let pending = reading.get(userId);
-    if (pending === undefined) {
-      pending = read(userId).finally(() => reading.delete(userId));
-      reading.set(userId, pending);
-    }
-    return pending;
-  };
+  const readOnce = oncePerUser(read);
+  const stored = async (userId: string): Promise<UserKey | undefined> => fresh(userId) ?? readOnce(userId);
 
   // Two processes may make a user's first key at once: the transaction keeps the first, and the loser
   // uses the row it returns, so a user never has two keys.
@@ -125,18 +116,11 @@ export function createUserKeyStore(client: cassandra.Client, options: UserKeyCac
   };
   // A burst of a new user's requests in one process (100 signals at once) reads and makes the key once:
   // as many transactions on one partition contend in Paxos until they time out.
-  const making = new Map<string, Promise<UserKey>>();
+  const makeOnce = oncePerUser(make);
 
   return {
     async keyFor(userId) {
-      const cached = fresh(userId);
-      if (cached) return cached;
-      let pending = making.get(userId);
-      if (pending === undefined) {
-        pending = make(userId).finally(() => making.delete(userId));
-        making.set(userId, pending);
-      }
-      return pending;
+      return fresh(userId) ?? makeOnce(userId);
     },
 
     async find(userId, keyId) {
@@ -149,5 +133,18 @@ export function createUserKeyStore(client: cassandra.Client, options: UserKeyCac
       // A transaction like the insert, so the two are ordered by Paxos rather than by clocks.
       return applied(await client.execute('DELETE FROM user_keys WHERE user_id = ? IF EXISTS', [userId])) ? 1 : 0;
     },
+  };
+}
+
+/** Calls `run` once per user at a time: callers while it runs share its answer. */
+function oncePerUser<T>(run: (userId: string) => Promise<T>): (userId: string) => Promise<T> {
+  const running = new Map<string, Promise<T>>();
+  return (userId) => {
+    let call = running.get(userId);
+    if (call === undefined) {
+      call = run(userId).finally(() => running.delete(userId));
+      running.set(userId, call);
+    }
+    return call;
   };
 }

@@ -251,8 +251,9 @@ export function preferencesRoutes(deps: Pick<ApiDeps, 'preferences' | 'workflows
         }
       }
       // Temporal unreachable or the deadline passed: the change may still apply; a retry with the same key is safe.
-      // A caller that went away reads no answer, and their repeat is logged if it fails too.
-      if (!c.req.raw.signal.aborted) c.get('logger').warn({ err: error }, 'preference change did not finish in time');
+      // A caller that went away reads no answer: not a warning, but worth seeing when apps give up early.
+      if (c.req.raw.signal.aborted) c.get('logger').info('caller went away before the preference change answered');
+      else c.get('logger').warn({ err: error }, 'preference change did not finish in time');
       throw unavailable();
     }
   };
