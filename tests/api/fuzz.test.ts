@@ -67,8 +67,10 @@ describe('the API under a fuzzer', () => {
             '--generation-deterministic',
             '--max-examples',
             '30',
+            // One worker: with two, Hypothesis's process-wide caches raced between Schemathesis's
+            // threads now and then (a FlakyFailure from its lambda-source cache, before any request).
             '--workers',
-            '2',
+            '1',
             '--request-timeout',
             '15',
           ],
