@@ -47,6 +47,7 @@ export type ApiConfig = Pick<
   | 'BODY_LIMIT_BYTES'
   | 'SSE_HEARTBEAT_SECONDS'
   | 'SSE_MAX_AGE_SECONDS'
+  | 'SSE_MAX_STREAMS'
 >;
 
 /** A readiness check of one dependency: resolves when it answered. */

@@ -183,6 +183,12 @@ export const envSchema = z.object({
   // A live stream ends after this long and the app reconnects (Last-Event-ID): what a vanished peer holds at most.
   SSE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(900),
   /**
+   * Live streams one API process holds at most; past it a new one is refused with 503 and Retry-After, and the
+   * app reconnects, through the load balancer, to a process with room. A stream holds about 12 KiB of heap
+   * (bench/README.md), so the bound keeps the process within its heap limit (API_HEAP_MB).
+   */
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(12_000),
+  /**
    * Whether the API publishes a DashboardViewed per served dashboard (for insights); off leaves the read path
    * exactly as it was, which is what the benchmark compares against.
    */

@@ -6,6 +6,7 @@ import { SUPPORTED_SCHEMA_VERSION, type CanonicalDashboard } from '../../dashboa
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { DashboardUpdatedEvent } from '../live/stream-hub.js';
+import { ApiError } from '../problem.js';
 import { bearer, problems } from '../schemas.js';
 import { withTimeout } from '../with-timeout.js';
 
@@ -23,6 +24,10 @@ const streamRoute = createRoute({
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
     401: problems[401],
     429: problems[429],
+    503: {
+      ...problems[503],
+      description: 'This process holds as many streams as it may (TOO_MANY_STREAMS): reconnect after Retry-After',
+    },
   },
 });
 
@@ -55,6 +60,8 @@ const STREAM_HEADERS = {
 };
 /** A peer that reads nothing while this much is queued for it is gone (or too slow to matter): it is cut. */
 const MAX_QUEUED_BYTES = 64 * 1024;
+/** How long an app refused for want of room waits before it reconnects. */
+const STREAMS_FULL_RETRY_AFTER_SECONDS = 5;
 /** TCP keep-alive probes start after this much silence from the peer. */
 const KEEPALIVE_MS = 30_000;
 
@@ -104,22 +111,31 @@ function webSink(): { sink: SseSink; body: ReadableStream<Uint8Array> } {
 export function streamRoutes(deps: Pick<ApiDeps, 'live' | 'views' | 'config'>) {
   const app = new OpenAPIHono<AppEnv>();
   const heartbeats = createHeartbeats(deps.config.SSE_HEARTBEAT_SECONDS * 1_000);
+  // Counted here, as each stream is accepted: the hub's subscriptions are made a moment later.
+  let open = 0;
 
   app.openapi(streamRoute, (c) => {
     const { userId } = c.get('caller');
+    if (open >= deps.config.SSE_MAX_STREAMS)
+      throw new ApiError(503, 'TOO_MANY_STREAMS', {
+        detail: 'This server holds as many live streams as it can; reconnect shortly',
+        headers: { 'Retry-After': String(STREAMS_FULL_RETRY_AFTER_SECONDS) },
+      });
     // Our event ids are versions; anything else (another server's id, garbage) means "start from now".
     const lastEventId = /^\d{1,15}$/.exec(c.req.valid('header')['last-event-id']?.trim() ?? '')?.[0];
     const headers = { ...STREAM_HEADERS, 'X-Request-Id': c.get('requestId') };
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     const web = outgoing ? undefined : webSink();
     const sink = outgoing ? nodeSink(outgoing, headers) : web!.sink;
+    open++;
+    // runStream never rejects: whatever happens to the stream, it ends in its finally.
     void runStream(sink, {
       userId,
       lastEventId: lastEventId === undefined ? undefined : Number(lastEventId),
       logger: c.get('logger'),
       deps,
       heartbeats,
-    });
+    }).finally(() => open--);
     // node-server sends nothing more for a response marked as sent already.
     return web ? new Response(web.body, { headers }) : new Response(null, { headers: RESPONSE_ALREADY_SENT.headers });
   });

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runApiServer } from '../../api/server.js';
 import { unique } from '../support/unique.js';
 import {
@@ -155,6 +155,37 @@ describe('GET /v1/dashboard/stream', () => {
       }
     } finally {
       await short.close();
+    }
+  });
+
+  it('refuses a stream past SSE_MAX_STREAMS with 503 problem+json and Retry-After, and takes one again once a stream ended', async () => {
+    const small = await serveApp(harness.app({ SSE_MAX_STREAMS: 2 }));
+    const open: SseClient[] = [];
+    try {
+      const auth = bearer(await harness.token(unique('u')));
+      open.push(await openStream(small.baseUrl, auth), await openStream(small.baseUrl, auth));
+      await Promise.all(open.map(connected));
+
+      const refused = await fetch(`${small.baseUrl}/v1/dashboard/stream`, { headers: auth });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ status: 503, code: 'TOO_MANY_STREAMS' });
+
+      open.shift()!.close();
+      // Room again as soon as the server saw that stream end.
+      await vi.waitFor(
+        async () => {
+          const again = await openStream(small.baseUrl, auth);
+          if (again.status === 200) open.push(again);
+          expect(again.status).toBe(200);
+        },
+        { timeout: 5_000, interval: 50 },
+      );
+      await connected(open.at(-1)!);
+    } finally {
+      for (const stream of open) stream.close();
+      await small.close();
     }
   });
 

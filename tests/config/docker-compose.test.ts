@@ -51,6 +51,8 @@ const platformEnv = Object.fromEntries(
 /** The processes as the local stack runs them, with the entry points and health URLs it uses. */
 const processes = platformProcesses(loadConfig(platformEnv));
 const entryOf = (spec: (typeof processes)[number]) => spec.args.at(-1) ?? '';
+/** Node's own flags for a process (heap limits), before the loader and the entry point. */
+const nodeFlagsOf = (spec: (typeof processes)[number]) => spec.args.slice(0, spec.args.indexOf('--import'));
 
 describe('docker-compose.yml', () => {
   it('is a valid Compose file by the Compose Specification schema', () => {
@@ -101,12 +103,17 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('runs every process of the platform compiled from the one Dockerfile, with the entry point the local stack runs', () => {
+  it('runs every process of the platform compiled from the one Dockerfile, as the local stack runs it compiled', () => {
     for (const spec of processes) {
       const service = compose.services[spec.name];
       expect(service?.build, spec.name).toEqual({ context: '.', target: 'platform' });
-      expect(service?.command?.slice(0, 1), spec.name).toEqual(['node']);
-      expect(service?.command, spec.name).toContain(compiledEntry(entryOf(spec)));
+      // The same entry point, compiled, and the same Node flags (heap limits among them).
+      expect(service?.command, spec.name).toEqual([
+        'node',
+        ...nodeFlagsOf(spec),
+        '--enable-source-maps',
+        compiledEntry(entryOf(spec)),
+      ]);
     }
   });
 
