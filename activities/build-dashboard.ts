@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context } from '@opentelemetry/api';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { z } from 'zod';
@@ -83,6 +84,13 @@ export interface BuildOptions {
   /** Users built at once by buildMany: bounds the sockets and memory one batch takes. */
   readonly concurrency?: number;
 }
+
+/**
+ * Most an interactive build waits for its announcement (live channel and Kafka, sent together) before it
+ * answers: both take a few milliseconds when their engine is up, and their own timeouts (seconds) are
+ * longer than a waiting cache miss may take in all.
+ */
+const ANNOUNCE_WAIT_MS = 1_000;
 
 /** Most a batch build waits for interactive builds to finish before it goes ahead anyway. */
 const YIELD_AT_MOST_MS = 2_000;
@@ -265,10 +273,15 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       }
       const { view, unsettled } = stored;
       if (!stored.announce) return { view, unsettled };
+      // The view is stored, which is the commit point: the person waiting gets it even while Redis or
+      // Kafka is away. An announcement still on its way after a moment is left to settle later (it may
+      // still arrive: a repeated DashboardUpdated costs a consumer nothing, it carries one id per build).
       const event = announcement(view, request);
-      const live = await publishLive(event);
-      const published = await publishEvents([event]);
-      return { view, unsettled: live && published ? unsettled : [...unsettled, 'announcement'] };
+      const announced = await Promise.race([
+        Promise.all([publishLive(event), publishEvents([event])]).then(([live, published]) => live && published),
+        sleep(ANNOUNCE_WAIT_MS, false),
+      ]);
+      return { view, unsettled: announced ? unsettled : [...unsettled, 'announcement'] };
     },
 
     async buildMany(requests) {
