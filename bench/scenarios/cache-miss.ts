@@ -19,6 +19,12 @@ export interface CacheMissResult {
   readonly idle: MissRun;
   /** The same misses, other users, while domain writes of other users arrive at `storm.writes.rate`. */
   readonly storm: MissRun & {
+    /**
+     * The floor's four calls for other users during the same storm, each right after a miss: what the
+     * machine's load alone does to a miss, so `vsStormFloor` is what the platform adds under it.
+     */
+    readonly floor: Summary;
+    readonly vsStormFloor: MissRun;
     readonly writes: StormResult;
     readonly backlogSeconds: number;
     readonly backlogCleared: boolean;
@@ -46,6 +52,7 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
   const idleUsers = users.take(size.missSamples, 'cache miss');
   const floorUsers = users.take(size.missSamples, 'cache miss floor');
   const stormMissUsers = users.take(size.missSamples, 'cache miss during a storm');
+  const stormFloorUsers = users.take(size.missSamples, 'cache miss floor during a storm');
   // Two seconds between writes to one user, as in the freshness scenario.
   const stormAccounts = await firstAccounts(config, users.take(Math.max(20, size.stormRate * 2), 'write storm'));
   await forgetDashboards(config, [...idleUsers, ...stormMissUsers]);
@@ -53,7 +60,8 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
   await setFaults(config, { latencyMs: domainLatencyMs });
   let idle: MissSample;
   let floorLatencies: number[];
-  let stormMisses: MissSample;
+  const stormMisses: MissSample = { latencies: [], sources: {} };
+  const stormFloorLatencies: number[] = [];
   let writes: StormResult;
   try {
     log(`cache miss: ${idleUsers.length} fresh users, one at a time, domain services at +${domainLatencyMs} ms`);
@@ -67,7 +75,14 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
     try {
       // The storm's events reach the worker before the first miss is measured.
       await sleep(2_000);
-      stormMisses = await sampleMisses(config, stormMissUsers);
+      // In turns, so the misses and their floor see the same point of the storm's growing backlog.
+      for (const [i, userId] of stormMissUsers.entries()) {
+        const one = await sampleMisses(config, [userId]);
+        stormMisses.latencies.push(...one.latencies);
+        for (const [source, n] of Object.entries(one.sources))
+          stormMisses.sources[source] = (stormMisses.sources[source] ?? 0) + n;
+        stormFloorLatencies.push(...(await sampleMissFloor(config, [stormFloorUsers[i]!])));
+      }
     } finally {
       writes = await storm.stop();
     }
@@ -84,10 +99,18 @@ export async function cacheMiss({ platform, size, users, log }: BenchRun): Promi
     );
 
   const floor = summarize(floorLatencies);
+  const stormFloor = summarize(stormFloorLatencies);
   return {
     domainLatencyMs,
     floor,
     idle: missRun(idle, floor),
-    storm: { ...missRun(stormMisses, floor), writes, backlogSeconds, backlogCleared },
+    storm: {
+      ...missRun(stormMisses, floor),
+      floor: stormFloor,
+      vsStormFloor: missRun(stormMisses, stormFloor),
+      writes,
+      backlogSeconds,
+      backlogCleared,
+    },
   };
 }

@@ -36,14 +36,15 @@ describe('npm run bench', () => {
     expect(hit.atRate[0]?.api.latencyMs.count).toBeGreaterThan(0);
     expect(hit.highest.ratio).toBeGreaterThan(0);
 
-    // Idle misses took the rebuild path; during the storm every miss was measured (whatever it answered), and the
-    // storm really wrote.
+    // Idle misses took the rebuild path; during the storm every miss was measured (whatever it answered), each
+    // beside a floor sample, and the storm really wrote.
     const miss = result['cacheMiss'] as {
       idle: { sources: Record<string, number> };
-      storm: { sources: Record<string, number>; writes: { writes: number } };
+      storm: { sources: Record<string, number>; floor: { count: number }; writes: { writes: number } };
     };
     expect(miss.idle.sources).toHaveProperty(['200 rebuild']);
     expect(Object.values(miss.storm.sources).reduce((a, b) => a + b, 0)).toBe(5);
+    expect(miss.storm.floor.count).toBe(5);
     expect(miss.storm.writes.writes).toBeGreaterThan(0);
 
     // Every freshness run accounts for each write it made: seen and unseen add up to what was owed.
