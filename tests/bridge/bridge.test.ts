@@ -161,6 +161,40 @@ describe('poison messages and unknown types', () => {
     }
   });
 
+  it('dead-letters a malformed message on every topic it consumes and goes on with each of them', async () => {
+    // Topics and a bridge of its own: the other tests here count what is on the shared ones.
+    const own = await createTestTopics(kafka);
+    const ownBridge = await startTestBridge(config, own.all);
+    const watch = await watchDeadLetters();
+    try {
+      // One key for the poison and the event after it: one partition, the event queued right behind it.
+      const poisoned = own.all.map((topic) => ({ topic, key: unique('u') }));
+      for (const { topic, key } of poisoned)
+        await produce(topic, [
+          { key, value: Buffer.from('{"id": "cut off') },
+          { key, value: envelope(key) },
+        ]);
+
+      await expect
+        .poll(() => poisoned.filter(({ key }) => watch.letters.some((l) => l.key === key)).length, { timeout: 30_000 })
+        .toBe(poisoned.length);
+      for (const { topic, key } of poisoned)
+        expect(watch.letters.find((l) => l.key === key)?.headers).toMatchObject({
+          'reason-code': 'EVENT_NOT_JSON',
+          'original-topic': topic,
+        });
+      // No partition stalled behind its poison: the event after it on every topic started a rebuild.
+      for (const { key } of poisoned)
+        await expect
+          .poll(async () => (await listUserWorkflows(ownBridge.client, key, 10)).length, { timeout: 30_000 })
+          .toBe(1);
+    } finally {
+      await watch.stop();
+      await ownBridge.stop();
+      await own.remove();
+    }
+  });
+
   it('counts and skips an unknown type in a valid envelope: no dead letter, no rebuild', async () => {
     const watch = await watchDeadLetters();
     try {
