@@ -220,11 +220,18 @@ describe('rebuildDashboard', () => {
       .toEqual(['p-2']);
   });
 
-  it('while every source is down, shows the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
+  it('while every source is down, shows and pushes the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
     const userId = unique('u');
     seedUser(userId);
     const before = await platform.workflows.rebuildNow(userId, 'miss', 30_000);
     expect(names(before)).toEqual(['Girokonto', 'Tagesgeld']);
+    // What the user's open apps hear, as the API's streams hear it.
+    const subscriber = createRedisClient(platform.config.REDIS_URL);
+    const pushed: { data: { version: number; trigger: string } }[] = [];
+    subscriber.on('message', (_channel, message: string) =>
+      pushed.push(JSON.parse(message) as (typeof pushed)[number]),
+    );
+    await subscriber.subscribe(liveChannel(userId));
     for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
       platform.domain.setMode(service, 'error');
     try {
@@ -247,7 +254,12 @@ describe('rebuildDashboard', () => {
         reason: expect.stringContaining('503'),
       });
       expect(degraded?.sections.partners.items.map((p) => p.name)).toEqual(['Allianz']);
+      // The open apps were told of the changed dashboard while the services were still down.
+      await expect
+        .poll(() => pushed.map((event) => event.data.version), { timeout: 10_000 })
+        .toContain(degraded?.version);
     } finally {
+      subscriber.disconnect();
       for (const service of ['accounts', 'partners', 'offers', 'transactions'] as const)
         platform.domain.setMode(service, 'ok');
     }
