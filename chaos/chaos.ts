@@ -11,14 +11,18 @@ export type ChaosMode = 'quick' | 'full';
 
 /**
  * One fault: a process killed (SIGKILL; the supervisor restarts a platform process, the stack an
- * engine) or frozen (SIGSTOP, then SIGCONT).
+ * engine), stopped (SIGTERM: it shuts down as it would for a deploy, then is restarted the same way)
+ * or frozen (SIGSTOP, then SIGCONT).
  */
 export interface Scenario {
   readonly name: string;
   /** A platform process (api-1, worker-2, bridge-1, accounts, ...), 'redis' (the run's own) or a shared engine. */
   readonly target: string;
-  readonly fault: 'kill' | 'freeze';
-  /** How long the fault lasts (a killed process is restarted by the supervisor within it). */
+  readonly fault: 'kill' | 'stop' | 'freeze';
+  /**
+   * How long the fault lasts: an engine stays down that long; a platform process killed or stopped is
+   * restarted by the supervisor within it, as production's would be.
+   */
   readonly seconds: number;
 }
 
@@ -76,6 +80,9 @@ const FULL: readonly Scenario[] = [
   { name: 'api-2 frozen 10 s', target: 'api-2', fault: 'freeze', seconds: 10 },
   { name: 'Temporal frozen 90 s', target: 'temporal', fault: 'freeze', seconds: 90 },
   { name: 'Cassandra frozen 90 s', target: 'cassandra', fault: 'freeze', seconds: 90 },
+  { name: 'worker-1 stopped', target: 'worker-1', fault: 'stop', seconds: 10 },
+  { name: 'bridge-2 stopped', target: 'bridge-2', fault: 'stop', seconds: 10 },
+  { name: 'Kafka stopped 90 s', target: 'kafka', fault: 'stop', seconds: 90 },
 ];
 
 const SIZES = {
@@ -185,6 +192,7 @@ async function runScenario(
 /** Applies the fault for its duration; resolves with the time it ended (the target runs again). */
 async function applyFault(platform: ChaosPlatform, { target, fault, seconds }: Scenario): Promise<number> {
   if (target === 'redis') {
+    if (fault === 'stop') throw new Error("the run's own Redis is killed or frozen, not stopped");
     if (fault === 'kill') await platform.redis.kill();
     else platform.redis.freeze();
     await sleep(seconds * 1000);
@@ -195,14 +203,31 @@ async function applyFault(platform: ChaosPlatform, { target, fault, seconds }: S
   const engine = (await status(platform.config)).find((e) => e.name === target);
   const pid = engine ? engine.pid : platform.supervisor.pid(target);
   if (pid === undefined) throw new Error(`${target} is not running (or not started by this stack)`);
-  process.kill(pid, fault === 'kill' ? 'SIGKILL' : 'SIGSTOP');
-  await sleep(seconds * 1000);
+  process.kill(pid, { kill: 'SIGKILL', stop: 'SIGTERM', freeze: 'SIGSTOP' }[fault]);
+  const ends = Date.now() + seconds * 1000;
+  // An engine that was stopped is down once it has shut down: the fault's time counts from its start.
+  if (engine && fault === 'stop') await exited(pid, Math.max(0, ends - Date.now()) + 60_000);
+  await sleep(Math.max(0, ends - Date.now()));
   if (fault === 'freeze') process.kill(pid, 'SIGCONT');
   // A killed engine is started again as `npm start` would; a killed process counts as back once the
   // supervisor has restarted it and it is ready.
   if (engine) await up(platform.config);
   await platform.supervisor.waitHealthy(120_000);
   return Date.now();
+}
+
+/** Resolves once the process is gone; a shutdown that takes longer than the deadline is an error. */
+async function exited(pid: number, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > until) throw new Error(`process ${pid} did not shut down within ${deadlineMs} ms`);
+    await sleep(100);
+  }
 }
 
 /** What the run missed of its targets, one line each: nothing lost or stranded, no 5xx, convergence in time. */
