@@ -184,8 +184,8 @@ export const envSchema = z.object({
   SSE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(900),
   /**
    * Live streams one API process holds at most; past it a new one is refused with 503 and Retry-After, and the
-   * app reconnects, through the load balancer, to a process with room. A stream holds about 12 KiB of heap
-   * (bench/README.md), so the bound keeps the process within its heap limit (API_HEAP_MB).
+   * app reconnects, through the load balancer, to a process with room. A stream holds about 10 KiB of heap
+   * (bench/README.md, round 11), so the bound keeps the process within its heap limit (API_HEAP_MB).
    */
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(12_000),
   /**

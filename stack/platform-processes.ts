@@ -30,9 +30,9 @@ export const WORKER_HEAP_MB = 256;
 
 /**
  * Old-space limit of the API process in MiB; docker-compose.yml passes the same flag. Without it V8
- * collected the garbage of closed streams only when it chose to: four rounds of 10,000 streams opened
- * and closed took the heap from 160 to 388 MiB and RSS past 530 MiB before one collection freed it
- * (bench/README.md). Its live data is bounded: the near cache, and SSE_MAX_STREAMS streams.
+ * collected the garbage of closed streams only when it chose to: three rounds of 10,000 streams opened
+ * and closed left 154, 283 and 395 MiB of heap and took RSS to 550 MiB before one collection freed it
+ * (bench/README.md, round 11). Its live data is bounded: the near cache, and SSE_MAX_STREAMS streams.
  */
 export const API_HEAP_MB = 256;
 

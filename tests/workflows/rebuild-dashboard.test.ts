@@ -227,7 +227,7 @@ describe('rebuildDashboard', () => {
     expect(names(before)).toEqual(['Girokonto', 'Tagesgeld']);
     // What the user's open apps hear, as the API's streams hear it.
     const subscriber = createRedisClient(platform.config.REDIS_URL);
-    const pushed: { data: { version: number; trigger: string } }[] = [];
+    const pushed: { data: { version: number } }[] = [];
     subscriber.on('message', (_channel, message: string) =>
       pushed.push(JSON.parse(message) as (typeof pushed)[number]),
     );
