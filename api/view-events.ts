@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventProducer } from '../adapters/kafka/event-producer.js';
 import type { CacheEntry } from '../adapters/redis/dashboard-cache.js';
-import {
-  MAX_VIEWS_PER_EVENT,
-  SUPPORTED_SCHEMA_VERSION,
-  type EventEnvelope,
-  type EventPayload,
-} from '../dashboard/index.js';
+import { MAX_VIEWS_PER_EVENT, SUPPORTED_SCHEMA_VERSION, type EventEnvelope } from '../dashboard/index.js';
 import type { DashboardSource } from './metrics.js';
 import type { OfferIdsOf } from './offer-ids.js';
+import { createViewColumns, type ViewColumnsBuilder } from './view-columns.js';
 import { withTimeout } from './with-timeout.js';
 
 /** One dashboard served, as the read route saw it. */
@@ -66,18 +62,12 @@ export interface ViewEmitterDeps {
   readonly now?: () => number;
 }
 
-type ViewRecord = EventPayload<'DashboardViews'>['views'][number];
-
-interface Buffered {
-  readonly view: DashboardView;
-  readonly at: number;
-}
-
 /**
  * A DashboardViewed per read for analytics (shipped as DashboardViews of up to 100), published
- * without ever slowing a read. `emit` is one push onto
- * a bounded array: when Kafka is slow the array fills and further views are dropped and counted rather
- * than held or waited for, since insights are statistics and a read is what a customer waits on.
+ * without ever slowing a read. `emit` adds the view to the columns of the event being filled
+ * (api/view-columns.ts), within a bound: when Kafka is slow the buffer fills and further views are
+ * dropped and counted rather than held or waited for, since insights are statistics and a read is
+ * what a customer waits on.
  * Behind it one flusher sends batches, one send at a time (a slow Kafka then costs one pending request,
  * not a pile of them), each given up after its timeout: a batch that failed is dropped, not retried,
  * so a Kafka outage never grows into a backlog that competes with reads once Kafka is back.
@@ -90,7 +80,9 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
   const closeDeadlineMs = deps.closeDeadlineMs ?? 3_000;
   const now = deps.now ?? Date.now;
 
-  const buffer: Buffered[] = [];
+  // Events being filled, oldest first; only the last one takes views.
+  const buffer: ViewColumnsBuilder[] = [];
+  let buffered = 0;
   // Plain numbers on the request path; prom-client reads them at scrape time (see metrics.ts).
   let sent = 0;
   const dropped: Record<ViewDropReason, number> = { buffer_full: 0, send_failed: 0, closed: 0 };
@@ -101,67 +93,55 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
   // Logged once per outage, not once per dropped batch.
   let failing = false;
 
-  const recordOf = ({ view, at }: Buffered): ViewRecord => ({
-    // One id per view: the analytics consumer stores a view once by id, and every view counts.
-    id: randomUUID(),
-    time: new Date(at).toISOString(),
-    userId: view.userId,
-    platform: view.platform,
-    appVersion: view.appVersion,
-    profile: view.profile,
-    source: view.source,
-    latencyMs: Math.round(view.latencyMs * 1_000) / 1_000,
-    etagHit: view.etagHit,
-    offerIds: [...deps.offerIdsOf(view.served)],
-  });
-
   // Kafka messages of up to MAX_VIEWS_PER_EVENT views each: kafkajs spends about 10 µs of CPU on every
   // message it encodes, more than a cache hit's own work, and far less on a longer one.
-  const envelopesOf = (batch: readonly Buffered[]): EventEnvelope[] => {
-    const envelopes: EventEnvelope[] = [];
-    for (let start = 0; start < batch.length; start += MAX_VIEWS_PER_EVENT) {
-      const id = randomUUID();
-      const data: EventPayload<'DashboardViews'> = {
-        views: batch.slice(start, start + MAX_VIEWS_PER_EVENT).map(recordOf),
-      };
-      envelopes.push({
-        id,
-        type: 'DashboardViews',
-        source: 'dashboard-api',
-        subject: id,
-        time: new Date(now()).toISOString(),
-        schemaVersion: SUPPORTED_SCHEMA_VERSION,
-        data,
-      });
-    }
-    return envelopes;
+  const envelopeOf = (views: ViewColumnsBuilder): EventEnvelope => {
+    const id = randomUUID();
+    return {
+      id,
+      type: 'DashboardViews',
+      source: 'dashboard-api',
+      subject: id,
+      time: new Date(now()).toISOString(),
+      schemaVersion: SUPPORTED_SCHEMA_VERSION,
+      data: views.payload(deps.offerIdsOf),
+    };
+  };
+
+  /** The oldest events holding at most a batch of views (at least one event). */
+  const takeBatch = (): ViewColumnsBuilder[] => {
+    let events = 1;
+    let views = buffer[0]?.size ?? 0;
+    while (events < buffer.length && views + buffer[events]!.size <= batchSize) views += buffer[events++]!.size;
+    buffered -= views;
+    return buffer.splice(0, events);
   };
 
   /** Sends the oldest batch; never rejects, whatever Kafka does. */
   const sendBatch = async (): Promise<void> => {
-    const batch = buffer.splice(0, batchSize);
+    const batch = takeBatch();
+    const views = batch.reduce((sum, event) => sum + event.size, 0);
     try {
-      const events = envelopesOf(batch);
+      const events = batch.map(envelopeOf);
       // The producer has its own deadline; this one also covers a send that never settles at all.
       await withTimeout(deps.producer.publishMany(deps.topic, events), sendTimeoutMs, 'view events send');
-      sent += batch.length;
+      sent += views;
       if (failing) deps.logger.info('view events reach Kafka again');
       failing = false;
     } catch (error) {
-      dropped.send_failed += batch.length;
-      if (!failing)
-        deps.logger.warn({ err: error, dropped: batch.length }, 'view events dropped: Kafka did not take them');
+      dropped.send_failed += views;
+      if (!failing) deps.logger.warn({ err: error, dropped: views }, 'view events dropped: Kafka did not take them');
       failing = true;
     }
   };
 
   const flush = () => {
     timer = undefined;
-    if (sending !== undefined || closing !== undefined || buffer.length === 0) return;
+    if (sending !== undefined || closing !== undefined || buffered === 0) return;
     sending = sendBatch().finally(() => {
       sending = undefined;
       // A full batch that waited for this send goes now, not after another timer turn.
-      if (buffer.length >= batchSize) flush();
+      if (buffered >= batchSize) flush();
       else schedule();
     });
   };
@@ -169,8 +149,8 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
   // At once when a batch is full, else after the interval; never while a send is under way, whose end
   // schedules the next one.
   const schedule = () => {
-    if (sending !== undefined || closing !== undefined || buffer.length === 0) return;
-    const full = buffer.length >= batchSize;
+    if (sending !== undefined || closing !== undefined || buffered === 0) return;
+    const full = buffered >= batchSize;
     if (timer !== undefined) {
       if (!full || timerIsImmediate) return;
       clearTimeout(timer);
@@ -187,12 +167,13 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
     let expired = false;
     const drain = async () => {
       if (sending !== undefined) await sending;
-      while (buffer.length > 0 && !expired) await sendBatch();
+      while (buffered > 0 && !expired) await sendBatch();
     };
     await withTimeout(drain(), closeDeadlineMs, 'view events flush').catch(() => {
       expired = true;
     });
-    dropped.closed += buffer.length;
+    dropped.closed += buffered;
+    buffered = 0;
     buffer.length = 0;
   };
 
@@ -202,15 +183,19 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
         dropped.closed++;
         return;
       }
-      if (buffer.length >= maxBuffered) {
+      if (buffered >= maxBuffered) {
         dropped.buffer_full++;
         return;
       }
-      buffer.push({ view, at: now() });
+      const at = now();
+      let filling = buffer.at(-1);
+      if (filling === undefined || filling.size >= MAX_VIEWS_PER_EVENT) buffer.push((filling = createViewColumns(at)));
+      filling.add(view, at);
+      buffered++;
       // Only the view that starts a batch and the one that fills it need the timer; the rest are a push.
-      if (buffer.length === 1 || buffer.length === batchSize) schedule();
+      if (buffered === 1 || buffered === batchSize) schedule();
     },
-    counts: () => ({ sent, dropped: { ...dropped }, buffered: buffer.length }),
+    counts: () => ({ sent, dropped: { ...dropped }, buffered }),
     close: () => (closing ??= drainAndStop()),
   };
 }

@@ -34,6 +34,7 @@ export {
   replacePreferences,
   type PreferencesResult,
 } from './preferences.js';
+export { viewRecordsOf, type ViewRecord } from './dashboard-views.js';
 export { parseEvent, parseEventEnvelope, type ParsedEvent, type UnknownEvent, type EventResult } from './events.js';
 export { PROBLEM_CONTENT_TYPE, problemDocument, type Problem, type ProblemOptions } from './problem.js';
 export { jsonSchemaFiles } from './schemas/index.js';

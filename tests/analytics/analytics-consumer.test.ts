@@ -48,8 +48,31 @@ const purchase = (userId: string, id = unique('evt')) =>
     data: { contractId: unique('c'), offerId: 'offer-1', purchasedAt: '2026-11-20T10:00:00.000Z' },
   });
 
-/** Dashboards served to the user, as the API ships them: one DashboardViews event of several views. */
-const viewsOf = (userId: string, viewIds: string[], batchId = unique('views')) =>
+/** Dashboards served to the user, as the API ships them: one DashboardViews event in columns, of `views` views. */
+const viewColumns = (userId: string, views: number, batchId = unique('views')) =>
+  JSON.stringify({
+    id: batchId,
+    type: 'DashboardViews',
+    source: 'dashboard-api',
+    subject: batchId,
+    time: '2026-11-20T10:00:05.000Z',
+    schemaVersion: 1,
+    data: {
+      firstAt: '2026-11-20T09:59:00.000Z',
+      atMs: Array.from({ length: views }, (_, i) => i * 10),
+      userIds: Array.from({ length: views }, () => userId),
+      clients: [{ platform: 'ios', appVersion: '4.1.0', profile: 'ios-v4' }],
+      client: Array.from({ length: views }, () => 0),
+      sources: Array.from({ length: views }, () => 'cache'),
+      latencyMs: Array.from({ length: views }, () => 2),
+      etagHits: Array.from({ length: views }, () => false),
+      offerLists: [['offer-1']],
+      offers: Array.from({ length: views }, () => 0),
+    },
+  });
+
+/** The same as API versions before the columns form shipped them: a record per view, with its own id. */
+const viewRecords = (userId: string, viewIds: string[], batchId = unique('views')) =>
   JSON.stringify({
     id: batchId,
     type: 'DashboardViews',
@@ -98,7 +121,9 @@ describe('analytics consumer', () => {
     const userId = unique('u');
     const twice = unique('evt-twice');
     const [view1, view2] = [unique('view-1'), unique('view-2')];
-    const batch = viewsOf(userId, [view1, view2]);
+    const batch = viewRecords(userId, [view1, view2]);
+    const columnsId = unique('views');
+    const columns = viewColumns(userId, 2, columnsId);
     const letters: string[] = [];
     const deadLetters = await consumeFromNow(kafka, deadLetterTopic, (m) => letters.push(String(m.value)));
     const producer = kafka.producer();
@@ -111,9 +136,12 @@ describe('analytics consumer', () => {
         { key: userId, value: purchase(userId, twice) },
         { key: userId, value: purchase(userId, `${twice}-other`) },
         // A batch of views: each view stored as the DashboardViewed it records, once, however often it comes.
+        { key: 'batch', value: columns },
+        { key: 'batch', value: columns },
+        // The same in records, as an older API sent them: stored once by id, whichever batch brings them.
         { key: 'batch', value: batch },
         { key: 'batch', value: batch },
-        { key: 'batch', value: viewsOf(userId, [view2]) },
+        { key: 'batch', value: viewRecords(userId, [view2]) },
         { key: userId, value: 'not an event' },
         // A type from a newer producer: skipped, neither stored nor dead-lettered.
         {
@@ -127,18 +155,22 @@ describe('analytics consumer', () => {
     const first = startConsumer();
     await first.start();
     try {
-      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(4);
+      await expect.poll(() => stored(userId), { timeout: 30_000 }).toHaveLength(6);
       await expect.poll(() => letters, { timeout: 20_000 }).toEqual(['not an event']);
     } finally {
       await first.stop();
     }
-    expect(await stored(userId)).toEqual(
+    // Sorted here: the store's collation may order punctuation differently.
+    const byId = (a: { event_id: string }, b: { event_id: string }) => (a.event_id < b.event_id ? -1 : 1);
+    expect((await stored(userId)).sort(byId)).toEqual(
       [
         { event_id: twice, type: 'ContractPurchased', day: '2026-11-20' },
         { event_id: `${twice}-other`, type: 'ContractPurchased', day: '2026-11-20' },
         { event_id: view1, type: 'DashboardViewed', day: '2026-11-20' },
         { event_id: view2, type: 'DashboardViewed', day: '2026-11-20' },
-      ].sort((a, b) => (a.event_id < b.event_id ? -1 : 1)),
+        { event_id: `${columnsId}:0`, type: 'DashboardViewed', day: '2026-11-20' },
+        { event_id: `${columnsId}:1`, type: 'DashboardViewed', day: '2026-11-20' },
+      ].sort(byId),
     );
 
     // Every message delivered again (a new group reads the topic from its beginning): nothing counts twice.
@@ -150,7 +182,7 @@ describe('analytics consumer', () => {
       await again.stop();
       await deadLetters.stop();
     }
-    expect(await stored(userId)).toHaveLength(4);
+    expect(await stored(userId)).toHaveLength(6);
   });
 
   it('stores a sealed preference document opened, and drops the events of a user whose key was erased', async () => {

@@ -8,7 +8,13 @@ import { createRedisLock } from '../../adapters/redis/swr-lock.js';
 import { createRedisRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import { createApp } from '../../api/app.js';
 import { createApiDeps } from '../../api/deps.js';
-import { parseEvent, renderForClient, type ClientProfile, type EventPayload } from '../../dashboard/index.js';
+import {
+  parseEvent,
+  renderForClient,
+  viewRecordsOf,
+  type ClientProfile,
+  type ViewRecord,
+} from '../../dashboard/index.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
 import { rebuildWorkflowId } from '../../contract/workflows.js';
 import { topics } from '../../config/topics.js';
@@ -20,12 +26,12 @@ import { bearer, fixtureView, sleep, startApiHarness, type ApiHarness } from './
 
 let harness: ApiHarness;
 
-type ViewRecord = EventPayload<'DashboardViews'>['views'][number];
-
 /** The views a message on the views topic carries (the records of a DashboardViews), or none. */
 function viewsIn(value: unknown): ViewRecord[] {
   const parsed = parseEvent(value);
-  return parsed.ok && parsed.known && parsed.event.type === 'DashboardViews' ? parsed.event.data.views : [];
+  return parsed.ok && parsed.known && parsed.event.type === 'DashboardViews'
+    ? viewRecordsOf(parsed.event.id, parsed.event.data)
+    : [];
 }
 beforeAll(async () => {
   harness = await startApiHarness();

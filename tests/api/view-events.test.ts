@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventMessage } from '../../adapters/kafka/event-producer.js';
 import { createOfferIdsReader } from '../../api/offer-ids.js';
 import { createViewEmitter, type DashboardView, type ViewEmitterDeps } from '../../api/view-events.js';
-import { parseEvent, type EventEnvelope, type EventPayload } from '../../dashboard/index.js';
+import { parseEvent, viewRecordsOf, type EventEnvelope, type EventPayload } from '../../dashboard/index.js';
 
 /**
  * The view emitter's logic with a send of the test's choosing (no Kafka): reads never wait for it,
@@ -43,9 +43,9 @@ const view = (i: number, overrides: Partial<DashboardView> = {}): DashboardView 
   ...overrides,
 });
 
-/** The views a send carried: the records of its DashboardViews. */
+/** The views a send carried, as the analytics consumer reads them from its DashboardViews. */
 const viewsOf = (events: readonly EventEnvelope[]) =>
-  events.flatMap((e) => (e.data as EventPayload<'DashboardViews'>).views);
+  events.flatMap((e) => viewRecordsOf(e.id, e.data as EventPayload<'DashboardViews'>));
 
 /** A send whose every call is answered (or not) by the test, recording how many were open at once. */
 function controlledSend() {
@@ -120,7 +120,7 @@ describe('view emitter', () => {
     expect(publishMany).toHaveBeenCalledTimes(2);
   });
 
-  it('sends batches in order, one at a time, each view a record of a DashboardViews of up to 100', async () => {
+  it('sends batches in order, one at a time, the views in the columns of DashboardViews of up to 100', async () => {
     const send = controlledSend();
     const emitter = emitterWith({ publishMany: send.publishMany });
     const emitViews = (from: number, to: number) => {
@@ -158,12 +158,14 @@ describe('view emitter', () => {
         return result.event;
       }),
     );
-    expect(parsed.map((events) => events.map((e) => e.data.views.length))).toEqual([
+    // Sent in columns, the smaller form.
+    expect(parsed.flat().every((e) => 'atMs' in e.data)).toBe(true);
+    expect(parsed.map((events) => events.map((e) => viewRecordsOf(e.id, e.data).length))).toEqual([
       [100, 100, 100, 100, 100],
       [100, 100, 100, 100, 100],
       [100, 100],
     ]);
-    const views = parsed.flat().flatMap((e) => e.data.views);
+    const views = parsed.flat().flatMap((e) => viewRecordsOf(e.id, e.data));
     expect(views.map((v) => v.userId)).toEqual(Array.from({ length: 1_200 }, (_, i) => `u-${i}`));
     expect(new Set(views.map((v) => v.id)).size).toBe(1_200);
     // Batches spread over partitions by their own ids; views need no order.
@@ -185,6 +187,54 @@ describe('view emitter', () => {
       etagHit: true,
       offerIds: ['offer-car-insurance', 'offer-travel-card'],
     });
+  });
+
+  it("keeps each view's own time, app and offers where views of one event differ", async () => {
+    const sent: EventEnvelope[] = [];
+    let clock = Date.parse('2026-11-20T09:00:00.000Z');
+    const emitter = emitterWith(
+      { publishMany: async (_topic, events) => void sent.push(...events) },
+      { now: () => clock },
+    );
+    const android = { etag: '"7-def"', body: body(['offer-savings']) };
+    const noOffers = { etag: '"8-ghi"', body: body([]) };
+    const served = [
+      view(0),
+      view(1, { platform: 'android', appVersion: '3.2.0', profile: 'android-v3', served: android }),
+      view(2, { appVersion: '4.2.0', served: noOffers, source: 'rebuild', latencyMs: 40.5 }),
+      view(3, { platform: 'android', appVersion: '3.2.0', profile: 'android-v3', served: android, etagHit: true }),
+      // Another dashboard (a newer version) showing the same offers as the first.
+      view(4, { served: { etag: '"4-abd"', body: body(['offer-car-insurance', 'offer-travel-card']) } }),
+    ];
+    for (const v of served) {
+      emitter.emit(v);
+      clock += 1_500;
+    }
+    await emitter.close();
+
+    const records = viewsOf(sent);
+    expect(records.map((r) => r.time)).toEqual([
+      '2026-11-20T09:00:00.000Z',
+      '2026-11-20T09:00:01.500Z',
+      '2026-11-20T09:00:03.000Z',
+      '2026-11-20T09:00:04.500Z',
+      '2026-11-20T09:00:06.000Z',
+    ]);
+    expect(records.map(({ id: _id, time: _time, ...rest }) => rest)).toEqual(
+      served.map(({ served: shown, latencyMs, ...rest }) => ({
+        ...rest,
+        latencyMs: Math.round(latencyMs * 1_000) / 1_000,
+        offerIds:
+          shown === android
+            ? ['offer-savings']
+            : shown === noOffers
+              ? []
+              : ['offer-car-insurance', 'offer-travel-card'],
+      })),
+    );
+    // What views share is named once per event: three app versions and three lists of offers for five views.
+    const [event] = sent;
+    expect(event!.data).toMatchObject({ clients: { length: 3 }, offerLists: { length: 3 } });
   });
 
   it('drops and counts a batch Kafka refused or never answered, and keeps sending', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../dashboard/index.js';
-import { EVENT_ERROR_CODES, EVENT_TYPES, parseEvent, parseEventEnvelope } from '../../dashboard/index.js';
+import {
+  EVENT_ERROR_CODES,
+  EVENT_TYPES,
+  parseEvent,
+  parseEventEnvelope,
+  viewRecordsOf,
+} from '../../dashboard/index.js';
 import { accounts, partners, widgets } from './fixtures.js';
 
 const envelope = {
@@ -44,21 +50,35 @@ const payloads: Record<EventType, unknown> = {
     offerIds: ['w-card-loan'],
   },
   DashboardViews: {
-    views: [
-      {
-        id: '5f0c6a58-7d5e-4c1e-9a4b-0f6c2b7d9e11',
-        time: '2025-03-14T09:00:00Z',
-        userId: 'user-4711',
-        platform: 'android',
-        appVersion: '3.2.0',
-        profile: 'android-v3',
-        source: 'view',
-        latencyMs: 12.25,
-        etagHit: true,
-        offerIds: [],
-      },
-    ],
+    firstAt: '2025-03-14T09:00:00Z',
+    atMs: [0, 250],
+    userIds: ['user-4711', 'user-42'],
+    clients: [{ platform: 'android', appVersion: '3.2.0', profile: 'android-v3' }],
+    client: [0, 0],
+    sources: ['view', 'cache'],
+    latencyMs: [12.25, 0.5],
+    etagHits: [true, false],
+    offerLists: [[], ['w-card-loan']],
+    offers: [0, 1],
   },
+};
+
+/** DashboardViews as API versions before the columns form sent them: a record per view. */
+const viewRecords = {
+  views: [
+    {
+      id: '5f0c6a58-7d5e-4c1e-9a4b-0f6c2b7d9e11',
+      time: '2025-03-14T09:00:00Z',
+      userId: 'user-4711',
+      platform: 'android',
+      appVersion: '3.2.0',
+      profile: 'android-v3',
+      source: 'view',
+      latencyMs: 12.25,
+      etagHit: true,
+      offerIds: [],
+    },
+  ],
 };
 
 describe('parseEvent', () => {
@@ -146,5 +166,58 @@ describe('event error codes', () => {
       errors: [{ code: 'EVENT_INVALID_ENVELOPE', path: '' }],
     });
     expect(parseEventEnvelope({ ...envelope, type: 'AccountCreated', data: null })).toMatchObject({ ok: true });
+  });
+});
+
+describe('DashboardViews', () => {
+  const views = (data: unknown) => {
+    const result = parseEvent({ ...envelope, type: 'DashboardViews', data });
+    if (!result.ok || !result.known || result.event.type !== 'DashboardViews') throw new Error('not DashboardViews');
+    return viewRecordsOf(result.event.id, result.event.data);
+  };
+
+  it('reads each view of the columns form with its own id, time, app and offers', () => {
+    expect(views(payloads.DashboardViews)).toEqual([
+      {
+        id: 'evt-1:0',
+        time: '2025-03-14T09:00:00.000Z',
+        userId: 'user-4711',
+        platform: 'android',
+        appVersion: '3.2.0',
+        profile: 'android-v3',
+        source: 'view',
+        latencyMs: 12.25,
+        etagHit: true,
+        offerIds: [],
+      },
+      {
+        id: 'evt-1:1',
+        time: '2025-03-14T09:00:00.250Z',
+        userId: 'user-42',
+        platform: 'android',
+        appVersion: '3.2.0',
+        profile: 'android-v3',
+        source: 'cache',
+        latencyMs: 0.5,
+        etagHit: false,
+        offerIds: ['w-card-loan'],
+      },
+    ]);
+  });
+
+  it('still reads the records form older API versions sent', () => {
+    expect(views(viewRecords)).toEqual(viewRecords.views);
+  });
+
+  it('refuses columns that disagree on the number of views or refer past what the event names', () => {
+    const columns = payloads.DashboardViews as Record<string, unknown>;
+    expect(parseEvent({ ...envelope, type: 'DashboardViews', data: { ...columns, userIds: ['user-4711'] } })).toEqual({
+      ok: false,
+      errors: [{ code: 'EVENT_INVALID_PAYLOAD', path: '/data/userIds', message: 'has 1 entries for 2 views' }],
+    });
+    expect(parseEvent({ ...envelope, type: 'DashboardViews', data: { ...columns, offers: [0, 2] } })).toEqual({
+      ok: false,
+      errors: [{ code: 'EVENT_INVALID_PAYLOAD', path: '/data/offers/1', message: 'refers past the 2 entries' }],
+    });
   });
 });

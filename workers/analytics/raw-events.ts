@@ -1,7 +1,7 @@
 import type { RawEvent } from '../../adapters/postgres/analytics-store.js';
 import type { UserKeyStore } from '../../adapters/cassandra/user-key-store.js';
 import { openJson } from '../../adapters/crypto/user-cipher.js';
-import { Preferences, type DomainEvent } from '../../dashboard/index.js';
+import { Preferences, viewRecordsOf, type DomainEvent } from '../../dashboard/index.js';
 
 /**
  * The raw events one consumed event stands for: itself, except a DashboardViews batch, which is the
@@ -11,7 +11,7 @@ import { Preferences, type DomainEvent } from '../../dashboard/index.js';
 export function rawEventsOf(event: DomainEvent): RawEvent[] {
   if (event.type !== 'DashboardViews')
     return [{ eventId: event.id, type: event.type, userId: event.subject, occurredAt: event.time, data: event.data }];
-  return event.data.views.map(({ id, time, ...view }) => ({
+  return viewRecordsOf(event.id, event.data).map(({ id, time, ...view }) => ({
     eventId: id,
     type: 'DashboardViewed',
     userId: view.userId,
