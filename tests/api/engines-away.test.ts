@@ -4,7 +4,7 @@ import { createApiDeps, type ApiResources } from '../../api/deps.js';
 import { account } from '../support/fixtures.js';
 import { createTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { unique } from '../support/unique.js';
-import { bearer, startApiHarness, type ApiHarness } from './support.js';
+import { bearer, sleep, startApiHarness, type ApiHarness } from './support.js';
 
 /**
  * Cached reads keep being served while Cassandra and Temporal are away. This API process reaches both
@@ -67,5 +67,52 @@ describe('Cassandra and Temporal away', () => {
     expect(miss.status).toBe(503);
     expect(miss.headers.get('Retry-After')).toMatch(/^\d+$/);
     expect(miss.headers.get('Content-Type')).toContain('application/problem+json');
+  });
+});
+
+describe('Temporal away, then back', () => {
+  it('answers a preference change 503 while Temporal is away, and applies it once when the app repeats it with its Idempotency-Key', async () => {
+    await Promise.all([cassandra.open(), temporal.close()]);
+    const app = createApp(api.deps);
+    const userId = unique('u');
+    const auth = bearer(await harness.token(userId));
+    const patch = (body: object) =>
+      app.request('/v1/preferences', {
+        method: 'PATCH',
+        body: JSON.stringify(body),
+        headers: {
+          ...auth,
+          'Content-Type': 'application/merge-patch+json',
+          'If-Match': '"0"',
+          'Idempotency-Key': 'phone-layout-1',
+        },
+      });
+
+    const refused = await patch({ layout: 'grid' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await refused.json()).toMatchObject({ status: 503, code: 'PREFERENCES_UNAVAILABLE' });
+
+    await temporal.open();
+    // The app repeats the request as it was, after each Retry-After, until it is answered (the client
+    // reconnects to Temporal meanwhile); the change it carries is made once, whatever came before.
+    let applied = await patch({ layout: 'grid' });
+    for (const deadline = Date.now() + 30_000; applied.status === 503 && Date.now() < deadline; ) {
+      await sleep(1_000);
+      applied = await patch({ layout: 'grid' });
+    }
+    expect(applied.status).toBe(200);
+    expect(applied.headers.get('ETag')).toBe('"1"');
+    const repeated = await patch({ layout: 'grid' });
+    expect(repeated.status).toBe(200);
+    expect(await repeated.json()).toEqual(await applied.json());
+    const history = (await (await app.request('/v1/preferences/history', { headers: auth })).json()) as {
+      entries: unknown[];
+    };
+    expect(history.entries).toHaveLength(1);
+    // The key now names that change: another body under it is refused, not applied.
+    const other = await patch({ layout: 'compact' });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 });
