@@ -16,8 +16,8 @@ export interface ViewColumnsBuilder {
 /**
  * The views of one DashboardViews event, gathered column by column as they are served. Adding a view
  * pushes a value per column and looks up two maps; nothing of the view object is kept, so it dies with
- * its request instead of surviving in the buffer until the send (held views made most of what the
- * emitter cost in garbage collection, bench/README.md round 13).
+ * its request instead of surviving young-generation collections in the buffer until the send (what
+ * survives is what a collection costs).
  */
 export function createViewColumns(firstAt: number): ViewColumnsBuilder {
   const atMs: number[] = [];

@@ -48,8 +48,8 @@ const purchase = (userId: string, id = unique('evt')) =>
     data: { contractId: unique('c'), offerId: 'offer-1', purchasedAt: '2026-11-20T10:00:00.000Z' },
   });
 
-/** Dashboards served to the user, as the API ships them: one DashboardViews event in columns, of `views` views. */
-const viewColumns = (userId: string, views: number, batchId = unique('views')) =>
+/** A DashboardViews event as the API publishes it, around the payload given. */
+const viewsEvent = (batchId: string, data: object) =>
   JSON.stringify({
     id: batchId,
     type: 'DashboardViews',
@@ -57,43 +57,41 @@ const viewColumns = (userId: string, views: number, batchId = unique('views')) =
     subject: batchId,
     time: '2026-11-20T10:00:05.000Z',
     schemaVersion: 1,
-    data: {
-      firstAt: '2026-11-20T09:59:00.000Z',
-      atMs: Array.from({ length: views }, (_, i) => i * 10),
-      userIds: Array.from({ length: views }, () => userId),
-      clients: [{ platform: 'ios', appVersion: '4.1.0', profile: 'ios-v4' }],
-      client: Array.from({ length: views }, () => 0),
-      sources: Array.from({ length: views }, () => 'cache'),
-      latencyMs: Array.from({ length: views }, () => 2),
-      etagHits: Array.from({ length: views }, () => false),
-      offerLists: [['offer-1']],
-      offers: Array.from({ length: views }, () => 0),
-    },
+    data,
   });
+
+/** Dashboards served to the user, as the API ships them: one DashboardViews event in columns, of `views` views. */
+const viewColumns = (userId: string, views: number, batchId = unique('views')) => {
+  const each = <T>(value: T) => Array.from({ length: views }, () => value);
+  return viewsEvent(batchId, {
+    firstAt: '2026-11-20T09:59:00.000Z',
+    atMs: Array.from({ length: views }, (_, i) => i * 10),
+    userIds: each(userId),
+    clients: [{ platform: 'ios', appVersion: '4.1.0', profile: 'ios-v4' }],
+    client: each(0),
+    sources: each('cache'),
+    latencyMs: each(2),
+    etagHits: each(false),
+    offerLists: [['offer-1']],
+    offers: each(0),
+  });
+};
 
 /** The same as API versions before the columns form shipped them: a record per view, with its own id. */
 const viewRecords = (userId: string, viewIds: string[], batchId = unique('views')) =>
-  JSON.stringify({
-    id: batchId,
-    type: 'DashboardViews',
-    source: 'dashboard-api',
-    subject: batchId,
-    time: '2026-11-20T10:00:05.000Z',
-    schemaVersion: 1,
-    data: {
-      views: viewIds.map((id) => ({
-        id,
-        time: '2026-11-20T09:59:00.000Z',
-        userId,
-        platform: 'ios',
-        appVersion: '4.1.0',
-        profile: 'ios-v4',
-        source: 'cache',
-        latencyMs: 2,
-        etagHit: false,
-        offerIds: ['offer-1'],
-      })),
-    },
+  viewsEvent(batchId, {
+    views: viewIds.map((id) => ({
+      id,
+      time: '2026-11-20T09:59:00.000Z',
+      userId,
+      platform: 'ios',
+      appVersion: '4.1.0',
+      profile: 'ios-v4',
+      source: 'cache',
+      latencyMs: 2,
+      etagHit: false,
+      offerIds: ['offer-1'],
+    })),
   });
 
 function startConsumer(groupId = unique('analytics')): AnalyticsConsumer {
