@@ -108,19 +108,18 @@ export function createViewEmitter(deps: ViewEmitterDeps): ViewEmitter {
     };
   };
 
-  /** The oldest events holding at most a batch of views (at least one event). */
-  const takeBatch = (): ViewColumnsBuilder[] => {
-    let events = 1;
+  /** The oldest events holding at most a batch of views (at least one event), and how many views that is. */
+  const takeBatch = () => {
+    let taken = 1;
     let views = buffer[0]?.size ?? 0;
-    while (events < buffer.length && views + buffer[events]!.size <= batchSize) views += buffer[events++]!.size;
+    while (taken < buffer.length && views + buffer[taken]!.size <= batchSize) views += buffer[taken++]!.size;
     buffered -= views;
-    return buffer.splice(0, events);
+    return { batch: buffer.splice(0, taken), views };
   };
 
   /** Sends the oldest batch; never rejects, whatever Kafka does. */
   const sendBatch = async (): Promise<void> => {
-    const batch = takeBatch();
-    const views = batch.reduce((sum, event) => sum + event.size, 0);
+    const { batch, views } = takeBatch();
     try {
       const events = batch.map(envelopeOf);
       // The producer has its own deadline; this one also covers a send that never settles at all.

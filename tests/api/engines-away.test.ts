@@ -97,7 +97,7 @@ describe('Temporal away, then back', () => {
     // The app repeats the request as it was, after each Retry-After, until it is answered (the client
     // reconnects to Temporal meanwhile); the change it carries is made once, whatever came before.
     let applied = await patch({ layout: 'grid' });
-    for (const deadline = Date.now() + 30_000; applied.status === 503 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; applied.status === 503 && Date.now() < deadline;) {
       await sleep(1_000);
       applied = await patch({ layout: 'grid' });
     }
