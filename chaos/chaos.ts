@@ -5,6 +5,7 @@ import { firstAccounts } from '../bench/lib/domain-writes.js';
 import { inBatches, tokensFor, userId } from '../bench/lib/users.js';
 import { CLIENT, callApi, startLoad, type ChaosUsers } from './load.js';
 import { startChaosPlatform, type ChaosPlatform } from './platform.js';
+import { openUserStreams, type UserStreams } from './streams.js';
 import { waitForConvergence } from './verify.js';
 
 export type ChaosMode = 'quick' | 'full';
@@ -34,6 +35,11 @@ export interface ScenarioResult {
   readonly lost: number;
   /** The first of them, for looking into (e.g. `npm run ops -- view <userId>`). */
   readonly lostUsers: readonly string[];
+  /** Users whose dashboard showed their changes but whose live stream never announced that version. */
+  readonly unannounced: number;
+  readonly unannouncedUsers: readonly string[];
+  /** Live streams that ended during the scenario and were opened again (on the other API when one was down). */
+  readonly streamReconnects: number;
   /** Rebuilds that failed for good (what `ops failed` would list). */
   readonly stranded: number;
   /**
@@ -95,7 +101,8 @@ const DEADLINE_MS = 90_000;
 
 /**
  * `npm run chaos`: the platform with replicas under a steady load, one fault at a time; after each,
- * every touched user's dashboard is compared with the domain truth and their preferences.
+ * every touched user's dashboard is compared with the domain truth and their preferences, and what
+ * their live stream (held by every user through the whole run) last announced with its version.
  */
 export async function runChaos(
   mode: ChaosMode,
@@ -104,9 +111,11 @@ export async function runChaos(
 ): Promise<ChaosReport> {
   const size = SIZES[mode];
   const platform = await startChaosPlatform(size.users * 4, log);
+  let streams: UserStreams | undefined;
   try {
     const users = await prepareUsers(platform, size.users);
-    log(`platform up with replicas (${platform.processes.join(', ')}); ${size.users} users`);
+    streams = await openUserStreams(platform.apiUrls, users);
+    log(`platform up with replicas (${platform.processes.join(', ')}); ${size.users} users, each with a live stream`);
     const results: ScenarioResult[] = [];
     const scenarios = (mode === 'quick' ? QUICK : FULL).filter(
       (s) => options.only === undefined || s.name.includes(options.only),
@@ -115,14 +124,15 @@ export async function runChaos(
     for (const scenario of scenarios) {
       await warm(platform, users);
       log(`${scenario.name}: load, fault, recovery`);
-      const result = await runScenario(platform, users, scenario, size);
+      const result = await runScenario(platform, users, streams, scenario, size);
       log(
-        `${scenario.name}: ${result.accepted} accepted (the last ${result.lastAcceptedAfterS} s after recovery), ${result.lost} lost, ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
+        `${scenario.name}: ${result.accepted} accepted (the last ${result.lastAcceptedAfterS} s after recovery), ${result.lost} lost, ${result.unannounced} unannounced on their stream (${result.streamReconnects} streams reopened), ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
       );
       results.push(result);
     }
     return { mode, users: size.users, results, targets: { convergeWithinS: CONVERGE_WITHIN_S } };
   } finally {
+    streams?.close();
     await platform.stop();
   }
 }
@@ -154,10 +164,12 @@ async function warm(platform: ChaosPlatform, users: ChaosUsers): Promise<void> {
 async function runScenario(
   platform: ChaosPlatform,
   users: ChaosUsers,
+  streams: UserStreams,
   scenario: Scenario,
   rates: { writes: number; preferences: number; reads: number },
 ): Promise<ScenarioResult> {
   const started = new Date();
+  const reconnectsBefore = streams.reconnects();
   const load = startLoad(platform.config, platform.apiUrls, users, rates);
   await sleep(3_000);
   const recoveredAt = await applyFault(platform, scenario);
@@ -166,10 +178,11 @@ async function runScenario(
   // The load stops only once its repeated changes got an answer; the last may be accepted well after
   // recovery (measured: 36 s after Cassandra's restart), and its dashboard is due from then on.
   const dueFrom = Math.max(recoveredAt, done.lastAcceptedAt);
-  const { convergedAfterMs, behind } = await waitForConvergence(
+  const { convergedAfterMs, behind, unannounced } = await waitForConvergence(
     platform.config,
     platform.apiUrls,
     users,
+    streams,
     done.touched,
     dueFrom,
     DEADLINE_MS,
@@ -181,6 +194,9 @@ async function runScenario(
     refused: done.writesRefused + done.preferencesRefused,
     lost: behind.length,
     lostUsers: behind.slice(0, 20),
+    unannounced: unannounced.length,
+    unannouncedUsers: unannounced.slice(0, 20),
+    streamReconnects: streams.reconnects() - reconnectsBefore,
     stranded: stranded.length,
     ...(convergedAfterMs === undefined ? {} : { convergedAfterS: Math.round(convergedAfterMs / 100) / 10 }),
     lastAcceptedAfterS: Math.round((dueFrom - recoveredAt) / 100) / 10,
@@ -234,6 +250,7 @@ async function exited(pid: number, deadlineMs: number): Promise<void> {
 export function missedTargets(report: ChaosReport): string[] {
   return report.results.flatMap((r) => [
     ...(r.lost > 0 ? [`${r.scenario}: ${r.lost} users' changes lost`] : []),
+    ...(r.unannounced > 0 ? [`${r.scenario}: ${r.unannounced} users' streams never announced their dashboard`] : []),
     ...(r.stranded > 0 ? [`${r.scenario}: ${r.stranded} rebuilds failed`] : []),
     ...(r.reads5xx > 0 ? [`${r.scenario}: ${r.reads5xx} reads answered 5xx`] : []),
     ...(r.convergedAfterS === undefined || r.convergedAfterS > report.targets.convergeWithinS

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inBatches } from '../bench/lib/users.js';
 import type { Config } from '../config/index.js';
 import { CLIENT, callApi, type ChaosUsers } from './load.js';
+import type { UserStreams } from './streams.js';
 
 /** What a user should see: their first account's name at the accounts service, and their layout. */
 interface Truth {
@@ -12,6 +13,7 @@ interface Truth {
 
 const Account = z.object({ id: z.string(), name: z.string() });
 const Dashboard = z.object({
+  version: z.number().int().nonnegative(),
   layout: z.string(),
   sections: z.object({ accounts: z.object({ items: z.array(Account) }).optional() }),
 });
@@ -33,41 +35,56 @@ async function truthOf(config: Config, apiUrls: readonly string[], users: ChaosU
   return { name, layout: z.object({ layout: z.string() }).parse(await preferences.json()).layout };
 }
 
-async function shows(apiUrls: readonly string[], users: ChaosUsers, userId: string, truth: Truth): Promise<boolean> {
+/** A user's dashboard is behind the truth, or shows it but their stream has not announced it, or both are done. */
+type Standing = 'behind' | 'unannounced' | 'shown';
+
+async function standingOf(
+  apiUrls: readonly string[],
+  users: ChaosUsers,
+  streams: UserStreams,
+  userId: string,
+  truth: Truth,
+): Promise<Standing> {
   const response = await callApi(apiUrls, '/v1/dashboard', {
     headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}`, ...CLIENT },
   });
-  if (!response?.ok) return false;
+  if (!response?.ok) return 'behind';
   const view = Dashboard.safeParse(await response.json());
-  if (!view.success) return false;
+  if (!view.success) return 'behind';
   const account = view.data.sections.accounts?.items.find((a) => a.id === users.accountOf.get(userId));
-  return view.data.layout === truth.layout && account?.name === truth.name;
+  if (view.data.layout !== truth.layout || account?.name !== truth.name) return 'behind';
+  return streams.announced(userId) >= view.data.version ? 'shown' : 'unannounced';
 }
 
 /**
  * Waits until every touched user's dashboard, as the apps read it (cache first), shows the domain
- * truth and their preferences, or the deadline passes. The truth is read again with each look: a
- * preference change whose caller gave up may still be applied, durably, after the load stopped.
- * Returns when that happened (ms since `since`) and the users whose dashboard never did.
+ * truth and their preferences, and their live stream has announced that version, or the deadline
+ * passes. The truth is read again with each look: a preference change whose caller gave up may still
+ * be applied, durably, after the load stopped. Returns when that happened (ms since `since`), the
+ * users whose dashboard never did, and those whose dashboard did but whose stream was never told.
  */
 export async function waitForConvergence(
   config: Config,
   apiUrls: readonly string[],
   users: ChaosUsers,
+  streams: UserStreams,
   touched: ReadonlySet<string>,
   since: number,
   deadlineMs: number,
-): Promise<{ convergedAfterMs?: number; behind: string[] }> {
-  let behind = [...touched];
+): Promise<{ convergedAfterMs?: number; behind: string[]; unannounced: string[] }> {
+  let waiting = [...touched];
   for (;;) {
-    const still: string[] = [];
-    await inBatches(behind, 20, async (userId) => {
+    const behind: string[] = [];
+    const unannounced: string[] = [];
+    await inBatches(waiting, 20, async (userId) => {
       const truth = await truthOf(config, apiUrls, users, userId).catch(() => undefined);
-      if (!truth || !(await shows(apiUrls, users, userId, truth))) still.push(userId);
+      const standing = truth ? await standingOf(apiUrls, users, streams, userId, truth) : 'behind';
+      if (standing === 'behind') behind.push(userId);
+      if (standing === 'unannounced') unannounced.push(userId);
     });
-    behind = still;
-    if (behind.length === 0) return { convergedAfterMs: Date.now() - since, behind };
-    if (Date.now() - since > deadlineMs) return { behind };
+    waiting = [...behind, ...unannounced];
+    if (waiting.length === 0) return { convergedAfterMs: Date.now() - since, behind, unannounced };
+    if (Date.now() - since > deadlineMs) return { behind, unannounced };
     await sleep(500);
   }
 }

@@ -14,6 +14,8 @@ export function openStream(
   url: string,
   headers: Record<string, string>,
   onEvent: (event: SseEvent) => void,
+  /** Called once when an open stream ends for any reason other than close(): the server left, the socket broke. */
+  onEnd?: () => void,
 ): Promise<{ close: () => void }> {
   return new Promise((resolve, reject) => {
     const req: ClientRequest = request(url, { headers: { ...headers, accept: 'text/event-stream' } }, (res) => {
@@ -27,7 +29,18 @@ export function openStream(
       });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => parser.feed(chunk));
-      resolve({ close: () => req.destroy() });
+      let closing = false;
+      // A stream cut off mid-way errors before it closes; the close is what callers hear of.
+      res.on('error', () => {});
+      res.on('close', () => {
+        if (!closing) onEnd?.();
+      });
+      resolve({
+        close: () => {
+          closing = true;
+          req.destroy();
+        },
+      });
     });
     req.on('error', reject);
     req.setTimeout(30_000, () => req.destroy(new Error('stream did not open within 30 s')));
