@@ -11,6 +11,7 @@ import { rebuild, rebuildAll } from './ops/commands/rebuild.js';
 import { replayEvents } from './ops/commands/replay-events.js';
 import { status } from './ops/commands/status.js';
 import { trace } from './ops/commands/trace.js';
+import { unsettled } from './ops/commands/unsettled.js';
 import { view } from './ops/commands/view.js';
 import { createOpsContext } from './ops/context.js';
 import { terminalOutput, type Output } from './ops/output.js';
@@ -22,6 +23,7 @@ export const commands: readonly OpsCommand[] = [
   rebuildAll,
   failed,
   replayFailed,
+  unsettled,
   replayEvents,
   erase,
   history,

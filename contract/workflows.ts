@@ -93,6 +93,19 @@ export const requestRebuildSignal = defineSignal<[RebuildRequest]>('requestRebui
 export const rebuildNowUpdate = defineUpdate<CanonicalDashboard, [RebuildRequest]>('rebuildNow');
 export const rebuildStatusQuery = defineQuery<RebuildStatus>('status');
 
+/**
+ * What a rebuildDashboard or rebuildBatch run is still finishing (since 'settle-builds'): the users whose
+ * last build fell short and what it left, tried again with backoff until it settles. `build` means the
+ * build itself failed for a reason that passes (Cassandra away, say). Empty `users` when nothing is left.
+ */
+export interface SettlingStatus {
+  /** Workflow time (epoch ms) of the first build that fell short, and the retries since. */
+  readonly since?: number;
+  readonly retries: number;
+  readonly users: readonly { readonly userId: string; readonly what: readonly (Unsettled | 'build')[] }[];
+}
+export const settlingQuery = defineQuery<SettlingStatus>('settling');
+
 // ---- builds (one local activity each) and rebuildBatch
 
 /** One user's build: `afterVersion` is the last version this caller saw; the new one is above it. */

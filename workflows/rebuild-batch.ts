@@ -1,6 +1,12 @@
-import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { localBatchActivities, localStorageActivities } from './activity-options.js';
-import type { BatchBuildResult, RebuildBatchInput, RebuildBatchResult } from '../contract/workflows.js';
+import {
+  settlingQuery,
+  type BatchBuildResult,
+  type RebuildBatchInput,
+  type RebuildBatchResult,
+  type SettlingStatus,
+} from '../contract/workflows.js';
 import { afterBuild, nextTry } from './settle.js';
 
 /** Rounds of retries per run before continue-as-new, so a long outage keeps the history small. */
@@ -26,6 +32,13 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
   }
   let users = input.users;
   let settling = input.settling;
+  // The users the last round left for the next, for operators (`ops unsettled`); a query adds no history.
+  let left: SettlingStatus['users'] = [];
+  setHandler(settlingQuery, () => ({
+    ...(settling ? { since: settling.since } : {}),
+    retries: settling?.retries ?? 0,
+    users: left,
+  }));
   for (let rounds = 1; ; rounds++) {
     let result: BatchBuildResult;
     try {
@@ -36,6 +49,7 @@ export async function rebuildBatch(input: RebuildBatchInput): Promise<RebuildBat
     }
     const handedOver = await handOver(users, result);
     const unsettled = new Map((result.unsettled ?? []).map((u) => [u.userId, u.version]));
+    left = (result.unsettled ?? []).map(({ userId, what }) => ({ userId, what }));
     settling = afterBuild(settling, unsettled.size > 0);
     const retry = nextTry(settling);
     if (!retry) return { ...result, handedOver };

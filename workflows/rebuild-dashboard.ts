@@ -32,8 +32,10 @@ import {
   rebuildNowUpdate,
   rebuildStatusQuery,
   requestRebuildSignal,
+  settlingQuery,
   type RebuildDashboardInput,
   type RebuildStatus,
+  type SettlingStatus,
   type Trigger,
 } from '../contract/workflows.js';
 
@@ -124,6 +126,13 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
   const settles = patched('settle-builds');
   const lingers = patched('linger-before-leaving');
   let settling = input.settling;
+  // What the last build left for the retries, for operators (`ops unsettled`); a query adds no history.
+  let left: SettlingStatus['users'][number]['what'] = [];
+  setHandler(settlingQuery, () => ({
+    ...(settling ? { since: settling.since } : {}),
+    retries: settling?.retries ?? 0,
+    users: settling ? [{ userId, what: left }] : [],
+  }));
   let shownTrigger = workflowInfo().typedSearchAttributes.get(TriggerAttribute);
   let lastTrigger: Trigger = 'event';
   let lastError: string | undefined;
@@ -161,6 +170,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
         const outcome = await localBuildActivities.buildDashboardOutcome(request);
         view = outcome.view;
         fellShort = outcome.unsettled.length > 0;
+        left = outcome.unsettled;
       } else {
         view = await localBuildActivities.buildDashboard(request);
       }
@@ -172,6 +182,7 @@ export async function rebuildDashboard(input: RebuildDashboardInput): Promise<Re
       queue.buildFailed(lastError);
       // Nothing to show is an answer, not an outage: it ends the retries (and the run fails, for ops).
       fellShort = !isNothingToShow(error);
+      left = ['build'];
     }
     settling = afterBuild(settling, fellShort);
     builds++;

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { taskQueues } from '../../config/index.js';
-import { UserIdAttribute } from '../../contract/workflows.js';
+import { UserIdAttribute, settlingQuery, type SettlingStatus } from '../../contract/workflows.js';
 import { taskQueueFilter } from './open-workflows.js';
 
 /**
@@ -76,6 +76,57 @@ export async function listFailedRebuilds(
     });
   }
   return failed;
+}
+
+/** A user whose last build fell short and is tried again until it settles (workflows/settle.ts). */
+export interface UnsettledBuild {
+  readonly userId: string;
+  readonly what: SettlingStatus['users'][number]['what'];
+  /** When the first build of the run fell short (ISO), and the retries since. */
+  readonly since: string;
+  readonly retries: number;
+  readonly workflowId: string;
+}
+
+/** How long one run may take to answer what it is settling; one that does not is left out, not waited for. */
+const SETTLING_QUERY_TIMEOUT_MS = 5_000;
+
+/**
+ * The users whose dashboard a running rebuild is still finishing: a source shown from its snapshot,
+ * the cache or the announcement not done, or a build failing for a reason that passes. They are not
+ * failed (the retries go on until the component answers, for a day at most), so `ops failed` does not
+ * list them; this asks each running rebuildDashboard and rebuildBatch run (settlingQuery), at most `limit` runs.
+ */
+export async function listUnsettledBuilds(
+  client: Client,
+  taskQueue?: string,
+  limit = 1_000,
+): Promise<UnsettledBuild[]> {
+  const query = [
+    `WorkflowType IN ('rebuildDashboard', 'rebuildBatch')`,
+    `ExecutionStatus = 'Running'`,
+    ...(taskQueue ? [taskQueueFilter(Object.values(taskQueues({ TEMPORAL_TASK_QUEUE: taskQueue })))] : []),
+  ].join(' AND ');
+  const found: UnsettledBuild[] = [];
+  let runs = 0;
+  for await (const info of client.workflow.list({ query })) {
+    if (++runs > limit) break;
+    // A run started before the query existed, or one that closed meanwhile, has nothing to tell.
+    const status = await client.connection
+      .withDeadline(Date.now() + SETTLING_QUERY_TIMEOUT_MS, () =>
+        client.workflow.getHandle(info.workflowId, info.runId).query(settlingQuery),
+      )
+      .catch(() => undefined);
+    for (const { userId, what } of status?.users ?? [])
+      found.push({
+        userId,
+        what,
+        since: new Date(status?.since ?? 0).toISOString(),
+        retries: status?.retries ?? 0,
+        workflowId: info.workflowId,
+      });
+  }
+  return found;
 }
 
 /** The visibility query for every workflow that touched a user: their own runs and the batches that named them. */

@@ -7,7 +7,7 @@ import { createEventProducer } from '../../adapters/kafka/event-producer.js';
 import { topics } from '../../config/topics.js';
 import { commands, runOps } from '../../cli/ops.js';
 import { bufferOutput } from '../../cli/ops/output.js';
-import { rebuildWorkflowId } from '../../contract/workflows.js';
+import { rebuildBatchWorkflowId, rebuildWorkflowId } from '../../contract/workflows.js';
 import { createWorkerHttp } from '../../workers/worker-http.js';
 import { createWorkerMetrics } from '../../workers/worker-metrics.js';
 import { account, card, partner } from '../support/fixtures.js';
@@ -192,6 +192,46 @@ describe('ops CLI', () => {
     expect(replayed.text).toMatch(/replay-failed: 2 rebuilt, 0 failed/);
     for (const userId of users)
       expect((await platform.deps.views.load(userId))?.sections.accounts.items[0]?.name).toBe('Girokonto');
+  });
+
+  it('unsettled lists users shown stale while a source is down, with what is left, until the source answers again', async () => {
+    // One rebuilt on its own (as an operator or a miss does), one in a batch (as the bridge does).
+    const [own, batched] = [unique('u'), unique('u')];
+    for (const userId of [own, batched]) {
+      seed(userId);
+      await platform.workflows.rebuildNow(userId, 'miss', 30_000);
+    }
+    const batchKey = unique('ops-batch');
+    const queue = ['--task-queue', platform.config.TEMPORAL_TASK_QUEUE];
+    const lineOf = (text: string, userId: string) => text.split('\n').find((l) => l.includes(` ${userId} `));
+    const listed = async () => {
+      const { text } = await ops('unsettled', ...queue);
+      return [lineOf(text, own), lineOf(text, batched)];
+    };
+    platform.domain.setMode('partners', 'error');
+    try {
+      // Built from the partners' last snapshot, marked stale: the builds fall short and are retried.
+      // (An operator's rebuild, since a miss so soon after the first build would be answered with it.)
+      const shown = await platform.workflows.rebuildNow(own, 'admin', 30_000);
+      expect(shown.sections.partners.freshness.stale).toBe(true);
+      await platform.workflows.startRebuildBatch(batchKey, [{ userId: batched, trigger: 'event' }]);
+      await expect
+        .poll(listed, { timeout: 10_000 })
+        .toEqual([
+          expect.stringMatching(new RegExp(`retries\\s+${own}\\s+sources\\s+${rebuildWorkflowId(own)}$`)),
+          expect.stringMatching(new RegExp(`retries\\s+${batched}\\s+sources\\s+${rebuildBatchWorkflowId(batchKey)}$`)),
+        ]);
+      expect((await ops('unsettled', ...queue)).code).toBe(1);
+      // Not failed: `failed` does not list them.
+      const failedText = (await ops('failed', '--since', '10m', ...queue)).text;
+      expect([failedText.includes(own), failedText.includes(batched)]).toEqual([false, false]);
+    } finally {
+      platform.domain.setMode('partners', 'ok');
+    }
+    // The next retry (at most 20 s away) finds the partners answering, and both are settled.
+    await expect.poll(listed, { timeout: 40_000 }).toEqual([undefined, undefined]);
+    for (const userId of [own, batched])
+      expect((await platform.deps.views.load(userId))?.sections.partners.freshness.stale).toBe(false);
   });
 
   it('replay-events rebuilds exactly the users who had events since the given time', async () => {
