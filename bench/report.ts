@@ -62,7 +62,7 @@ export function report(r: BenchResult): string {
     ...(hit.viewEvents
       ? [
           '',
-          `DashboardViewed per read (insights), two fresh API processes at their highest rate in turns: on ${hit.viewEvents.onRps.map((x) => round(x, 0)).join(' / ')} req/s, off ${hit.viewEvents.offRps.map((x) => round(x, 0)).join(' / ')} req/s: cost of the medians **${round(hit.viewEvents.cost * 100, 1)} %** (the analytics consumer paused meanwhile, as if it ran elsewhere). API CPU per read: on ${hit.viewEvents.cpuPerReadUs.on.map((x) => round(x, 0)).join(' / ')} µs, off ${hit.viewEvents.cpuPerReadUs.off.map((x) => round(x, 0)).join(' / ')} µs (cost of the medians ${round(hit.viewEvents.cpuCost * 100, 1)} %).`,
+          `DashboardViewed per read (insights), a fresh pair of API processes per round at their highest rate in turns: on ${hit.viewEvents.onRps.map((x) => round(x, 0)).join(' / ')} req/s, off ${hit.viewEvents.offRps.map((x) => round(x, 0)).join(' / ')} req/s: cost of the medians **${round(hit.viewEvents.cost * 100, 1)} %** (the analytics consumer paused meanwhile, as if it ran elsewhere). API CPU per read: on ${hit.viewEvents.cpuPerReadUs.on.map((x) => round(x, 0)).join(' / ')} µs, off ${hit.viewEvents.cpuPerReadUs.off.map((x) => round(x, 0)).join(' / ')} µs (cost of the medians ${round(hit.viewEvents.cpuCost * 100, 1)} %).`,
         ]
       : []),
     '',
