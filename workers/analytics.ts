@@ -45,6 +45,14 @@ async function main(): Promise<void> {
     keys: createUserKeyStore(cassandra, userKeyCacheOptions(config)),
     logger,
     registry,
+    // A consumer that cannot rejoin its group is restarted with the process, by the supervisor.
+    onStuck: (reason) => {
+      logger.fatal({ reason }, 'consumer stuck out of its group; stopping so the process is restarted');
+      process.exitCode = 1;
+      // The orderly stop below has this long; then the process goes anyway.
+      setTimeout(() => process.exit(1), 30_000).unref();
+      worker.shutdown();
+    },
   });
 
   const taskQueue = analyticsTaskQueue(config);

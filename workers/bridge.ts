@@ -38,6 +38,11 @@ async function main(): Promise<void> {
     // on a developer's machine) would queue thousands of rebuilds for users this platform never served.
     // The group commits those end positions before it first joins, so every event after that point is consumed.
     options: { fromBeginning: false },
+    // A consumer that cannot rejoin its group is restarted with the process, by the supervisor.
+    onStuck: (reason) => {
+      logger.fatal({ reason }, 'consumer stuck out of its group; stopping so the process is restarted');
+      void shutdown('consumer stuck', 1);
+    },
   });
 
   const server = serve(
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
       await bridge.stop();
       await temporal.close();
       await tracing.shutdown();
-      process.exitCode = 0;
+      process.exitCode = exitCode;
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');
       process.exitCode = 1;

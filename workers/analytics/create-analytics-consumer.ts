@@ -8,6 +8,7 @@ import { DEFAULT_BACKOFF, PauseTracker, retryUntilAccepted, type RetryContext } 
 import type { UserKeyStore } from '../../adapters/cassandra/user-key-store.js';
 import type { DomainEvent } from '../../dashboard/index.js';
 import { openSealed, rawEventsOf } from './raw-events.js';
+import { MAX_OUT_OF_GROUP_MS, watchGroupMembership } from '../group-watchdog.js';
 
 /**
  * The analytics consumer: every event the platform sees or makes, stored as a raw event in the
@@ -31,6 +32,8 @@ export interface AnalyticsConsumerDeps {
    * for a test's group that must not read what other tests left, the end.
    */
   readonly fromBeginning?: boolean;
+  /** Called when the consumer crashed and is not back in its group in bounded time (group-watchdog.ts). */
+  readonly onStuck?: (reason: string) => void;
 }
 
 export interface AnalyticsConsumer {
@@ -98,6 +101,8 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
     joined = false;
     logger.error({ err: payload.error, restart: payload.restart }, 'analytics consumer crashed');
   });
+  const { onStuck } = deps;
+  const watchdog = onStuck && watchGroupMembership(consumer, { maxOutOfGroupMs: MAX_OUT_OF_GROUP_MS, onStuck });
 
   async function handleBatch({
     batch,
@@ -186,6 +191,7 @@ export function createAnalyticsConsumer(deps: AnalyticsConsumerDeps): AnalyticsC
       });
     },
     async stop() {
+      watchdog?.stop();
       stopping.abort();
       await consumer.disconnect();
       await producer.disconnect();

@@ -19,6 +19,7 @@ import {
   type RetryContext,
 } from './retry.js';
 import { addTrigger, createTriggerBatcher, type StartedRebuilds, type UserTrigger } from './trigger-batcher.js';
+import { MAX_OUT_OF_GROUP_MS, watchGroupMembership } from '../group-watchdog.js';
 
 /**
  * The bridge: a Kafka consumer group over the domain and preference topics that turns events into
@@ -45,6 +46,8 @@ export interface BridgeDeps {
   readonly logger: Logger;
   readonly registry?: Registry;
   readonly options?: BridgeOptions;
+  /** Called when the consumer crashed and is not back in its group in bounded time (group-watchdog.ts). */
+  readonly onStuck?: (reason: string) => void;
 }
 
 export interface BridgeOptions {
@@ -137,6 +140,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
       payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
     );
   });
+  const { onStuck } = deps;
+  const watchdog = onStuck && watchGroupMembership(consumer, { maxOutOfGroupMs: MAX_OUT_OF_GROUP_MS, onStuck });
 
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
@@ -324,6 +329,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     async stop() {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
+      watchdog?.stop();
       // Retry loops and backoff sleeps end at once; a trigger in flight finishes within its deadline.
       stopping.abort();
       let timer: NodeJS.Timeout | undefined;
