@@ -15,6 +15,7 @@ import { createAnalyticsStore } from '../adapters/postgres/analytics-store.js';
 import { createPostgresPool } from '../adapters/postgres/client.js';
 import { createDashboardWorkflows, type DashboardWorkflows } from '../adapters/temporal/dashboard-workflows.js';
 import { createLazyConnection } from '../adapters/temporal/lazy-connection.js';
+import { createCallScope } from '../adapters/temporal/call-scope.js';
 import { clientPayloadCodec } from '../adapters/temporal/user-payload-codec.js';
 import {
   listFailedRebuilds,
@@ -158,6 +159,8 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     dataConverter: { payloadCodecs: [codec] },
     interceptors: tracedClientInterceptors(),
   });
+  // Every call the API makes to Temporal, so async hooks are off while none is in flight (cache hits).
+  const temporalCalls = createCallScope(connection.callContextStorage);
   const live = createStreamHub(subscriber, logger);
   const rateLimiter = createRedisRateLimiter(redis, { logger });
   // Only the admin-only insights read it: a small pool, and no statement may outlast the request's deadline.
@@ -178,14 +181,14 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
     cache: createNearCache(createDashboardCache(redis), live),
     views: createViewStore(cassandra),
     preferences: createPreferenceStore(cassandra),
-    workflows: createDashboardWorkflows(temporal, taskQueues(config)),
+    workflows: temporalCalls.wrap(createDashboardWorkflows(temporal, taskQueues(config))),
     lock: createRedisLock(redis),
     rateLimiter,
     live,
-    inspection: {
+    inspection: temporalCalls.wrap<WorkflowInspection>({
       userWorkflows: (userId, limit) => listUserWorkflows(temporal, userId, limit),
       failedRebuilds: (since, limit) => listFailedRebuilds(temporal, since, config.TEMPORAL_TASK_QUEUE, limit),
-    },
+    }),
     insights: createCachedInsights(createAnalyticsStore(analytics), redis, { namespace: config.ANALYTICS_SCHEMA }),
     ...(viewEvents ? { viewEvents: viewEvents.emitter } : {}),
     codec,
@@ -196,9 +199,10 @@ export function createApiDeps(config: Config, options: { logger?: Logger } = {})
       cassandra: async () => {
         await cassandra.execute('SELECT release_version FROM system.local');
       },
-      temporal: async () => {
-        await connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE });
-      },
+      temporal: () =>
+        temporalCalls.run(async () => {
+          await connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE });
+        }),
     },
   };
 
