@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { CacheEntry } from '../adapters/redis/dashboard-cache.js';
 import { isOfferWidgetId } from '../dashboard/index.js';
+import { parseJson } from '../dashboard/parse-json.js';
 
 /** The contract's cap on offer ids per DashboardViewed. */
 const MAX_OFFER_IDS = 100;
@@ -14,14 +15,6 @@ const ShownWidgets = z.object({
     widgets: z.object({ items: z.array(z.object({ widget_id: z.string() })) }).optional(),
   }),
 });
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export type OfferIdsOf = (served: Pick<CacheEntry, 'etag' | 'body'>) => readonly string[];
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { openStream } from '../bench/lib/sse.js';
 import { inBatches } from '../bench/lib/users.js';
 import { CLIENT, callApi, type ChaosUsers } from './load.js';
+import { parseJson } from '../dashboard/parse-json.js';
 
 /** The live stream every user's app holds through the run, across faults, as the apps do. */
 export interface UserStreams {
@@ -11,14 +12,6 @@ export interface UserStreams {
   /** Tries to open a stream again after one ended or was refused: how often the faults cut them. */
   reconnects(): number;
   close(): void;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 const Versioned = z.object({ version: z.number().int().nonnegative() });

@@ -8,6 +8,7 @@ import {
   UsageInsights,
   type InsightsQuery,
 } from '../../dashboard/index.js';
+import { parseJson } from '../../dashboard/parse-json.js';
 
 export type InsightsReader = Pick<AnalyticsStore, 'usage' | 'personalisation' | 'offers' | 'rebuilds'>;
 type Summaries = InsightsReader & Pick<AnalyticsStore, 'summariesChangedAt'>;
@@ -45,12 +46,4 @@ export function createCachedInsights(
     offers: cached('offers', OfferInsights),
     rebuilds: cached('rebuilds', RebuildInsights),
   } satisfies InsightsReader;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import { openStream } from '../lib/sse.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { tokensFor } from '../lib/users.js';
 import type { BenchRun } from './context.js';
+import { parseJson } from '../../dashboard/parse-json.js';
 
 export interface FreshnessResult {
   readonly rate: number;
@@ -160,12 +161,4 @@ async function openStreams(
     opened.push(...(await Promise.all(tokens.slice(i, i + 50).map((token, j) => open(token, userIds[i + j] ?? '')))));
   }
   return opened;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
