@@ -96,6 +96,10 @@ export async function createDashboardWorkers(options: DashboardWorkerOptions): P
         ...SIZING[kind],
         // In-flight activities get this long to finish on SIGTERM before they are cancelled.
         shutdownGraceTime: '10 seconds',
+        // And the drain this long in all: an activity that ignores its cancellation must not keep a stopping
+        // worker alive for ever (the full chaos run's "worker-1 stopped" waited past 120 s). What it leaves
+        // behind times out on the server and is retried by another worker.
+        shutdownForceTime: '30 seconds',
       }),
     ),
   );

@@ -17,6 +17,9 @@ import { createWorkerMetrics } from './worker-metrics.js';
  * The Temporal worker process: all workflows and activities, on the batch and the interactive task
  * queue; /metrics and /healthz on WORKER_PORT once it polls.
  */
+/** How long closing the clients may take once the workers have stopped. */
+const CLOSE_DEADLINE_MS = 10_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const tracing = await startTracing('dashboard-worker', config);
@@ -75,6 +78,8 @@ async function main(): Promise<void> {
     await workers.run();
   } finally {
     polling = false;
+    // Closing the clients is bounded too: a stopping worker goes after this long whatever still waits.
+    setTimeout(() => process.exit(), CLOSE_DEADLINE_MS).unref();
     server.close();
     await connection.close();
     await close();
