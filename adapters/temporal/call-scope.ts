@@ -1,5 +1,8 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 
+type AsyncMethod = (...args: never[]) => Promise<unknown>;
+type AsyncPorts<P> = { [K in keyof P]: AsyncMethod };
+
 /**
  * Runs Temporal client calls so that the client's call context costs nothing between them.
  *
@@ -12,9 +15,6 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
  * outside `run` while another is in flight would lose its context when that one ends, so every port
  * that calls Temporal goes through here.
  */
-type AsyncMethod = (...args: never[]) => Promise<unknown>;
-type AsyncPorts<P> = { [K in keyof P]: AsyncMethod };
-
 export interface CallScope {
   run<T>(call: () => Promise<T>): Promise<T>;
   /** The same methods, each call run in the scope. */

@@ -138,10 +138,9 @@ async function viewEventsCost(
 ): Promise<CacheHitResult['viewEvents']> {
   const port = (offset: number) => Number(platform.env['API_PORT']) + offset;
   // Each process serves a miss first, as every API process in production does soon after it starts.
-  // Its Temporal call runs in an AsyncLocalStorage (the client's per-call metadata), which on Node 20
-  // turns on async hooks that then run for every promise the process makes: measured 20 µs more CPU
-  // per cache hit (84 against 64 µs). A process that never made one reads cheaper than any real one, and
-  // whichever of the two happened to refresh a stale entry first (a soft-TTL rebuild) lost the comparison.
+  // Before the API's Temporal calls ran in a call scope (adapters/temporal/call-scope.ts), the first
+  // one left async hooks on for every later promise, 20 µs more CPU per cache hit (84 against 64 µs),
+  // so whichever of the two had refreshed a stale entry lost the comparison; the miss keeps both alike.
   const missUsers = users.take(2 * VIEW_EVENT_ROUNDS, 'view events: a first miss per API process');
   await forgetDashboards(platform.config, missUsers);
   const missTokens = await tokensFor(platform.config, missUsers);
