@@ -1,4 +1,4 @@
-import { accessibilityViolations, expect, namesIn, screenshot, test } from './fixtures.js';
+import { accessibilityViolations, expect, itemsNamed, screenshot, test } from './fixtures.js';
 
 test.describe('the dashboard page', () => {
   test('shows the user’s accounts, and an account renamed at the accounts service appears without a reload', async ({
@@ -8,7 +8,7 @@ test.describe('the dashboard page', () => {
     const [first] = await user.accounts();
     if (!first) throw new Error(`seeded user ${user.userId} has no accounts`);
     await user.open(page);
-    await expect(namesIn(page, 'Accounts').filter({ hasText: first.name })).toHaveCount(1);
+    await expect(itemsNamed(page, 'Accounts', first.name)).toHaveCount(1);
     await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
     // A mark in the page's memory: a reload would wipe it.
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
@@ -16,7 +16,7 @@ test.describe('the dashboard page', () => {
     const renamed = `Holiday savings ${Date.now() % 100_000}`;
     await user.renameAccount(first.id, renamed);
 
-    await expect(namesIn(page, 'Accounts').filter({ hasText: renamed })).toHaveCount(1);
+    await expect(itemsNamed(page, 'Accounts', renamed)).toHaveCount(1);
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await screenshot(page, 'dashboard');
   });
@@ -28,13 +28,13 @@ test.describe('the dashboard page', () => {
   }) => {
     const [first] = await user.accounts();
     await user.open(page);
-    await expect(namesIn(page, 'Accounts').filter({ hasText: first?.name ?? '' })).toHaveCount(1);
+    await expect(itemsNamed(page, 'Accounts', first?.name ?? '')).toHaveCount(1);
 
     await context.setOffline(true);
     await expect(
       page.getByRole('status').filter({ hasText: 'Offline — showing your last known dashboard' }),
     ).toBeVisible();
-    await expect(namesIn(page, 'Accounts').filter({ hasText: first?.name ?? '' })).toHaveCount(1);
+    await expect(itemsNamed(page, 'Accounts', first?.name ?? '')).toHaveCount(1);
     await screenshot(page, 'dashboard-offline');
 
     await context.setOffline(false);

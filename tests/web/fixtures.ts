@@ -116,6 +116,15 @@ export function namesIn(page: Page, section: 'Accounts' | 'Partners' | 'Offers')
   return page.getByRole('region', { name: section }).getByRole('listitem');
 }
 
+/**
+ * The items of a section named exactly `name`. Not `hasText`: that matches any part of a row, case
+ * aside, and every savings account's row says "Savings account", so an account named "Savings Account"
+ * would also match its neighbours.
+ */
+export function itemsNamed(page: Page, section: 'Accounts' | 'Partners' | 'Offers', name: string) {
+  return namesIn(page, section).filter({ has: page.getByText(name, { exact: true }) });
+}
+
 /** axe-core's WCAG 2 A and AA rules over the page as it is now: the violations, by rule and target. */
 export async function accessibilityViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

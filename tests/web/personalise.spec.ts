@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { accessibilityViolations, expect, namesIn, screenshot, test, type TestUser } from './fixtures.js';
+import { accessibilityViolations, expect, itemsNamed, namesIn, screenshot, test, type TestUser } from './fixtures.js';
 
 /** The account names in the order the dashboard shows them. */
 async function accountOrder(page: Page, user: TestUser): Promise<string[]> {
@@ -102,7 +102,7 @@ test.describe('personalising the dashboard', () => {
 
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Dashboard' }).click();
-    await expect(namesIn(page, 'Accounts').filter({ hasText: name })).toHaveCount(0);
+    await expect(itemsNamed(page, 'Accounts', name)).toHaveCount(0);
 
     await nav.getByRole('link', { name: 'History' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
@@ -112,7 +112,7 @@ test.describe('personalising the dashboard', () => {
     await expect(page.getByText('Restored version 1')).toBeVisible();
 
     await nav.getByRole('link', { name: 'Dashboard' }).click();
-    await expect(namesIn(page, 'Accounts').filter({ hasText: name })).toHaveCount(1);
+    await expect(itemsNamed(page, 'Accounts', name)).toHaveCount(1);
     await nav.getByRole('link', { name: 'Personalise' }).click();
     await expect(page.getByLabel('Layout')).toHaveValue('grid');
   });
