@@ -12,6 +12,7 @@ import { platformProcesses } from '../stack/platform-processes.js';
 import { startPrivateRedis, type PrivateRedis } from '../stack/private-redis.js';
 import { up } from '../stack/stack.js';
 import { supervise, type ProcessSpec, type Supervisor } from '../stack/supervisor.js';
+import { worthShowing } from './log-lines.js';
 
 /**
  * The platform as production runs it, twice over: two API processes, two workers and two bridges (a
@@ -78,7 +79,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     }
   }
   const supervisor = supervise(specs, {
-    write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
+    write: (line) => (worthShowing(line) ? log(line) : undefined),
   });
   await supervisor.waitHealthy(120_000);
   const { client: temporal, close: closeTemporal } = await connectPlatformClient(config);
