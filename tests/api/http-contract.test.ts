@@ -302,3 +302,62 @@ describe('operations surface', () => {
     expect(dashboard.headers.get('X-Request-Id')).toBe('trace-200');
   });
 });
+
+// The process serves through @hono/node-server, which turns Hono's answers into Node's own (headers
+// included); `app.request()` above skips that step. Both must answer alike.
+describe('headers over Node’s HTTP server, as the process serves', () => {
+  let server: Awaited<ReturnType<typeof serveApp>>;
+  beforeAll(async () => {
+    server = await serveApp(harness.app({ RATE_LIMIT_PER_MINUTE: 5 }));
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.baseUrl}${path}`, { headers });
+
+  it('echoes a plain request id and replaces anything else, on every kind of answer', async () => {
+    expect((await get('/healthz', { 'X-Request-Id': 'trace-123' })).headers.get('X-Request-Id')).toBe('trace-123');
+    const replaced = (await get('/healthz', { 'X-Request-Id': 'not plain!' })).headers.get('X-Request-Id');
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await get('/healthz', { 'X-Request-Id': 'x'.repeat(129) })).headers.get('X-Request-Id')).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+    expect((await get('/v1/dashboard', { 'X-Request-Id': 'trace-401' })).headers.get('X-Request-Id')).toBe('trace-401');
+    expect((await get('/nowhere', { 'X-Request-Id': 'trace-404' })).headers.get('X-Request-Id')).toBe('trace-404');
+  });
+
+  it('serves a dashboard with its client profile, the rate limit and a 304 for the ETag held', async () => {
+    // A user of its own: the limit is counted per user across the API's processes.
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    const user = await harness.token(userId);
+    const client = { ...bearer(user), 'X-Client-Platform': 'ios', 'X-Client-Version': '1.0.0' };
+    const first = await get('/v1/dashboard', { ...client, 'X-Request-Id': 'trace-200' });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+    expect(first.headers.get('X-Request-Id')).toBe('trace-200');
+    expect(first.headers.get('X-Dashboard-Profile')).toBe('ios-v1');
+    expect(first.headers.get('Vary')).toBe('Authorization, X-Client-Platform, X-Client-Version');
+    expect(first.headers.get('RateLimit-Limit')).toBe('5');
+    expect(first.headers.get('RateLimit-Remaining')).toBe('4');
+    expect(((await first.json()) as { sections: Record<string, unknown> }).sections).toBeDefined();
+
+    const etag = first.headers.get('ETag') ?? '';
+    const again = await get('/v1/dashboard', { ...client, 'If-None-Match': etag, 'X-Request-Id': 'trace-304' });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('ETag')).toBe(etag);
+    expect(again.headers.get('X-Request-Id')).toBe('trace-304');
+    expect(again.headers.get('RateLimit-Remaining')).toBe('3');
+
+    // Another route and a refusal carry the limit too.
+    const preferences = await get('/v1/preferences', bearer(user));
+    expect(preferences.status).toBe(200);
+    expect(preferences.headers.get('RateLimit-Remaining')).toBe('2');
+    await get('/v1/preferences', bearer(user));
+    await get('/v1/preferences', bearer(user));
+    const limited = await get('/v1/preferences', bearer(user));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('RateLimit-Remaining')).toBe('0');
+    expect(limited.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
