@@ -172,6 +172,20 @@ describe('rebuildDashboard', () => {
     }
   });
 
+  /**
+   * The failures may have opened the partners breaker; once it lets a call through, builds are fresh
+   * again. Waited for, so the tests after find it closed: a breaker left open makes their first build's
+   * partners missing, with no snapshot to show later (it happened on a cold machine).
+   */
+  const partnersAnswerAgain = (userId: string) =>
+    expect
+      .poll(
+        async () =>
+          (await platform.workflows.rebuildNow(userId, 'admin', 30_000)).sections.partners.items.map((p) => p.id),
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toEqual(['p-2']);
+
   it('keeps a failing source as its last-known snapshot, marked stale with the reason', async () => {
     const userId = unique('u');
     seedUser(userId);
@@ -187,6 +201,7 @@ describe('rebuildDashboard', () => {
     } finally {
       platform.domain.setMode('partners', 'ok');
     }
+    await partnersAnswerAgain(userId);
   });
 
   it('stops waiting for a source that hangs and shows its last-known snapshot, marked stale', async () => {
@@ -209,15 +224,7 @@ describe('rebuildDashboard', () => {
     } finally {
       platform.domain.setMode('partners', 'ok');
     }
-    // The timeouts may have opened the partners breaker; once it lets a call through, builds are fresh
-    // again (and the tests after this one find it closed).
-    await expect
-      .poll(
-        async () =>
-          (await platform.workflows.rebuildNow(userId, 'admin', 30_000)).sections.partners.items.map((p) => p.id),
-        { timeout: 20_000, interval: 1_000 },
-      )
-      .toEqual(['p-2']);
+    await partnersAnswerAgain(userId);
   });
 
   it('while every source is down, shows and pushes the last-known data marked stale with a preference change applied, and fresh data once they answer, without a new trigger', async () => {
