@@ -6,7 +6,7 @@ import { inBatches, tokensFor, userId } from '../bench/lib/users.js';
 import { CLIENT, callApi, startLoad, type ChaosUsers } from './load.js';
 import { startChaosPlatform, type ChaosPlatform } from './platform.js';
 import { openUserStreams, type UserStreams } from './streams.js';
-import { waitForConvergence } from './verify.js';
+import { waitForConvergence, type Behind } from './verify.js';
 
 export type ChaosMode = 'quick' | 'full';
 
@@ -35,6 +35,8 @@ export interface ScenarioResult {
   readonly lost: number;
   /** The first of them, for looking into (e.g. `npm run ops -- view <userId>`). */
   readonly lostUsers: readonly string[];
+  /** For each of those, what was due and what the apps were shown at the deadline. */
+  readonly lostDetails: readonly Behind[];
   /** Users whose dashboard showed their changes but whose live stream never announced that version. */
   readonly unannounced: number;
   readonly unannouncedUsers: readonly string[];
@@ -128,6 +130,7 @@ export async function runChaos(
       log(
         `${scenario.name}: ${result.accepted} accepted (the last ${result.lastAcceptedAfterS} s after recovery), ${result.lost} lost, ${result.unannounced} unannounced on their stream (${result.streamReconnects} streams reopened), ${result.stranded} stranded, converged after ${result.convergedAfterS ?? 'never'} s, ${result.reads5xx} of ${result.reads} reads 5xx`,
       );
+      for (const { userId, due, seen } of result.lostDetails) log(`  ${userId}: due ${due}; shown ${seen}`);
       results.push(result);
     }
     return { mode, users: size.users, results, targets: { convergeWithinS: CONVERGE_WITHIN_S } };
@@ -193,7 +196,8 @@ async function runScenario(
     accepted: done.writesAccepted + done.preferencesAccepted,
     refused: done.writesRefused + done.preferencesRefused,
     lost: behind.length,
-    lostUsers: behind.slice(0, 20),
+    lostUsers: behind.slice(0, 20).map((b) => b.userId),
+    lostDetails: behind.slice(0, 20),
     unannounced: unannounced.length,
     unannouncedUsers: unannounced.slice(0, 20),
     streamReconnects: streams.reconnects() - reconnectsBefore,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { terminateOpenWorkflows } from '../adapters/temporal/open-workflows.js';
 import { connectPlatformClient } from '../adapters/temporal/platform-client.js';
@@ -33,12 +34,17 @@ export interface ChaosPlatform {
 }
 
 const KEYSPACE = 'chaos';
+/** CHAOS_LOG_LEVEL=info keeps every request of the run in .stack/chaos/platform.log, for a lost change. */
+const LogLevel = z.enum(['debug', 'info', 'warn', 'error']).default('warn');
 const REPLICATED = new Set(['worker', 'bridge', 'api']);
 
 export async function startChaosPlatform(seedUsers: number, log: (line: string) => void): Promise<ChaosPlatform> {
   const base = loadConfig();
   const dataDir = join(stackPaths(base).dir, 'chaos', 'domain-services');
   rmSync(dataDir, { recursive: true, force: true });
+  // Everything the processes write, at the run's level; the console gets only errors and restarts.
+  mkdirSync(join(stackPaths(base).dir, 'chaos'), { recursive: true });
+  const platformLog = createWriteStream(join(stackPaths(base).dir, 'chaos', 'platform.log'));
   await up(base, () => {});
   await freshKeyspace(base);
   const redis = await startPrivateRedis();
@@ -58,7 +64,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     DOMAIN_DATA_DIR: dataDir,
     DOMAIN_SEED_USERS: String(seedUsers),
     RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: LogLevel.parse(process.env['CHAOS_LOG_LEVEL']),
   };
   const replica = (n: 1 | 2) => ({
     ...env,
@@ -79,7 +85,10 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
     }
   }
   const supervisor = supervise(specs, {
-    write: (line) => (worthShowing(line) ? log(line) : undefined),
+    write: (line) => {
+      platformLog.write(`${line}\n`);
+      if (worthShowing(line)) log(line);
+    },
   });
   await supervisor.waitHealthy(120_000);
   const { client: temporal, close: closeTemporal } = await connectPlatformClient(config);
@@ -101,6 +110,7 @@ export async function startChaosPlatform(seedUsers: number, log: (line: string) 
         await supervisor.stop(15_000);
         await closeTemporal();
         await redis.stop();
+        platformLog.end();
       }
     },
   };

@@ -38,22 +38,41 @@ async function truthOf(config: Config, apiUrls: readonly string[], users: ChaosU
 /** A user's dashboard is behind the truth, or shows it but their stream has not announced it, or both are done. */
 type Standing = 'behind' | 'unannounced' | 'shown';
 
+/** Where a user stands, and for one behind what the apps were shown instead: what a lost change needs looked into. */
+interface Look {
+  readonly standing: Standing;
+  readonly seen?: string;
+}
+
 async function standingOf(
   apiUrls: readonly string[],
   users: ChaosUsers,
   streams: UserStreams,
   userId: string,
   truth: Truth,
-): Promise<Standing> {
+): Promise<Look> {
   const response = await callApi(apiUrls, '/v1/dashboard', {
     headers: { Authorization: `Bearer ${users.tokenOf.get(userId) ?? ''}`, ...CLIENT },
   });
-  if (!response?.ok) return 'behind';
+  if (!response?.ok) return { standing: 'behind', seen: `dashboard answered ${response?.status ?? 'by no API'}` };
   const view = Dashboard.safeParse(await response.json());
-  if (!view.success) return 'behind';
+  if (!view.success) return { standing: 'behind', seen: 'a dashboard that does not parse' };
   const account = view.data.sections.accounts?.items.find((a) => a.id === users.accountOf.get(userId));
-  if (view.data.layout !== truth.layout || account?.name !== truth.name) return 'behind';
-  return streams.announced(userId) >= view.data.version ? 'shown' : 'unannounced';
+  if (view.data.layout !== truth.layout || account?.name !== truth.name) {
+    const source = response.headers.get('X-Dashboard-Source') ?? 'unknown';
+    return {
+      standing: 'behind',
+      seen: `layout ${view.data.layout}, name "${account?.name ?? 'none'}", version ${view.data.version} from ${source}`,
+    };
+  }
+  return { standing: streams.announced(userId) >= view.data.version ? 'shown' : 'unannounced' };
+}
+
+/** A user whose dashboard never showed their changes: what was due and what the apps were shown. */
+export interface Behind {
+  readonly userId: string;
+  readonly due: string;
+  readonly seen: string;
 }
 
 /**
@@ -71,18 +90,22 @@ export async function waitForConvergence(
   touched: ReadonlySet<string>,
   since: number,
   deadlineMs: number,
-): Promise<{ convergedAfterMs?: number; behind: string[]; unannounced: string[] }> {
+): Promise<{ convergedAfterMs?: number; behind: Behind[]; unannounced: string[] }> {
   let waiting = [...touched];
   for (;;) {
-    const behind: string[] = [];
+    const behind: Behind[] = [];
     const unannounced: string[] = [];
     await inBatches(waiting, 20, async (userId) => {
-      const truth = await truthOf(config, apiUrls, users, userId).catch(() => undefined);
-      const standing = truth ? await standingOf(apiUrls, users, streams, userId, truth) : 'behind';
-      if (standing === 'behind') behind.push(userId);
-      if (standing === 'unannounced') unannounced.push(userId);
+      const truth = await truthOf(config, apiUrls, users, userId).catch((error: unknown) => String(error));
+      const look =
+        typeof truth === 'string'
+          ? { standing: 'behind' as const, seen: 'nothing: the truth was unreadable' }
+          : await standingOf(apiUrls, users, streams, userId, truth);
+      const due = typeof truth === 'string' ? truth : `layout ${truth.layout}, name "${truth.name}"`;
+      if (look.standing === 'behind') behind.push({ userId, due, seen: look.seen ?? '' });
+      if (look.standing === 'unannounced') unannounced.push(userId);
     });
-    waiting = [...behind, ...unannounced];
+    waiting = [...behind.map((b) => b.userId), ...unannounced];
     if (waiting.length === 0) return { convergedAfterMs: Date.now() - since, behind, unannounced };
     if (Date.now() - since > deadlineMs) return { behind, unannounced };
     await sleep(500);

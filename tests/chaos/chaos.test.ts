@@ -31,7 +31,7 @@ describe('npm run chaos (quick)', () => {
           reads5xx: result.reads5xx,
         },
         // Whose dashboard fell behind, to look into with `npm run ops -- view <userId>`.
-        `behind: ${result.lostUsers.join(', ') || 'nobody'}; unannounced: ${result.unannouncedUsers.join(', ') || 'nobody'}`,
+        `behind: ${result.lostDetails.map((b) => `${b.userId} (due ${b.due}; shown ${b.seen})`).join(', ') || 'nobody'}; unannounced: ${result.unannouncedUsers.join(', ') || 'nobody'}`,
       ).toEqual({ scenario: result.scenario, lost: 0, unannounced: 0, stranded: 0, reads5xx: 0 });
       expect(result.convergedAfterS, result.scenario).toBeDefined();
     }
