@@ -33,9 +33,10 @@ export interface ScenarioResult {
   readonly refused: number;
   /** Users whose accepted changes were not on their dashboard by the deadline. */
   readonly lost: number;
-  /** The first of them, for looking into (e.g. `npm run ops -- view <userId>`). */
-  readonly lostUsers: readonly string[];
-  /** For each of those, what was due and what the apps were shown at the deadline. */
+  /**
+   * The first of them, with what was due and what the apps were shown at the deadline, for looking
+   * into (e.g. `npm run ops -- view <userId>`).
+   */
   readonly lostDetails: readonly Behind[];
   /** Users whose dashboard showed their changes but whose live stream never announced that version. */
   readonly unannounced: number;
@@ -196,7 +197,6 @@ async function runScenario(
     accepted: done.writesAccepted + done.preferencesAccepted,
     refused: done.writesRefused + done.preferencesRefused,
     lost: behind.length,
-    lostUsers: behind.slice(0, 20).map((b) => b.userId),
     lostDetails: behind.slice(0, 20),
     unannounced: unannounced.length,
     unannouncedUsers: unannounced.slice(0, 20),

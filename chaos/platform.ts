@@ -40,11 +40,12 @@ const REPLICATED = new Set(['worker', 'bridge', 'api']);
 
 export async function startChaosPlatform(seedUsers: number, log: (line: string) => void): Promise<ChaosPlatform> {
   const base = loadConfig();
-  const dataDir = join(stackPaths(base).dir, 'chaos', 'domain-services');
+  const runDir = join(stackPaths(base).dir, 'chaos');
+  const dataDir = join(runDir, 'domain-services');
   rmSync(dataDir, { recursive: true, force: true });
   // Everything the processes write, at the run's level; the console gets only errors and restarts.
-  mkdirSync(join(stackPaths(base).dir, 'chaos'), { recursive: true });
-  const platformLog = createWriteStream(join(stackPaths(base).dir, 'chaos', 'platform.log'));
+  mkdirSync(runDir, { recursive: true });
+  const platformLog = createWriteStream(join(runDir, 'platform.log'));
   await up(base, () => {});
   await freshKeyspace(base);
   const redis = await startPrivateRedis();

@@ -39,10 +39,7 @@ async function truthOf(config: Config, apiUrls: readonly string[], users: ChaosU
 type Standing = 'behind' | 'unannounced' | 'shown';
 
 /** Where a user stands, and for one behind what the apps were shown instead: what a lost change needs looked into. */
-interface Look {
-  readonly standing: Standing;
-  readonly seen?: string;
-}
+type Look = { readonly standing: 'behind'; readonly seen: string } | { readonly standing: Exclude<Standing, 'behind'> };
 
 async function standingOf(
   apiUrls: readonly string[],
@@ -97,12 +94,13 @@ export async function waitForConvergence(
     const unannounced: string[] = [];
     await inBatches(waiting, 20, async (userId) => {
       const truth = await truthOf(config, apiUrls, users, userId).catch((error: unknown) => String(error));
-      const look =
-        typeof truth === 'string'
-          ? { standing: 'behind' as const, seen: 'nothing: the truth was unreadable' }
-          : await standingOf(apiUrls, users, streams, userId, truth);
-      const due = typeof truth === 'string' ? truth : `layout ${truth.layout}, name "${truth.name}"`;
-      if (look.standing === 'behind') behind.push({ userId, due, seen: look.seen ?? '' });
+      if (typeof truth === 'string') {
+        behind.push({ userId, due: `unknown (${truth})`, seen: 'not looked at' });
+        return;
+      }
+      const look = await standingOf(apiUrls, users, streams, userId, truth);
+      if (look.standing === 'behind')
+        behind.push({ userId, due: `layout ${truth.layout}, name "${truth.name}"`, seen: look.seen });
       if (look.standing === 'unannounced') unannounced.push(userId);
     });
     waiting = [...behind.map((b) => b.userId), ...unannounced];
