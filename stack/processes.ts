@@ -67,7 +67,8 @@ export async function stopProcess(
   return 'killed';
 }
 
-function alive(pid: number): boolean {
+/** The process is running (a zombie counts as gone); unlike runningPid, whatever its command line says. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     // A zombie is dead for our purposes.

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { bootstrapSteps } from './bootstrap.js';
 import { profileFile, recordedProfile, stackProfile, type Engine } from './engine.js';
 import { engines } from './engines.js';
-import { logTail, runningPid, startDetached, stopProcess } from './processes.js';
+import { alive, logTail, runningPid, startDetached, stopProcess } from './processes.js';
 
 export type Log = (line: string) => void;
 
@@ -50,14 +50,19 @@ export async function status(config: Config): Promise<EngineStatus[]> {
   );
 }
 
-async function waitReady(engine: Engine): Promise<void> {
+/**
+ * Waits until the engine answers, or its process (pid) is gone. Gone means not alive rather than no
+ * longer matched by runningPid: while setpriv execs the PostgreSQL server, its command line can read
+ * empty for an instant, and a probe that fell into it once reported a starting server as exited.
+ */
+async function waitReady(engine: Engine, pid: number): Promise<void> {
   const deadline = Date.now() + engine.readyDeadlineSeconds * 1000;
   let lastFailure = '';
   while (Date.now() < deadline) {
     const failure = await probe(engine);
     if (failure === undefined) return;
     lastFailure = failure;
-    if (runningPid(engine) === undefined) {
+    if (!alive(pid)) {
       throw new EngineFailedError(
         `${engine.name} exited during start-up. Last lines of ${engine.logFile}:\n${logTail(engine.logFile)}`,
       );
@@ -76,15 +81,16 @@ export async function startEngine(engine: Engine, log: Log = () => {}): Promise<
     log(`${engine.name}: already up on port ${engine.port}${runningPid(engine) ? '' : ' (not started by this stack)'}`);
     return;
   }
-  if (runningPid(engine) === undefined) {
+  let pid = runningPid(engine);
+  if (pid === undefined) {
     await engine.prepare();
     const { command, args, env } = engine.command();
-    const pid = startDetached(engine, command, args, env);
+    pid = startDetached(engine, command, args, env);
     log(`${engine.name}: started (pid ${pid}), waiting for it to answer on port ${engine.port}`);
   } else {
     log(`${engine.name}: running, waiting for it to answer on port ${engine.port}`);
   }
-  await waitReady(engine);
+  await waitReady(engine, pid);
   log(`${engine.name}: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
