@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { Consumer } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  type Consumer,
+} from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchGroupMembership } from '../../workers/group-watchdog.js';
 
@@ -21,8 +26,8 @@ function fakeConsumer() {
   } as unknown as Pick<Consumer, 'on' | 'events'>;
   return {
     consumer,
-    crash: (restart: boolean) =>
-      emitter.emit(events.CRASH, { payload: { error: new Error('Request Fetch timed out'), restart } }),
+    crash: (restart: boolean, error: Error = new Error('Request Fetch timed out')) =>
+      emitter.emit(events.CRASH, { payload: { error, restart } }),
     join: () => emitter.emit(events.GROUP_JOIN, { payload: {} }),
     listeners: () => emitter.listenerCount(events.CRASH) + emitter.listenerCount(events.GROUP_JOIN),
   };
@@ -77,6 +82,31 @@ describe('consumer group watchdog', () => {
     fake.crash(false);
     expect(onStuck).toHaveBeenCalledTimes(1);
     expect(onStuck.mock.calls[0]?.[0]).toContain('crashed for good: Request Fetch timed out');
+  });
+
+  it('waits out a Kafka that cannot be reached, then bounds the rejoin from its last try', () => {
+    const fake = fakeConsumer();
+    const onStuck = vi.fn();
+    watchGroupMembership(fake.consumer, { maxOutOfGroupMs: 90_000, onStuck });
+    // As kafkajs reports it after its retries: the refused connection is the cause of the cause.
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    const unreachable = () =>
+      new KafkaJSNumberOfRetriesExceeded(Object.assign(new KafkaJSNonRetriableError(refused), { cause: refused }), {
+        retryCount: 5,
+        retryTime: 10_000,
+      });
+    fake.crash(true);
+    // Kafka away for 5 minutes: the consumer crashes on every try to reach it, and is left to go on trying.
+    for (let minute = 0; minute < 5; minute++) {
+      vi.advanceTimersByTime(50_000);
+      fake.crash(true, unreachable());
+    }
+    expect(onStuck).not.toHaveBeenCalled();
+    // Kafka is back, and the consumer's restart hangs without a word: 90 s after its last try it is given up.
+    vi.advanceTimersByTime(89_999);
+    expect(onStuck).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(onStuck).toHaveBeenCalledTimes(1);
   });
 
   it('says nothing once stopped: a consumer stopped on purpose is not stuck', () => {
