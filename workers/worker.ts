@@ -76,6 +76,13 @@ async function main(): Promise<void> {
   logger.info({ queues, namespace: config.TEMPORAL_NAMESPACE }, 'polling task queues');
   try {
     await workers.run();
+  } catch (error) {
+    // A failed worker, or one stopped before its work finished (shutdownForceTime in create-worker.ts:
+    // the SDK rejects with GracefulShutdownPeriodExpiredError, or with the error of disposing the
+    // workflow runs it held). What they held times out on the server and other workers run it again.
+    logger.error({ err: error }, 'workers stopped before their work finished: other workers run what they held');
+    // Whether the clients close in time or the deadline below exits, the supervisor sees a failure.
+    process.exitCode = 1;
   } finally {
     polling = false;
     // Closing the clients is bounded too: a stopping worker goes after this long whatever still waits.

@@ -1,74 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardWorkflows } from '../../adapters/temporal/dashboard-workflows.js';
 import { connectPlatformClient } from '../../adapters/temporal/platform-client.js';
 import { loadConfig, taskQueues, type Config } from '../../config/index.js';
 import { startTestDomainServer, type TestDomainServer } from '../support/domain-server.js';
-import { freePort } from '../support/free-port.js';
 import { unique } from '../support/unique.js';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 /**
  * The worker as `npm start` and the deployment run it: its own process, on a task queue of its own,
  * against the real engines and a stand-in for the domain services.
  */
-const root = fileURLToPath(new URL('../..', import.meta.url));
 let domain: TestDomainServer;
 let config: Config;
-let worker: ChildProcess;
+let worker: WorkerProcess;
 let temporal: { client: Client; close(): Promise<void> };
-const lines: string[] = [];
 const nobody = unique('nobody');
 
 beforeAll(async () => {
   domain = await startTestDomainServer();
-  const env = {
-    TEMPORAL_TASK_QUEUE: unique('worker-process'),
-    WORKER_PORT: String(await freePort()),
-    WORKER_SDK_METRICS_PORT: String(await freePort()),
-    ACCOUNTS_URL: domain.baseUrls.accounts,
-    PARTNERS_URL: domain.baseUrls.partners,
-    OFFERS_URL: domain.baseUrls.offers,
-    TRANSACTIONS_URL: domain.baseUrls.transactions,
-    LOG_LEVEL: 'info',
-  };
+  const env = { TEMPORAL_TASK_QUEUE: unique('worker-process') };
   config = loadConfig({ ...process.env, ...env });
-  worker = spawn(process.execPath, ['--import', 'tsx', 'workers/worker.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const stream of [worker.stdout, worker.stderr])
-    if (stream) createInterface({ input: stream }).on('line', (line) => lines.push(line));
-  // Ready once it polls (bundling the workflow code takes a while); a worker that exits early fails at once.
-  const deadline = Date.now() + 120_000;
-  while (
-    (await fetch(`${workerUrl()}/healthz`).then(
-      (r) => r.status,
-      () => 0,
-    )) !== 200
-  ) {
-    if (worker.exitCode !== null || Date.now() > deadline) throw new Error(`worker not ready:\n${lines.join('\n')}`);
-    await sleep(250);
-  }
+  worker = await startWorkerProcess(domain, env);
   temporal = await connectPlatformClient(config);
 });
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    worker.kill('SIGKILL');
-    await once(worker, 'exit');
-  }
+  await worker?.kill();
   await temporal?.close();
   await domain?.close();
 });
 
-const workerUrl = () => `http://127.0.0.1:${config.WORKER_PORT}`;
-const metrics = async () => (await fetch(`${workerUrl()}/metrics`)).text();
+const metrics = async () => (await fetch(`${worker.url}/metrics`)).text();
 const sample = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
@@ -118,13 +82,13 @@ describe('the worker process', () => {
     const failedBuild = (line: string) =>
       line.includes('"activityType":"buildDashboardOutcome"') &&
       line.includes(`"workflowId":"dashboard-rebuild:${nobody}"`);
-    await expect.poll(() => lines.some(failedBuild), { timeout: 10_000 }).toBe(true);
-    expect(JSON.parse(lines.find(failedBuild) ?? '{}')).toMatchObject({
+    await expect.poll(() => worker.lines.some(failedBuild), { timeout: 10_000 }).toBe(true);
+    expect(JSON.parse(worker.lines.find(failedBuild) ?? '{}')).toMatchObject({
       level: 40,
       sdkComponent: 'worker',
       err: { message: expect.stringContaining('no source answered') },
     });
-    const parsed = lines.map((line) => {
+    const parsed = worker.lines.map((line) => {
       try {
         return JSON.parse(line) as Record<string, unknown>;
       } catch {
@@ -139,8 +103,8 @@ describe('the worker process', () => {
       true,
     );
 
-    worker.kill('SIGTERM');
-    const [code] = (await once(worker, 'exit')) as [number | null];
+    worker.child.kill('SIGTERM');
+    const [code] = (await once(worker.child, 'exit')) as [number | null];
     expect(code).toBe(0);
   });
 });
