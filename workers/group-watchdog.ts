@@ -1,4 +1,4 @@
-import { KafkaJSConnectionError, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 
 export interface GroupWatchdogOptions {
   /** How long a crashed consumer may take to rejoin its group before the process gives up on it. */
@@ -64,9 +64,13 @@ export function watchGroupMembership(
   };
 }
 
-/** The error, or one it wraps (kafkajs gives up after its retries with the last as cause), is a failed connection. */
+/**
+ * The error, or one it wraps (kafkajs gives up after its retries with the last as cause), is a failed
+ * connection. By name, as kafkajs itself tells its errors apart: Node's ESM loader finds only a few
+ * of the CommonJS package's exports by name, and the error classes are not among them.
+ */
 function brokerUnreachable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
-    if (e instanceof KafkaJSConnectionError) return true;
+    if (e.name === 'KafkaJSConnectionError') return true;
   return false;
 }
