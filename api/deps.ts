@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { createKafkaClient } from '../adapters/kafka/client.js';
+import { kafkaLogCreator } from '../adapters/kafka/log-creator.js';
 import { pino, type Logger } from 'pino';
 import { createTokenVerifier, type TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
@@ -112,7 +113,7 @@ const CLOSE_DEADLINE_MS = 3_000;
  * process that serves none opens no connection) behind the emitter that keeps reads from waiting on it.
  */
 function createViewEvents(config: Config, logger: Logger): { emitter: ViewEmitter; close(): Promise<void> } {
-  const kafka = createKafkaClient(config);
+  const kafka = createKafkaClient(config, { logCreator: kafkaLogCreator(logger) });
   // Short: a batch Kafka has not taken by then is dropped, and the next one gets its turn.
   const producer = createEventProducer(kafka, { timeoutMs: 2_000 });
   const emitter = createViewEmitter({

@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { createKafkaClient } from '../adapters/kafka/client.js';
+import { kafkaLogCreator } from '../adapters/kafka/log-creator.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createCassandraClient } from '../adapters/cassandra/client.js';
 import { createPreferenceStore } from '../adapters/cassandra/preference-store.js';
@@ -21,6 +23,8 @@ export interface ActivityDepsOptions {
   /** Circuit breaker tuning (tests open it after fewer failures). */
   readonly breakAfterFailures?: number;
   readonly halfOpenAfterMs?: number;
+  /** The process's logger, for the Kafka client's lines (without it, kafkajs's own JSON). */
+  readonly logger?: Logger;
 }
 
 /** The real clients behind the activities, and one function that closes them all. */
@@ -31,7 +35,8 @@ export async function createActivityDeps(
   const cassandra = createCassandraClient(config);
   await cassandra.connect();
   const redis = createRedisClient(config.REDIS_URL);
-  const kafka = createKafkaClient(config);
+  const { logger, ...breaker } = options;
+  const kafka = createKafkaClient(config, logger ? { logCreator: kafkaLogCreator(logger) } : {});
   const events = createEventProducer(kafka);
   const keys = createUserKeyStore(cassandra, userKeyCacheOptions(config));
   // Only erasure uses it (a user's raw analytics events): one connection, opened on first use, and
@@ -49,7 +54,7 @@ export async function createActivityDeps(
     dataConverter: platformDataConverter(keys),
   });
   const domain = (service: string, baseUrl: string) =>
-    createDomainClient({ service, baseUrl, timeoutMs: config.DOMAIN_CALL_TIMEOUT_MS, ...options });
+    createDomainClient({ service, baseUrl, timeoutMs: config.DOMAIN_CALL_TIMEOUT_MS, ...breaker });
 
   const deps: ActivityDeps = {
     domain: {

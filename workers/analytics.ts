@@ -16,7 +16,7 @@ import { migrateAnalytics } from '../adapters/postgres/migrate.js';
 import { ensureRollupSchedules } from '../adapters/temporal/analytics-workflows.js';
 import { createAnalyticsConsumer } from './analytics/create-analytics-consumer.js';
 import { createAnalyticsWorker } from './analytics/create-analytics-worker.js';
-import { kafkaLogCreator } from './bridge/kafka-logger.js';
+import { kafkaLogCreator } from '../adapters/kafka/log-creator.js';
 
 /**
  * The analytics process: stores every event in the analytics store (its own consumer group) and runs

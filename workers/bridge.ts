@@ -9,7 +9,7 @@ import { traceLogFields } from '../adapters/telemetry/trace-context.js';
 import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createBridge } from './bridge/create-bridge.js';
 import { createBridgeHttp } from './bridge/http.js';
-import { kafkaLogCreator } from './bridge/kafka-logger.js';
+import { kafkaLogCreator } from '../adapters/kafka/log-creator.js';
 import { createTemporalTrigger } from './bridge/temporal-trigger.js';
 
 /**

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       },
     },
   });
-  const { deps, close } = await createActivityDeps(config);
+  const { deps, close } = await createActivityDeps(config, { logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const observer = createWorkerMetrics(registry, deps.domain);
