@@ -30,8 +30,9 @@ const notYet = () => Promise.reject(new Error('not answering yet'));
 describe('startEngine', () => {
   it('names an engine whose process exits before it answers, with its log', async () => {
     const dying = engine('dying', 'echo cannot bind; exit 3', notYet);
-    await expect(startEngine(dying)).rejects.toThrow(EngineFailedError);
-    await expect(startEngine(dying)).rejects.toThrow(/dying exited during start-up[\s\S]*cannot bind/);
+    const failure = await startEngine(dying).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EngineFailedError);
+    expect((failure as Error).message).toMatch(/dying exited during start-up[\s\S]*cannot bind/);
   });
 
   it('waits for a process whose command line changes as it execs (setpriv into PostgreSQL), until it answers', async () => {
