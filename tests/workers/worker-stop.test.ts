@@ -74,14 +74,7 @@ describe('a worker stopped during a build', () => {
     domain.setMode('accounts', 'ok');
     stopping.child.kill('SIGTERM');
     // The deadline of this wait is what the test is about: 30 s of drain, 10 s to close its clients, and margin.
-    const exited = once(stopping.child, 'exit') as Promise<[number | null]>;
-    let deadline: NodeJS.Timeout | undefined;
-    const [code] = await Promise.race([
-      exited,
-      new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error('the worker did not stop')), 60_000);
-      }),
-    ]).finally(() => clearTimeout(deadline));
+    const [code] = (await once(stopping.child, 'exit', { signal: AbortSignal.timeout(60_000) })) as [number | null];
     // It said why it left work behind; its own call to the accounts service is still waiting for an answer.
     expect(code).toBe(1);
     expect(stopping.lines.join('\n')).toContain('workers stopped before their work finished');
