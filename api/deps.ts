@@ -27,7 +27,7 @@ import {
 import { taskQueues, type Config } from '../config/index.js';
 import { topics } from '../config/topics.js';
 import { createStreamHub, type LiveUpdates } from './live/stream-hub.js';
-import { createNearCache } from './near-cache.js';
+import { createNearCache, type NearCache } from './near-cache.js';
 import { createRedisRateLimiter, type RateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createRedisLock, type SingleFlightLock } from '../adapters/redis/swr-lock.js';
 import { traceLogFields } from '../adapters/telemetry/trace-context.js';
@@ -66,7 +66,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Checks bearer tokens: the identity provider's keys in production, the dev secret locally. */
   readonly verifyToken: TokenVerifier;
-  readonly cache: Pick<DashboardCache, 'get' | 'put'>;
+  /** Redis, with this process's near cache in front: `peek` answers from memory alone (api/fast-read.ts). */
+  readonly cache: Pick<DashboardCache, 'get' | 'put'> & Partial<Pick<NearCache, 'peek'>>;
   readonly views: Pick<ViewStore, 'load'>;
   readonly preferences: Pick<PreferenceStore, 'load' | 'history'>;
   readonly workflows: Pick<DashboardWorkflows, 'requestRebuild' | 'rebuildNow' | 'changePreferences'>;

@@ -2,6 +2,12 @@ import { LRUCache } from 'lru-cache';
 import type { CacheEntry, DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import type { UpdateFeed } from './live/stream-hub.js';
 
+export interface NearCache extends Pick<DashboardCache, 'get' | 'put'> {
+  /** The entry held for this user and profile, without asking Redis. */
+  peek(userId: string, profileKey: string): CacheEntry | undefined;
+  readonly size: () => number;
+}
+
 export interface NearCacheOptions {
   /** Bytes of rendered dashboards held at most. */
   readonly maxBytes?: number;
@@ -23,7 +29,7 @@ export function createNearCache(
   cache: Pick<DashboardCache, 'get' | 'put'>,
   feed: UpdateFeed,
   options: NearCacheOptions = {},
-): Pick<DashboardCache, 'get' | 'put'> & { readonly size: () => number } {
+): NearCache {
   // Per user, which profiles are held, so an update drops exactly them; kept in step with evictions.
   const profilesOf = new Map<string, Set<string>>();
   const entries = new LRUCache<string, CacheEntry>({
@@ -59,15 +65,17 @@ export function createNearCache(
     profiles.add(profileKey);
   };
 
+  const peek = (userId: string, profileKey: string) => entries.get(keyOf(userId, profileKey));
   return {
     async get(userId, profile) {
-      const held = entries.get(keyOf(userId, profile.key));
+      const held = peek(userId, profile.key);
       if (held) return held;
       const heardBefore = heard;
       const entry = await cache.get(userId, profile);
       if (entry) keep(userId, profile.key, entry, heardBefore);
       return entry;
     },
+    peek,
     // Not kept: Redis may hold a newer build than the one re-warmed from; the next read takes Redis's.
     put: (view, profile) => cache.put(view, profile),
     size: () => entries.size,

@@ -6,6 +6,7 @@ import { isEntryPoint } from '../config/entry-point.js';
 import { startTracing } from '../adapters/telemetry/tracing.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
+import { serverWithFastRead } from './fast-read.js';
 
 /** How long in-flight requests may finish after a stop signal before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,8 +30,14 @@ export async function runApiServer(config: Config): Promise<RunningApi> {
   });
   // A port already taken is an error event, not a callback: without the reject this would wait for ever.
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const started: ServerType = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.BIND_HOST }, () =>
-      resolve(started),
+    const started: ServerType = serve(
+      {
+        fetch: app.fetch,
+        createServer: serverWithFastRead(app.fastRead),
+        port: config.API_PORT,
+        hostname: config.BIND_HOST,
+      },
+      () => resolve(started),
     );
     started.once('error', reject);
   }).catch(async (error: unknown) => {

@@ -12,8 +12,17 @@ export interface AuthOptions {
   readonly adminClaim?: string;
   /** The role that grants admin rights. */
   readonly adminRole?: string;
-  /** Verified tokens remembered (until they expire), so a user's next request skips the verification. */
-  readonly rememberTokens?: number;
+  /** Verified tokens remembered until they expire, so a user's next request skips the verification. */
+  readonly remembered?: RememberedCallers;
+}
+
+/** Callers by the exact token string they sent, each until its token expires (at most five minutes). */
+export type RememberedCallers = LRUCache<string, Caller>;
+export const rememberCallers = (max = 50_000): RememberedCallers => new LRUCache<string, Caller>({ max });
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for anything else. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header)?.[1];
 }
 
 /** How long a verified token is remembered at most, also one without an expiry. */
@@ -49,17 +58,15 @@ const unauthorized = (detail: string, error = 'invalid_token') =>
 export function bearerAuth(options: AuthOptions): MiddlewareHandler<AppEnv> {
   const adminClaim = options.adminClaim ?? 'roles';
   const adminRole = options.adminRole ?? 'admin';
-  const verified = new LRUCache<string, Caller>({ max: options.rememberTokens ?? 50_000 });
+  const verified = options.remembered ?? rememberCallers();
   return async function bearerAuth(c, next) {
-    const header = c.req.header('authorization');
-    const match = header === undefined ? null : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header);
-    if (!match?.[1]) {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined) {
       throw new ApiError(401, 'UNAUTHORIZED', {
         detail: 'A bearer token is required',
         headers: { 'WWW-Authenticate': 'Bearer realm="dashboard"' },
       });
     }
-    const token = match[1];
     let caller = verified.get(token);
     if (caller === undefined) {
       let payload: Record<string, unknown>;

@@ -1,12 +1,19 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../problem.js';
-import type { RateLimiter } from '../../adapters/redis/rate-limiter.js';
+import type { RateLimitDecision, RateLimiter } from '../../adapters/redis/rate-limiter.js';
 
 export interface RateLimitOptions {
   readonly limiter: Pick<RateLimiter, 'hit'>;
   readonly perMinute: number;
 }
+
+/** What every answer under /v1 tells the caller about their limit. */
+export const rateLimitHeaders = (decision: RateLimitDecision): Record<string, string> => ({
+  'RateLimit-Limit': String(decision.limit),
+  'RateLimit-Remaining': String(decision.remaining),
+  'RateLimit-Reset': String(decision.resetSeconds),
+});
 
 /**
  * Fixed window per user per minute, shared by every API process through Redis (see RateLimiter for
@@ -16,9 +23,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   return async function rateLimit(c, next) {
     const { userId } = c.get('caller');
     const decision = options.limiter.hit(`user:${userId}`, options.perMinute, 60_000);
-    c.header('RateLimit-Limit', String(decision.limit));
-    c.header('RateLimit-Remaining', String(decision.remaining));
-    c.header('RateLimit-Reset', String(decision.resetSeconds));
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
     if (!decision.allowed) {
       throw new ApiError(429, 'RATE_LIMITED', {
         detail: `At most ${decision.limit} requests per minute`,

@@ -1,10 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ClientDashboard, Id } from '../../dashboard/index.js';
+import { ClientDashboard, Id, type ClientProfile } from '../../dashboard/index.js';
 import { resolveClientProfile } from '../../config/capability-matrix.js';
 import type { AppEnv } from '../env.js';
 import { authorizeUser } from '../middleware/auth.js';
-import type { ReadPath } from '../read-path.js';
+import type { DashboardRead, ReadPath } from '../read-path.js';
 import { bearer, problems } from '../schemas.js';
 import type { ViewEmitter } from '../view-events.js';
 
@@ -84,6 +84,55 @@ const reportedVersion = (header: string | undefined) => {
   return version !== undefined && APP_VERSION.test(version) ? version : 'unknown';
 };
 
+/** A dashboard answer as sent: status, headers, and the cached bytes unless it is a 304. */
+export interface DashboardAnswer {
+  readonly status: 200 | 304;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * The answer to a dashboard read, from the route and from the fast read (api/fast-read.ts) alike,
+ * with the read recorded for analytics once the answer is decided.
+ */
+export function answerDashboard(
+  request: {
+    readonly userId: string;
+    readonly profile: ClientProfile;
+    readonly appVersion: string | undefined;
+    readonly ifNoneMatch: string | undefined;
+    readonly started: number;
+  },
+  { entry, source, stale }: DashboardRead,
+  viewEvents?: Pick<ViewEmitter, 'emit'>,
+): DashboardAnswer {
+  const { userId, profile } = request;
+  const headers: Record<string, string> = {
+    ETag: entry.etag,
+    // Every request revalidates (cheap: a 304 from Redis); nothing shared may store a user's dashboard.
+    'Cache-Control': 'private, no-cache',
+    Vary: 'Authorization, X-Client-Platform, X-Client-Version',
+    'X-Dashboard-Source': source,
+    'X-Dashboard-Profile': profile.key,
+    ...(stale ? { 'X-Dashboard-Stale': 'true' } : {}),
+  };
+  const etagHit = noneMatch(request.ifNoneMatch, entry.etag);
+  // emit only buffers, so the answer does not wait for it.
+  viewEvents?.emit({
+    userId,
+    platform: profile.platform,
+    appVersion: reportedVersion(request.appVersion),
+    profile: profile.key,
+    source,
+    latencyMs: performance.now() - request.started,
+    etagHit,
+    served: entry,
+  });
+  if (etagHit) return { status: 304, headers };
+  // The cached bytes are sent as they are: no parse, no re-serialisation on the hot path.
+  return { status: 200, headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body: entry.body };
+}
+
 export function dashboardRoutes(readPath: ReadPath, viewEvents?: Pick<ViewEmitter, 'emit'>) {
   const app = new OpenAPIHono<AppEnv>();
 
@@ -91,31 +140,10 @@ export function dashboardRoutes(readPath: ReadPath, viewEvents?: Pick<ViewEmitte
     const started = performance.now();
     const appVersion = c.req.header('x-client-version');
     const profile = resolveClientProfile(c.req.header('x-client-platform'), appVersion);
-    const { entry, source, stale } = await readPath.read(userId, profile, c.get('logger'));
-    const headers: Record<string, string> = {
-      ETag: entry.etag,
-      // Every request revalidates (cheap: a 304 from Redis); nothing shared may store a user's dashboard.
-      'Cache-Control': 'private, no-cache',
-      Vary: 'Authorization, X-Client-Platform, X-Client-Version',
-      'X-Dashboard-Source': source,
-      'X-Dashboard-Profile': profile.key,
-      ...(stale ? { 'X-Dashboard-Stale': 'true' } : {}),
-    };
-    const etagHit = noneMatch(c.req.header('if-none-match'), entry.etag);
-    // Recorded once the answer is decided; emit only buffers, so the answer does not wait for it.
-    viewEvents?.emit({
-      userId,
-      platform: profile.platform,
-      appVersion: reportedVersion(appVersion),
-      profile: profile.key,
-      source,
-      latencyMs: performance.now() - started,
-      etagHit,
-      served: entry,
-    });
-    if (etagHit) return c.body(null, 304, headers);
-    // The cached bytes are sent as they are: no parse, no re-serialisation on the hot path.
-    return c.body(entry.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+    const read = await readPath.read(userId, profile, c.get('logger'));
+    const ifNoneMatch = c.req.header('if-none-match');
+    const answer = answerDashboard({ userId, profile, appVersion, ifNoneMatch, started }, read, viewEvents);
+    return answer.body === undefined ? c.body(null, 304, answer.headers) : c.body(answer.body, 200, answer.headers);
   };
 
   app.openapi(ownDashboard, (c) => send(c, c.get('caller').userId));

@@ -360,4 +360,39 @@ describe('headers over Node’s HTTP server, as the process serves', () => {
     expect(limited.headers.get('RateLimit-Remaining')).toBe('0');
     expect(limited.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('answers a repeated read ahead of the app with what the app answered', async () => {
+    const userId = unique('u');
+    await harness.platform.deps.views.write(fixtureView(userId));
+    const client = {
+      ...bearer(await harness.token(userId)),
+      'X-Client-Platform': 'android',
+      'X-Client-Version': '2.0.0',
+    };
+    const read = (headers: Record<string, string> = {}) => get('/v1/dashboard', { ...client, ...headers });
+    // From the view (Redis re-warmed), then from Redis into the near cache: both the app's answers.
+    expect((await read()).headers.get('X-Dashboard-Source')).toBe('view');
+    const before = server.fastAnswers();
+    const fromApp = await read();
+    expect(fromApp.headers.get('X-Dashboard-Source')).toBe('cache');
+    expect(server.fastAnswers()).toBe(before);
+
+    const fast = await read();
+    expect(server.fastAnswers()).toBe(before + 1);
+    const comparable = (response: Response) =>
+      Object.fromEntries(
+        [...response.headers].filter(([name]) => !/^(date|x-request-id|ratelimit-remaining)$/.test(name)),
+      );
+    expect(comparable(fast)).toEqual(comparable(fromApp));
+    expect(await fast.text()).toBe(await fromApp.text());
+    expect(Number(fast.headers.get('RateLimit-Remaining'))).toBe(
+      Number(fromApp.headers.get('RateLimit-Remaining')) - 1,
+    );
+
+    const notModified = await read({ 'If-None-Match': fast.headers.get('ETag') ?? '', 'X-Request-Id': 'trace-fast' });
+    expect(server.fastAnswers()).toBe(before + 2);
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('X-Request-Id')).toBe('trace-fast');
+    expect(notModified.headers.get('X-Dashboard-Source')).toBe('cache');
+  });
 });
