@@ -139,6 +139,14 @@ describe('fast read', () => {
     for (const [name, response] of cases) expect((await response).status, name).toBe(418);
   });
 
+  it('leaves a remembered token to the app the moment it expires', async () => {
+    const headers = user('u-expiring');
+    remembered.set('token-of-u-expiring', { userId: 'u-expiring', admin: false }, { ttl: 50 });
+    expect((await get(headers)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await get(headers)).status).toBe(418);
+  });
+
   it('leaves a caller over the limit to the app, which refuses them', async () => {
     const headers = user('u-limited');
     const statuses = [];
