@@ -58,7 +58,9 @@ export function report(r: BenchResult): string {
         `| ${rate} (got ${round(api.requestsPerSecond, 0)}) | ${ms(api.latencyMs.p50)} | ${ms(api.latencyMs.p95)} | ${ms(api.latencyMs.p99)} | ${ms(floor.latencyMs.p50)} | ${ms(floor.latencyMs.p95)} | ${ms(floor.latencyMs.p99)} | ${round(api.latencyMs.p99 / floor.latencyMs.p99)} | ${api.non2xx + api.errors + api.timeouts} |`,
     ),
     '',
-    `Highest rate: API ${round(hit.highest.api.requestsPerSecond, 0)} req/s (p99 ${ms(hit.highest.api.latencyMs.p99)} ms), floor ${round(hit.highest.floor.requestsPerSecond, 0)} req/s: ratio **${round(hit.highest.ratio)}**.`,
+    `Each row and the highest rate are the median of ${hit.highest.requestsPerSecond.api.length} rounds, API and floor in turns; p99 per round at ${hit.atRate.map(({ rate, p99 }) => `${rate} req/s: API ${p99.api.map((x) => ms(x)).join(' / ')}, floor ${p99.floor.map((x) => ms(x)).join(' / ')} ms`).join('; ')}.`,
+    '',
+    `Highest rate: API ${round(hit.highest.api.requestsPerSecond, 0)} req/s (p99 ${ms(hit.highest.api.latencyMs.p99)} ms), floor ${round(hit.highest.floor.requestsPerSecond, 0)} req/s: ratio **${round(hit.highest.ratio)}** (rounds: API ${hit.highest.requestsPerSecond.api.map((x) => round(x, 0)).join(' / ')}, floor ${hit.highest.requestsPerSecond.floor.map((x) => round(x, 0)).join(' / ')} req/s).`,
     ...(hit.viewEvents
       ? [
           '',

@@ -7,6 +7,8 @@ export interface BenchSize {
   readonly warmUsers: number;
   readonly rates: number[];
   readonly loadSeconds: number;
+  /** Rounds of each cache-hit measurement, the API and the floor in turns; the median is reported. */
+  readonly hitRounds: number;
   readonly missSamples: number;
   /** Domain writes per second in the background while misses are measured a second time. */
   readonly stormRate: number;
