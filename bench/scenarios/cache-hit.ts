@@ -68,7 +68,7 @@ export async function cacheHit(run: BenchRun): Promise<CacheHitResult> {
   const { config } = platform;
   const warm = users.take(size.warmUsers, 'cache hit');
   // Built by this run: entries an earlier run cached are past their soft TTL, and every read of one
-  // takes the route and asks for a rebuild until it lands (a run measured 1,500 req/s for 16 s so).
+  // takes the route and asks for a rebuild until it lands (a probe: 1,500 req/s for 16 s).
   await forgetDashboards(config, warm);
   const tokens = await tokensFor(config, warm);
   log(`cache hit: warming ${tokens.length} users`);
