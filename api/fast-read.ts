@@ -13,6 +13,7 @@ import type { NearCache } from './near-cache.js';
 import type { ApiMetrics } from './metrics.js';
 import { bearerToken, type RememberedCallers } from './middleware/auth.js';
 import type { RecordDuration } from './middleware/http-metrics.js';
+import { requestLine } from './middleware/request-log.js';
 import { rateLimitHeaders } from './middleware/rate-limit.js';
 import { answerDashboard } from './routes/dashboard.js';
 import type { ViewEmitter } from './view-events.js';
@@ -90,17 +91,7 @@ export function createFastRead(options: FastReadOptions): FastRead {
     const durationMs = performance.now() - started;
     recordDuration('GET', '/v1/dashboard', answer.status, durationMs / 1000);
     if (logger.isLevelEnabled('info'))
-      logger.info(
-        {
-          requestId,
-          userId,
-          method: 'GET',
-          route: '/v1/dashboard',
-          status: answer.status,
-          durationMs: Math.round(durationMs * 10) / 10,
-        },
-        'request',
-      );
+      logger.info({ requestId, userId, ...requestLine('GET', '/v1/dashboard', answer.status, durationMs) }, 'request');
     return true;
   };
 }

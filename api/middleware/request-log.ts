@@ -12,6 +12,14 @@ export function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
   return route === '' || route === '/*' || route === '*' ? 'unmatched' : route;
 }
 
+/** What the log line of a finished request says, here and in the fast read (api/fast-read.ts). */
+export const requestLine = (method: string, route: string, status: number, durationMs: number) => ({
+  method,
+  route,
+  status,
+  durationMs: Math.round(durationMs * 10) / 10,
+});
+
 /**
  * A child logger that carries the request id (from Hono's requestId middleware, which runs first:
  * X-Request-Id honoured when short and plain, else generated, and echoed back), and one JSON log line
@@ -25,12 +33,7 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler<AppEn
     const started = performance.now();
     await next();
     const status = c.res.status;
-    const line = {
-      method: c.req.method,
-      route: routeOf(c),
-      status,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    };
+    const line = requestLine(c.req.method, routeOf(c), status, performance.now() - started);
     if (status >= 500) logger.error(line, 'request failed');
     else logger.info(line, 'request');
   };
