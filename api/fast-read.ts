@@ -64,7 +64,7 @@ export function createFastRead(options: FastReadOptions): FastRead {
     if (caller === undefined) return false;
     const appVersion = header('x-client-version');
     const profile = resolveClientProfile(header('x-client-platform'), appVersion);
-    const entry = cache.peek(caller.userId, profile.key);
+    const entry = cache.peek(caller.userId, profile);
     // A stale entry is the route's: it asks for the background rebuild.
     if (entry === undefined || Date.now() - entry.cachedAt > softTtlMs) return false;
     const decision = limiter.hit(`user:${caller.userId}`, perMinute, 60_000);

@@ -37,7 +37,7 @@ let close: () => void;
 beforeAll(async () => {
   const fastRead = createFastRead({
     remembered,
-    cache: { peek: (userId, profileKey) => held.get(`${userId}/${profileKey}`) },
+    cache: { peek: (userId, profile) => held.get(`${userId}/${profile.key}`) },
     limiter: {
       hit: (key, limit) => {
         const count = (hits.get(key) ?? 0) + 1;

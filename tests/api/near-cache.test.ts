@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../adapters/redis/client.js';
@@ -117,6 +118,41 @@ describe('near cache', () => {
     // nothing until the first read rebuilt the dashboard from what the services hold now.
     expect(await accountName(a)).toEqual({ source: 'rebuild', name: 'After erasure' });
     expect(await accountName(b)).toEqual({ source: 'cache', name: 'After erasure' });
+  });
+
+  it('keeps a dashboard that is read often in memory past its time to live, with what Redis holds since', async () => {
+    const config = harness.platform.config;
+    const subscriber = new Redis(config.REDIS_URL, { lazyConnect: false });
+    const redis = createRedisClient(config.REDIS_URL);
+    const hub = createStreamHub(subscriber, silent);
+    const cache = createDashboardCache(redis);
+    const ttlMs = 1_000;
+    const near = createNearCache(cache, hub, { ttlMs });
+    try {
+      await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
+      const userId = unique('u');
+      const profile = allClientProfiles()[0]!;
+      await cache.refresh(fixtureView(userId, 1));
+      expect((await near.get(userId, profile))?.version).toBe(1);
+      // A newer build cached whose announcement never reached this process (it is retried later).
+      await cache.refresh(fixtureView(userId, 2));
+      const cachedAt = Date.now();
+
+      // Read from memory alone, as the fast read does, for three times the TTL.
+      const reads: { at: number; version: number | undefined }[] = [];
+      while (Date.now() - cachedAt < 3 * ttlMs) {
+        reads.push({ at: Date.now() - cachedAt, version: near.peek(userId, profile)?.version });
+        await sleep(50);
+      }
+      // No read found the entry gone (each would have waited for Redis), and none a TTL after the
+      // newer build was cached answered with the one it replaced.
+      expect(reads.filter((read) => read.version === undefined)).toEqual([]);
+      expect(reads.filter((read) => read.at > ttlMs && read.version !== 2)).toEqual([]);
+    } finally {
+      await hub.close();
+      subscriber.disconnect();
+      redis.disconnect();
+    }
   });
 
   it('drops what it holds when its subscriber connection is lost, and holds nothing until it hears again', async () => {
