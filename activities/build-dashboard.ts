@@ -73,7 +73,7 @@ export interface BuilderDeps {
   readonly domain: Record<DomainServiceName, DomainClient>;
   readonly preferences: Pick<PreferenceStore, 'load'>;
   readonly views: Pick<ViewStore, 'load' | 'write'>;
-  readonly snapshots: Pick<SnapshotStore, 'load' | 'save'>;
+  readonly snapshots: Pick<SnapshotStore, 'load'>;
   readonly cache: Pick<DashboardCache, 'refresh'>;
   readonly events: Pick<EventProducer, 'publishMany'>;
   readonly live: LiveUpdatePublisher;
@@ -143,7 +143,6 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       const result = await domainRetry.execute(() =>
         deps.domain[spec.service].getItems(userId, spec.path, itemSchema(source)),
       );
-      await deps.snapshots.save(userId, source, result);
       return { status: 'fresh', asOf: result.asOf, items: result.items };
     } catch (error) {
       if (!(error instanceof DomainServiceError)) throw error;
@@ -174,12 +173,13 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       deps.preferences.load(userId),
     ]);
     const all = [accounts, partners, offers, insights];
-    for (const [source, result] of [
+    const bySource = [
       ['accounts', accounts],
       ['partners', partners],
       ['offers', offers],
       ['insights', insights],
-    ] as const) {
+    ] as const;
+    for (const [source, result] of bySource) {
       if (result.status !== 'fresh') observer.sourceDegraded(source, result.status);
     }
     const unsettled: Unsettled[] = all.every((s) => s.status === 'fresh') ? [] : ['sources'];
@@ -200,7 +200,11 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       new Date(startedAt).toISOString(),
       { version },
     );
-    const written = await deps.views.write(view);
+    // The sources that answered are saved with the view: the snapshots a later build falls back on.
+    const snapshots = bySource.flatMap(([source, result]) =>
+      result.status === 'fresh' ? [{ source, asOf: result.asOf, items: result.items }] : [],
+    );
+    const written = await deps.views.write(view, snapshots);
     if (!written.written) {
       // A newer build is stored already (e.g. a slower build that started earlier lost): it wins, and settles itself.
       return { view: (await deps.views.load(userId)) ?? view, announce: false, unsettled: [] };

@@ -1,5 +1,6 @@
-import type cassandra from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
 import { z } from 'zod';
+import { toNumber } from './client.js';
 
 /** One domain service's last answer for one user, kept so a failing service degrades to "stale", not "gone". */
 export interface Snapshot {
@@ -13,17 +14,32 @@ export interface SnapshotStore {
   erase(userId: string): Promise<number>;
 }
 
+/** A source's snapshot, and which source it is: what a build saves with its view. */
+export interface SourceSnapshot extends Snapshot {
+  readonly source: string;
+}
+
 const snapshotRow = z.object({ items: z.string(), as_of: z.date() });
+const writtenRow = z.object({ written: z.unknown().transform(toNumber) });
+
+/**
+ * The statement that saves one snapshot: alone, or in a batch with the view built from it at that
+ * view's write timestamp (so a slower, older build's snapshots do not replace a newer one's).
+ */
+export const saveSnapshotStatement = (
+  userId: string,
+  { source, items, asOf }: SourceSnapshot,
+  timestamp?: cassandra.types.Long,
+) => ({
+  query: `INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)${timestamp ? ' USING TIMESTAMP ?' : ''}`,
+  params: [userId, source, JSON.stringify(items), new Date(asOf), ...(timestamp ? [timestamp] : [])],
+});
 
 export function createSnapshotStore(client: cassandra.Client): SnapshotStore {
   return {
     async save(userId, source, snapshot) {
-      await client.execute('INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)', [
-        userId,
-        source,
-        JSON.stringify(snapshot.items),
-        new Date(snapshot.asOf),
-      ]);
+      const { query, params } = saveSnapshotStatement(userId, { source, ...snapshot });
+      await client.execute(query, params);
     },
 
     async load(userId, source) {
@@ -40,9 +56,18 @@ export function createSnapshotStore(client: cassandra.Client): SnapshotStore {
     },
 
     async erase(userId) {
-      const count = (await client.execute('SELECT source FROM domain_snapshots WHERE user_id = ?', [userId])).rowLength;
-      await client.execute('DELETE FROM domain_snapshots WHERE user_id = ?', [userId]);
-      return count;
+      const rows = (
+        await client.execute('SELECT WRITETIME(items) AS written FROM domain_snapshots WHERE user_id = ?', [userId])
+      ).rows;
+      if (rows.length === 0) return 0;
+      // Saved at their view's version, which a fast run of builds can put a little past the clock: the
+      // delete is past every one of them, so it shadows them all.
+      const newest = Math.max(...rows.map((row) => writtenRow.parse(row).written));
+      await client.execute('DELETE FROM domain_snapshots USING TIMESTAMP ? WHERE user_id = ?', [
+        cassandra.types.Long.fromNumber(Math.max(Date.now() * 1000, newest + 1)),
+        userId,
+      ]);
+      return rows.length;
     },
   };
 }

@@ -2,14 +2,18 @@ import cassandra from 'cassandra-driver';
 import { z } from 'zod';
 import { CanonicalDashboard } from '../../dashboard/index.js';
 import { toNumber } from './client.js';
+import { saveSnapshotStatement, type SourceSnapshot } from './snapshot-store.js';
 
 export type WriteViewResult = { readonly written: true } | { readonly written: false; readonly storedVersion: number };
 
 /** The canonical dashboard per user: the view of record the API renders from on a cache miss. */
 export interface ViewStore {
   load(userId: string): Promise<CanonicalDashboard | undefined>;
-  /** Writes the view; a newer version stored already stays (an older build never overwrites a newer one). */
-  write(view: CanonicalDashboard): Promise<WriteViewResult>;
+  /**
+   * Writes the view, and the snapshots of the sources it was built from; a newer version stored
+   * already stays with its snapshots (an older build never overwrites a newer one).
+   */
+  write(view: CanonicalDashboard, snapshots?: readonly SourceSnapshot[]): Promise<WriteViewResult>;
   /** A page of user ids that have a view (for operator-wide rebuilds); a full scan, never on a hot path. */
   listUsers(limit: number, cursor?: string): Promise<{ userIds: string[]; nextCursor?: string }>;
   erase(userId: string): Promise<number>;
@@ -32,22 +36,24 @@ export function createViewStore(client: cassandra.Client): ViewStore {
       return row ? CanonicalDashboard.parse(JSON.parse(viewRow.parse(row).doc)) : undefined;
     },
 
-    async write(view) {
+    async write(view, snapshots = []) {
       // The write's timestamp is the view's version (in microseconds, the scale Cassandra's own
       // timestamps use), so among concurrent and late writes the newest version wins as every reader
       // sees it, with no Paxos round: one plain write and one read instead of a lightweight transaction
       // (four round trips). The read tells this build whether it won, which the cache and the
       // announcement depend on.
-      await client.execute(
-        'INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
-        [
-          view.userId,
-          view.version,
-          JSON.stringify(view),
-          new Date(view.builtAt),
-          cassandra.types.Long.fromNumber(view.version * 1000),
-        ],
-      );
+      const timestamp = cassandra.types.Long.fromNumber(view.version * 1000);
+      const viewStatement = {
+        query:
+          'INSERT INTO dashboard_views (user_id, view_version, doc, built_at) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
+        params: [view.userId, view.version, JSON.stringify(view), new Date(view.builtAt), timestamp],
+      };
+      // One partition key in one keyspace: Cassandra applies the batch as one mutation, one append to
+      // the commit log and one sync, where the view and four snapshots written apart took five
+      // (bench/README.md round 19). Unlogged: a single mutation is atomic without the batch log.
+      const snapshotStatements = snapshots.map((snapshot) => saveSnapshotStatement(view.userId, snapshot, timestamp));
+      if (snapshotStatements.length === 0) await client.execute(viewStatement.query, viewStatement.params);
+      else await client.batch([viewStatement, ...snapshotStatements], { logged: false });
       const stored = await storedVersion(view.userId);
       return stored === view.version ? { written: true } : { written: false, storedVersion: stored ?? 0 };
     },

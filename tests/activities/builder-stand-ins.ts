@@ -30,7 +30,7 @@ export function builderStandIns(stored?: CanonicalDashboard) {
     },
     preferences: { load: async (userId) => defaultPreferences(userId) },
     views: { load: async () => stored, write: async () => ({ written: true }) },
-    snapshots: { load: async () => undefined, save: async () => undefined },
+    snapshots: { load: async () => undefined },
     cache: { refresh: async () => true },
     events: { publishMany: async () => undefined },
     live: { publish: async () => 1 },
