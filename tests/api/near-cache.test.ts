@@ -6,7 +6,7 @@ import { cacheKey, createDashboardCache } from '../../adapters/redis/dashboard-c
 import { liveChannel } from '../../adapters/redis/live-updates.js';
 import { createApp } from '../../api/app.js';
 import { createStreamHub } from '../../api/live/stream-hub.js';
-import { createNearCache } from '../../api/near-cache.js';
+import { createNearCache, type NearCacheOptions } from '../../api/near-cache.js';
 import { allClientProfiles } from '../../config/capability-matrix.js';
 import { silent } from '../e2e/support.js';
 import { account } from '../support/fixtures.js';
@@ -121,19 +121,9 @@ describe('near cache', () => {
   });
 
   it('keeps a dashboard that is read often in memory past its time to live, with what Redis holds since', async () => {
-    const config = harness.platform.config;
-    const subscriber = new Redis(config.REDIS_URL, { lazyConnect: false });
-    const redis = createRedisClient(config.REDIS_URL);
-    const hub = createStreamHub(subscriber, silent);
-    const cache = createDashboardCache(redis);
     const ttlMs = 1_000;
-    const near = createNearCache(cache, hub, { ttlMs });
+    const { cache, near, userId, profile, close } = await nearCacheOnRedis(unique('near-subscriber'), { ttlMs });
     try {
-      await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
-      const userId = unique('u');
-      const profile = allClientProfiles()[0]!;
-      await cache.refresh(fixtureView(userId, 1));
-      expect((await near.get(userId, profile))?.version).toBe(1);
       // A newer build cached whose announcement never reached this process (it is retried later).
       await cache.refresh(fixtureView(userId, 2));
       const cachedAt = Date.now();
@@ -149,28 +139,16 @@ describe('near cache', () => {
       expect(reads.filter((read) => read.version === undefined)).toEqual([]);
       expect(reads.filter((read) => read.at > ttlMs && read.version !== 2)).toEqual([]);
     } finally {
-      await hub.close();
-      subscriber.disconnect();
-      redis.disconnect();
+      await close();
     }
   });
 
   it('drops what it holds when its subscriber connection is lost, and holds nothing until it hears again', async () => {
-    const config = harness.platform.config;
     const name = unique('near-subscriber');
-    const subscriber = new Redis(config.REDIS_URL, { connectionName: name, lazyConnect: false });
-    const redis = createRedisClient(config.REDIS_URL);
-    const hub = createStreamHub(subscriber, silent);
-    const cache = createDashboardCache(redis);
-    const near = createNearCache(cache, hub);
+    const { hub, redis, cache, near, userId, profile, close } = await nearCacheOnRedis(name);
     let deaf = 0;
     hub.onDeaf(() => deaf++);
     try {
-      await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
-      const userId = unique('u');
-      const profile = allClientProfiles()[0]!;
-      await cache.refresh(fixtureView(userId, 1));
-      expect((await near.get(userId, profile))?.version).toBe(1);
       expect(near.size()).toBe(1);
 
       // The subscriber's connection is cut (a Redis restart, a network blip, an overflowing buffer).
@@ -192,9 +170,36 @@ describe('near cache', () => {
       await near.get(userId, profile);
       expect(near.size()).toBe(1);
     } finally {
-      await hub.close();
-      subscriber.disconnect();
-      redis.disconnect();
+      await close();
     }
   });
 });
+
+/**
+ * A near cache of its own on the real Redis, subscribed and hearing, holding version 1 of a new user's
+ * dashboard: for the tests of what it keeps, without an API around it.
+ */
+async function nearCacheOnRedis(connectionName: string, options: NearCacheOptions = {}) {
+  const { REDIS_URL } = harness.platform.config;
+  const subscriber = new Redis(REDIS_URL, { connectionName, lazyConnect: false });
+  const redis = createRedisClient(REDIS_URL);
+  const hub = createStreamHub(subscriber, silent);
+  const cache = createDashboardCache(redis);
+  const near = createNearCache(cache, hub, options);
+  const close = async () => {
+    await hub.close();
+    subscriber.disconnect();
+    redis.disconnect();
+  };
+  try {
+    await expect.poll(() => hub.hearing(), { timeout: 5_000 }).toBe(true);
+    const userId = unique('u');
+    const profile = allClientProfiles()[0]!;
+    await cache.refresh(fixtureView(userId, 1));
+    expect((await near.get(userId, profile))?.version).toBe(1);
+    return { hub, redis, cache, near, userId, profile, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
