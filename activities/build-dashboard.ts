@@ -172,13 +172,13 @@ export function createDashboardBuilder(deps: BuilderDeps, options: BuildOptions 
       fetchSource(userId, 'insights'),
       deps.preferences.load(userId),
     ]);
-    const all = [accounts, partners, offers, insights];
     const bySource = [
       ['accounts', accounts],
       ['partners', partners],
       ['offers', offers],
       ['insights', insights],
     ] as const;
+    const all = bySource.map(([, result]) => result);
     for (const [source, result] of bySource) {
       if (result.status !== 'fresh') observer.sourceDegraded(source, result.status);
     }

@@ -70,14 +70,12 @@ export function createNearCache(
     profiles.add(profileKey);
   };
 
-  // Before, an entry expired at its TTL however often it was read, and the read after that took the
-  // route behind Hono and waited for Redis: with 300 users read 1,000-2,000 times a second, 1.5-3 % of
-  // the reads. Refreshed ahead, a read that finds an entry never waits; what is served is still at
-  // most one TTL older than what Redis held. (It did not move the bench's p99, which is made by pauses
-  // that hold every connection at once: bench/README.md round 19.)
+  // Refreshed ahead: an entry read past half its TTL is asked of Redis again in the background, so a
+  // read that finds one never waits (before, every entry expired however often it was read, and the
+  // next read waited for Redis behind Hono: 1.5-3 % of the bench's reads, bench/README.md round 19).
+  // What is served is still at most one TTL older than what Redis held. Nothing found in Redis, or
+  // Redis away: what is held expires at its TTL as before (an erasure is announced, and drops it at once).
   const refreshing = new Set<string>();
-  // Nothing found in Redis, or Redis unreachable: what is held expires at its TTL as before, and the
-  // read after it takes the route (an erasure is announced, and drops the user's entries at once).
   const refresh = (userId: string, profile: ClientProfile, key: string) => {
     if (refreshing.has(key)) return;
     refreshing.add(key);

@@ -23,22 +23,24 @@ const snapshotRow = z.object({ items: z.string(), as_of: z.date() });
 const writtenRow = z.object({ written: z.unknown().transform(toNumber) });
 
 /**
- * The statement that saves one snapshot: alone, or in a batch with the view built from it at that
- * view's write timestamp (so a slower, older build's snapshots do not replace a newer one's).
+ * The statement that saves one snapshot at a write timestamp (microseconds): alone, or in a batch
+ * with the view built from it at that view's timestamp, so an older build's snapshots do not replace
+ * a newer one's.
  */
 export const saveSnapshotStatement = (
   userId: string,
   { source, items, asOf }: SourceSnapshot,
-  timestamp?: cassandra.types.Long,
+  timestamp: cassandra.types.Long,
 ) => ({
-  query: `INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?)${timestamp ? ' USING TIMESTAMP ?' : ''}`,
-  params: [userId, source, JSON.stringify(items), new Date(asOf), ...(timestamp ? [timestamp] : [])],
+  query: 'INSERT INTO domain_snapshots (user_id, source, items, as_of) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
+  params: [userId, source, JSON.stringify(items), new Date(asOf), timestamp],
 });
 
 export function createSnapshotStore(client: cassandra.Client): SnapshotStore {
   return {
     async save(userId, source, snapshot) {
-      const { query, params } = saveSnapshotStatement(userId, { source, ...snapshot });
+      const now = cassandra.types.Long.fromNumber(Date.now() * 1000);
+      const { query, params } = saveSnapshotStatement(userId, { source, ...snapshot }, now);
       await client.execute(query, params);
     },
 

@@ -121,7 +121,8 @@ describe('near cache', () => {
   });
 
   it('keeps a dashboard that is read often in memory past its time to live, with what Redis holds since', async () => {
-    const ttlMs = 1_000;
+    // Long enough that a read every 50 ms reaches half of it many times over, also on a busy machine.
+    const ttlMs = 2_000;
     const { cache, near, userId, profile, close } = await nearCacheOnRedis(unique('near-subscriber'), { ttlMs });
     try {
       // A newer build cached whose announcement never reached this process (it is retried later).
