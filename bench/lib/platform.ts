@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
+import { createPostgresPool } from '../../adapters/postgres/client.js';
 import { terminateOpenWorkflows } from '../../adapters/temporal/open-workflows.js';
 import { connectPlatformClient } from '../../adapters/temporal/platform-client.js';
 import { analyticsTopics, bridgeTopics } from '../../config/topics.js';
@@ -12,9 +13,9 @@ import { up } from '../../stack/stack.js';
 import { supervise, type Supervisor } from '../../stack/supervisor.js';
 
 /**
- * The whole platform as `npm start` runs it, on ports of its own (so a running `npm start` is left
- * alone), with a fresh domain-service journal, task queues and a consumer group of its own, and the
- * per-user rate limit lifted (the benchmark measures the platform, not the limiter).
+ * The whole platform as the image runs it, on ports of its own (so a running `npm start` is left
+ * alone), with a fresh domain-service journal and analytics store, task queues and consumer groups of
+ * its own, and the per-user rate limit lifted (the benchmark measures the platform, not the limiter).
  */
 export interface BenchPlatform {
   readonly config: Config;
@@ -42,6 +43,7 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
     TEMPORAL_TASK_QUEUE: 'bench',
     BRIDGE_GROUP_ID: 'bench-bridge',
     ANALYTICS_GROUP_ID: 'bench-analytics',
+    ANALYTICS_SCHEMA: ANALYTICS_BENCH_SCHEMA,
     DOMAIN_DATA_DIR: dataDir,
     DOMAIN_SEED_USERS: String(seedUsers),
     RATE_LIMIT_PER_MINUTE: '100000000',
@@ -50,8 +52,10 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
   const config = loadConfig({ ...process.env, ...env });
   await up(config, () => {});
   await skipOldEvents(config);
+  await emptyAnalyticsStore(config);
 
-  const specs = platformProcesses(config).map((spec) => ({ ...spec, env }));
+  // As the image runs them (docker-compose.yml): compiled, with prebuilt workflow bundles.
+  const specs = platformProcesses(config, {}, { compiled: true }).map((spec) => ({ ...spec, env }));
   // A process that exits during the benchmark is restarted, and the line saying so is shown.
   const supervisor: Supervisor = supervise(specs, {
     write: (line) => (/error|fatal|restarting/i.test(line) ? log(line) : undefined),
@@ -80,6 +84,23 @@ export async function startBenchPlatform(seedUsers: number, log: (line: string) 
       }
     },
   };
+}
+
+/**
+ * The analytics process stores every event the platform sends, a million or more a run (mostly the
+ * cache-hit runs' DashboardViewed). In the shared schema they piled up run after run (8.2 million rows,
+ * 4 GB, by round 19) and every run's inserts paid for the index of all the runs before it.
+ */
+const ANALYTICS_BENCH_SCHEMA = 'bench_platform';
+
+/** Drops the benchmark's analytics schema; the analytics process creates it afresh when it starts. */
+async function emptyAnalyticsStore(config: Config): Promise<void> {
+  const pool = createPostgresPool({ url: config.ANALYTICS_DATABASE_URL, schema: ANALYTICS_BENCH_SCHEMA, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS ${ANALYTICS_BENCH_SCHEMA} CASCADE`);
+  } finally {
+    await pool.end();
+  }
 }
 
 export const apiUrl = (config: Config) => `http://127.0.0.1:${config.API_PORT}`;
@@ -133,7 +154,7 @@ export async function waitForWorker(client: Client, config: Config, taskQueue: s
 
 /**
  * RSS of our children, found by their entry file in /proc (the supervisor starts them as
- * `node --import tsx <entry>`). Their pids are remembered, so sampling every half second reads one
+ * `node <flags> dist/<entry>.js`). Their pids are remembered, so sampling every half second reads one
  * file per process instead of scanning /proc; a process not found (yet, or any more) is looked for again.
  */
 function createRssReader(processes: { name: string; entry: string }[]): () => Record<string, number> {
@@ -159,7 +180,7 @@ function findPids(processes: { name: string; entry: string }[]): Map<string, str
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const match = processes.find((p) => cmdline.includes(p.entry) && cmdline.includes('tsx'));
+      const match = processes.find((p) => cmdline.includes(p.entry));
       // A running `npm start` has the same entries; ours carry the bench task queue in their environment.
       if (!match || !readFileSync(`/proc/${pid}/environ`, 'utf8').includes('TEMPORAL_TASK_QUEUE=bench')) continue;
       pids.set(match.name, pid);
