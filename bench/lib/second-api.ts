@@ -11,7 +11,8 @@ export async function startSecondApi(
   port: number,
   env: Record<string, string>,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const api = platformProcesses(platform.config).find((spec) => spec.name === 'api');
+  // Run as the platform's own processes are (bench/lib/platform.ts).
+  const api = platformProcesses(platform.config, {}, { compiled: true }).find((spec) => spec.name === 'api');
   if (api === undefined) throw new Error('the platform has no api process');
   const supervisor = supervise(
     [

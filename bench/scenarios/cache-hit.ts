@@ -1,6 +1,7 @@
 import { startFloorServer } from '../lib/floor-server.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { PROFILE_HEADERS, forgetDashboards } from '../lib/misses.js';
+import { compiledEntry } from '../../stack/platform-processes.js';
 import { cpuSeconds, findPid } from '../lib/proc.js';
 import { apiUrl } from '../lib/platform.js';
 import { sampleRss } from '../lib/rss.js';
@@ -109,8 +110,10 @@ export async function cacheHit(run: BenchRun): Promise<CacheHitResult> {
   // cores, they would take CPU from the API under test while storing its views (measured: the
   // platform's API reached 9,000-13,000 req/s with them running, fresh API processes with them paused
   // 17,000-22,000), while the floor sends no views. So they wait, and catch up after.
-  const analytics = findPid('workers/analytics.ts', 'TEMPORAL_TASK_QUEUE=bench');
-  if (analytics !== undefined) process.kill(analytics, 'SIGSTOP');
+  const analytics = findPid(compiledEntry('workers/analytics.ts'), 'TEMPORAL_TASK_QUEUE=bench');
+  // Not finding it must not pass unnoticed: the API would be measured sharing the cores with it.
+  if (analytics === undefined) throw new Error('cache hit: the analytics process was not found to pause');
+  process.kill(analytics, 'SIGSTOP');
   try {
     // Both servers' hot paths compiled before anything is timed: the first seconds under load measure
     // V8's JIT (the API's p99 at the first rate was 4-12× that of the later ones), not the read path.
@@ -166,7 +169,7 @@ export async function cacheHit(run: BenchRun): Promise<CacheHitResult> {
     };
   } finally {
     floor.stop();
-    if (analytics !== undefined) process.kill(analytics, 'SIGCONT');
+    process.kill(analytics, 'SIGCONT');
   }
 }
 
@@ -203,7 +206,7 @@ async function viewEventsCost(
         headers,
       })
     ).requestsPerSecond;
-  const pidOf = (port: number) => findPid('api/server.ts', `API_PORT=${port}`);
+  const pidOf = (port: number) => findPid(compiledEntry('api/server.ts'), `API_PORT=${port}`);
   const result = {
     onRps: [] as number[],
     offRps: [] as number[],
