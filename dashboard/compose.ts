@@ -115,12 +115,18 @@ function freshnessOf(source: SourceResult<unknown>): Freshness {
  * on input order, so the item with the smallest canonical JSON wins.
  */
 function uniqueById<T>(items: readonly T[], idOf: (item: T) => string): Map<string, T> {
-  const chosen = new Map<string, { item: T; json: string }>();
+  const chosen = new Map<string, T>();
+  // Serialised only when an id repeats: the rare case should not cost every item of every build.
+  const jsonOf = new Map<T, string>();
+  const json = (item: T) => {
+    let text = jsonOf.get(item);
+    if (text === undefined) jsonOf.set(item, (text = JSON.stringify(canonicalize(item))));
+    return text;
+  };
   for (const item of items) {
     const id = idOf(item);
-    const json = JSON.stringify(canonicalize(item));
     const current = chosen.get(id);
-    if (current === undefined || json < current.json) chosen.set(id, { item, json });
+    if (current === undefined || json(item) < json(current)) chosen.set(id, item);
   }
-  return new Map([...chosen].map(([id, { item }]) => [id, item]));
+  return chosen;
 }
