@@ -24,7 +24,8 @@ function chain<T>(...comparators: Comparator<T>[]): Comparator<T> {
 /**
  * One collator per locale, made once: building an Intl.Collator took more of a build's CPU than the
  * sorting it serves (a compose makes four orders; bench/README.md round 20). A collator holds no
- * state between compares, so sharing one changes no order.
+ * state between compares, so sharing one changes no order. The locales are the platform's own (today
+ * only compose's default), never a caller's, so the map stays small.
  */
 const collators = new Map<string, Intl.Collator>();
 
@@ -35,8 +36,8 @@ export function textOrder(locale: string): Comparator<string> {
     collator = new Intl.Collator(locale, { numeric: true });
     collators.set(locale, collator);
   }
-  const { compare } = collator;
-  return (a, b) => compare(a, b);
+  // `compare` is a getter that returns a function bound to its collator.
+  return collator.compare;
 }
 
 export function accountOrder(mode: AccountSortMode | 'default', locale: string): Comparator<Account> {
