@@ -1,4 +1,4 @@
-import { canonicalize } from './canonical-json.js';
+import { canonicalJson, canonicalize } from './canonical-json.js';
 import type { CanonicalDashboard, DashboardSources, Freshness, SourceResult } from './contract/dashboard.js';
 import type { SectionPreferences, Preferences } from './contract/preferences.js';
 import { DashboardCoreError } from './errors.js';
@@ -116,17 +116,11 @@ function freshnessOf(source: SourceResult<unknown>): Freshness {
  */
 function uniqueById<T>(items: readonly T[], idOf: (item: T) => string): Map<string, T> {
   const chosen = new Map<string, T>();
-  // Serialised only when an id repeats: the rare case should not cost every item of every build.
-  const jsonOf = new Map<T, string>();
-  const json = (item: T) => {
-    let text = jsonOf.get(item);
-    if (text === undefined) jsonOf.set(item, (text = JSON.stringify(canonicalize(item))));
-    return text;
-  };
   for (const item of items) {
     const id = idOf(item);
     const current = chosen.get(id);
-    if (current === undefined || json(item) < json(current)) chosen.set(id, item);
+    // Serialised only when an id repeats: the rare case should not cost every item of every build.
+    if (current === undefined || canonicalJson(item) < canonicalJson(current)) chosen.set(id, item);
   }
   return chosen;
 }
