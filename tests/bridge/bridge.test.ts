@@ -51,7 +51,10 @@ const envelope = (
     data,
   });
 
-async function produce(topic: string, messages: { key: string; value: string | Buffer }[]): Promise<void> {
+async function produce(
+  topic: string,
+  messages: { key: string; value: string | Buffer; partition?: number }[],
+): Promise<void> {
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -289,6 +292,41 @@ describe('Temporal refusing work', () => {
       expect(await metricValue(second, 'bridge_rebuilds_triggered_total', { trigger: 'event' })).toBe(users.length);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('Temporal slow to accept', () => {
+  it('reads on past a batch Temporal has not accepted yet, and commits the partition only up to what it accepted', async () => {
+    const groupId = unique('bridge-read-on');
+    const [slow, later] = [unique('u'), unique('u')];
+    const accepted = new Set<string>();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Temporal takes its time over the start covering `slow`, and accepts everything else at once.
+    const bridge = bridgeOn(groupId, topics.preferences, async (users) => {
+      if (users.some((u) => u.userId === slow)) await held;
+      for (const { userId } of users) accepted.add(userId);
+      return { finished: Promise.resolve() };
+    });
+    const progress = () => groupProgress(kafka, groupId, [topics.preferences]);
+    await bridge.start();
+    try {
+      await produce(topics.preferences, [{ key: slow, value: envelope(slow), partition: 0 }]);
+      await expect.poll(() => metricValue(bridge, 'bridge_messages_consumed_total'), { timeout: 30_000 }).toBe(1);
+      // A later event on the same partition is triggered while the earlier start is still waiting...
+      await produce(topics.preferences, [{ key: later, value: envelope(later), partition: 0 }]);
+      await expect.poll(() => accepted.has(later), { timeout: 30_000 }).toBe(true);
+      // ...but the partition's offset does not move past the event Temporal has not accepted.
+      expect(accepted.has(slow)).toBe(false);
+      expect((await progress()).committed).toBe(0);
+
+      release();
+      await expect.poll(() => accepted.has(slow), { timeout: 10_000 }).toBe(true);
+      await expect.poll(async () => (await progress()).committed, { timeout: 30_000 }).toBe(2);
+    } finally {
+      release();
+      await bridge.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Span } from '@opentelemetry/api';
 import { Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -7,6 +8,7 @@ import { SpanKind, carrierOf, contextOfKafkaHeaders, tracer } from '../../adapte
 import { deadLetterMessage, sendDeadLetters } from './dead-letter.js';
 import { deadLetter, decideMessage, type Decision } from './decode.js';
 import { watchLag } from './lag.js';
+import { createCommitQueue, handledPrefix, type BatchOutcome, type OffsetToCommit } from './commit-queue.js';
 import { commitStartingPositions } from './starting-positions.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import {
@@ -61,6 +63,8 @@ export interface BridgeOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Started batches not yet finished at once; what arrives meanwhile joins the next start. */
   readonly batchesInFlight?: number;
+  /** Batches of a partition read on past before its oldest is done; past it the partition waits. */
+  readonly batchesPendingPerPartition?: number;
   readonly backoff?: Backoff;
   readonly lagIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
@@ -96,6 +100,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     // Every partition at once: a batch waiting for a free slot (trigger-batcher.ts) must not hold up the others.
     partitionsConsumedConcurrently: 32,
     batchesInFlight: 4,
+    batchesPendingPerPartition: 8,
     backoff: DEFAULT_BACKOFF,
     lagIntervalMs: 5_000,
     sessionTimeoutMs: 30_000,
@@ -112,6 +117,10 @@ export function createBridge(deps: BridgeDeps): Bridge {
     allowAutoTopicCreation: false,
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
+    // The broker answers a fetch once it holds this much, or after the wait: without it (1 byte), a bridge
+    // that reads on at once fetches for every few messages, and those fetches cost more CPU than they save time.
+    minBytes: 64 * 1024,
+    maxWaitTimeInMs: 25,
   });
   // Dead letters keep their original key; the default partitioner keeps a user's letters together.
   const producer = kafka.producer({
@@ -124,12 +133,22 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const stopping = new AbortController();
   // Every retrying trigger (lanes x partitions) listens for the stop; that is not a leak.
   setMaxListeners(0, stopping.signal);
+  const commits = createCommitQueue({
+    commit,
+    // Only while the bridge runs on: after a stop the next owner reads from the committed offset anyway.
+    rewind: (topic, partition, offset) => {
+      if (!stopping.signal.aborted) consumer.seek({ topic, partition, offset });
+    },
+    onWorkError: (error, topic, partition) => logger.error({ err: error, topic, partition }, 'batch failed'),
+  });
   let state: BridgeState = 'created';
   let joined = false;
   let stopLag: (() => Promise<void>) | undefined;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
+    // A new generation reads on from the committed offsets; what was pending is read and triggered again.
+    commits.reset();
     logger.info({ groupId, assignment: payload.memberAssignment }, 'joined the consumer group');
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -143,33 +162,50 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const { onStuck } = deps;
   const watchdog = onStuck && watchGroupMembership(consumer, { maxOutOfGroupMs: MAX_OUT_OF_GROUP_MS, onStuck });
 
+  /**
+   * Reads on at once: the batch's work (its triggers and dead letters) runs in the background, and its
+   * offset is committed once that work and the partition's earlier batches are done (commit-queue.ts).
+   * Waiting here for Temporal's acceptance would hold every partition: kafkajs fetches from a broker
+   * again only once every batch of its last fetch was handled. While too many of a partition's batches
+   * are pending, the partition waits for its oldest, so a slow Temporal bounds what the bridge holds.
+   */
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, resolveOffset } = payload;
+    const { topic, partition, messages } = batch;
+    const first = messages[0];
+    if (first === undefined || stopping.signal.aborted) return;
+    metrics.consumed.inc({ topic }, messages.length);
+    commits.track(topic, partition, first.offset, (current) => handleMessages(payload, current));
+    resolveOffset(batch.lastOffset());
+    while (commits.pending(topic, partition) > settings.batchesPendingPerPartition) {
+      await Promise.race([commits.oldest(topic, partition), sleep(settings.heartbeatIntervalMs)]);
+      await heartbeat(); // a rebalance in progress throws here, and kafkajs rejoins
+    }
+  }
+
+  /** Triggers the batch's rebuilds and writes its dead letters; says how far the batch got. */
+  async function handleMessages(payload: EachBatchPayload, current: () => boolean): Promise<BatchOutcome> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const { topic, partition, messages } = batch;
-    if (messages.length === 0) return;
-    metrics.consumed.inc({ topic }, messages.length);
     const decisions = messages.map((m) => decideMessage(m.value));
     const handled = messages.map(() => false);
     const ctx: RetryContext = {
       backoff: settings.backoff,
       tracker,
       metrics,
-      keepGoing: () => isRunning() && !isStale() && !stopping.signal.aborted,
-      heartbeat,
+      keepGoing: () => current() && isRunning() && !isStale() && !stopping.signal.aborted,
+      // The fetch loop notices a rebalance itself; this only keeps the membership alive during a long pause.
+      heartbeat: () => heartbeat().catch(() => undefined),
       signal: stopping.signal,
     };
-
-    try {
-      decisions.forEach((d, i) => {
-        if (d.action !== 'skip') return;
-        metrics.skipped.inc({ topic, reason: d.reason });
-        handled[i] = true;
-      });
-      await triggerRebuilds(topic, messages, decisions, handled, ctx);
-      await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
-    } finally {
-      await commitHandledPrefix(payload, handled);
-    }
+    decisions.forEach((d, i) => {
+      if (d.action !== 'skip') return;
+      metrics.skipped.inc({ topic, reason: d.reason });
+      handled[i] = true;
+    });
+    await triggerRebuilds(topic, messages, decisions, handled, ctx);
+    await writeDeadLetters(topic, partition, messages, decisions, handled, ctx);
+    return handledPrefix(messages, handled);
   }
 
   async function writeDeadLetters(
@@ -278,28 +314,13 @@ export function createBridge(deps: BridgeDeps): Bridge {
     return rejected;
   }
 
-  /**
-   * Commits up to the last message before the first one not yet handled: everything at or below a
-   * committed offset is done. The rest is fetched again (kafkajs resumes from the resolved offset) or,
-   * after a stop or rebalance, by the partition's next owner.
-   */
-  async function commitHandledPrefix(
-    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload,
-    handled: boolean[],
-  ): Promise<void> {
-    const done = handled.indexOf(false) === -1 ? handled.length : handled.indexOf(false);
-    const last = batch.messages[done - 1];
-    if (!last) return;
-    resolveOffset(last.offset);
-    const next = (BigInt(last.offset) + 1n).toString();
+  async function commit(offsets: OffsetToCommit[]): Promise<void> {
     try {
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-      });
-      metrics.committed.inc({ topic: batch.topic }, done);
+      await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+      for (const { topic, messages } of offsets) metrics.committed.inc({ topic }, messages);
     } catch (error) {
       // Not fatal: the next commit covers it, or the next owner re-reads and re-triggers (idempotent).
-      logger.warn({ err: error, topic: batch.topic, partition: batch.partition, offset: next }, 'offset commit failed');
+      logger.warn({ err: error, offsets }, 'offset commit failed');
     }
   }
 
@@ -337,7 +358,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
         timer = setTimeout(() => resolve('deadline'), settings.stopDeadlineMs);
       });
       const orderly = (async () => {
-        await consumer.stop(); // waits for in-flight batches, which commit what they finished
+        await commits.drain(); // the background work ends on the abort, and commits what it finished
+        await consumer.stop();
         await stopLag?.();
         await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
         return 'stopped' as const;
