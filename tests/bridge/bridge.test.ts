@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { listUserWorkflows } from '../../adapters/temporal/workflow-inspection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -317,7 +318,12 @@ describe('Temporal slow to accept', () => {
       // A later event on the same partition is triggered while the earlier start is still waiting...
       await produce(topics.preferences, [{ key: later, value: envelope(later), partition: 0 }]);
       await expect.poll(() => accepted.has(later), { timeout: 30_000 }).toBe(true);
-      // ...but the partition's offset does not move past the event Temporal has not accepted.
+      await expect
+        .poll(() => metricValue(bridge, 'bridge_rebuilds_triggered_total', { trigger: 'event' }), { timeout: 10_000 })
+        .toBe(1);
+      // ...but the partition's offset does not move past the event Temporal has not accepted, however
+      // long the later one has been accepted (a commit of it alone would have landed within the second).
+      await sleep(1_000);
       expect(accepted.has(slow)).toBe(false);
       expect((await progress()).committed).toBe(0);
 
